@@ -1,0 +1,1 @@
+"""Plain-Python services: scoring, charts, exports, QR codes. No Flask import here."""
