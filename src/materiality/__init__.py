@@ -1,0 +1,147 @@
+"""Materiality assessment: topic library, stakeholder surveys by QR code, the matrix."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, render_template, request
+from flask_babel import get_locale
+
+from .config import build_config
+from .auth.access import init_access_control
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE_FOLDER = PROJECT_ROOT / "templates"
+LOCALES = ("zh_CN", "en")
+LOCALE_NAMES = {"zh_CN": "中文", "en": "English"}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure an app instance."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(TEMPLATE_FOLDER),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(build_config(Path(app.instance_path)))
+    if test_config:
+        app.config.update(test_config)
+    if app.config["TRUST_PROXY"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    register_extensions(app)
+    register_blueprints(app)
+    init_access_control(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def select_locale() -> str:
+    """The user's choice (a remembered cookie), else the browser's Accept-Language, else zh_CN."""
+    chosen = request.args.get("lang") or request.cookies.get("lang")
+    if chosen in LOCALES:
+        return chosen
+    best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
+    return "en" if best == "en" else "zh_CN"
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the module-level extension objects to this app."""
+    db.init_app(app)
+    _configure_sqlite(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "warning"
+
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+
+    from .models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """WAL mode and a busy timeout make the embedded SQLite default safe for a few workers."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):  # noqa: ANN001
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per user journey."""
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Friendly pages for the common HTTP errors."""
+
+    def render_error(error):  # noqa: ANN001
+        code = getattr(error, "code", 500)
+        return render_template("errors/error.html", error=error, code=code), code
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.errorhandler(code)(render_error)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Values every template needs: the locale and the language switch."""
+
+    @app.context_processor
+    def inject_locale() -> dict:
+        locale = str(get_locale())
+        return {"current_locale": locale, "locales": LOCALE_NAMES}
+
+
+def register_security_headers(app: Flask) -> None:
+    """Every asset comes from this app, so the policy can be strict."""
+
+    @app.after_request
+    def set_headers(response):  # noqa: ANN001
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response

@@ -1,0 +1,164 @@
+"""Forms for CSR staff's pages."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FloatField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+
+def _either_language(zh_field: str, en_field: str):
+    """A validator: at least one of the two language versions is filled in."""
+
+    def check(form, field):  # noqa: ANN001, ANN202
+        if not (form[zh_field].data or "").strip() and not (form[en_field].data or "").strip():
+            raise ValidationError(_l("Give the name in Chinese or in English (or both)."))
+
+    return check
+
+
+class TopicForm(FlaskForm):
+    """Create or edit a topic."""
+
+    name_zh = StringField(_l("Name (Chinese)"), validators=[
+        _either_language("name_zh", "name_en"), Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[Length(max=200)])
+    description_zh = TextAreaField(_l("Description (Chinese)"), validators=[Length(max=4000)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=4000)])
+    category_id = SelectField(_l("Category"), coerce=int, validators=[InputRequired()])
+    cass_codes = StringField(_l("CASS-CSR 4.0 indicators"), validators=[Length(max=200)],
+                             description=_l("e.g. S2.1, S2.3"))
+    gri_codes = StringField(_l("GRI disclosures"), validators=[Length(max=200)],
+                            description=_l("e.g. GRI 403-1"))
+    esrs_codes = StringField(_l("ESRS references"), validators=[Length(max=200)],
+                             description=_l("e.g. S1, E1-6"))
+    submit = SubmitField(_l("Save"))
+
+
+class CategoryForm(FlaskForm):
+    """Add a topic category."""
+
+    key = StringField(_l("Key"), validators=[DataRequired(), Length(max=40)],
+                      description=_l("Lower-case letters, e.g. supply_chain"))
+    name_zh = StringField(_l("Name (Chinese)"), validators=[
+        _either_language("name_zh", "name_en"), Length(max=100)])
+    name_en = StringField(_l("Name (English)"), validators=[Length(max=100)])
+    submit = SubmitField(_l("Add category"))
+
+    def validate_key(self, field):  # noqa: ANN001
+        import re
+
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", field.data or ""):
+            raise ValidationError(_l("Use lower-case letters, digits and underscores."))
+
+
+class ImportForm(FlaskForm):
+    """Upload a topic library file."""
+
+    file = FileField(_l("CSV or XLSX file"), validators=[
+        FileRequired(_l("Choose a file.")),
+        FileAllowed(["csv", "xlsx"], _l("Only .csv and .xlsx files can be imported.")),
+    ])
+    submit = SubmitField(_l("Import"))
+
+
+class GroupForm(FlaskForm):
+    """Create or edit a stakeholder group."""
+
+    name_zh = StringField(_l("Name (Chinese)"), validators=[
+        _either_language("name_zh", "name_en"), Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[Length(max=200)])
+    weight = FloatField(_l("Weight in the stakeholder score"), default=1.0,
+                        validators=[InputRequired(), NumberRange(min=0.01, max=100)],
+                        description=_l("1 for every group gives equal weights."))
+    invitation_only = BooleanField(
+        _l("Answers by single-use invitation code only (e.g. board, regulator)"))
+    submit = SubmitField(_l("Save"))
+
+
+class StatementForm(FlaskForm):
+    """One expectation or response, in both languages."""
+
+    text_zh = TextAreaField(_l("Text (Chinese)"), validators=[
+        _either_language("text_zh", "text_en"), Length(max=1000)])
+    text_en = TextAreaField(_l("Text (English)"), validators=[Length(max=1000)])
+    submit = SubmitField(_l("Save"))
+
+
+class AssessmentForm(FlaskForm):
+    """Create or edit an assessment."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    reporting_year = IntegerField(_l("Reporting year"), validators=[
+        InputRequired(), NumberRange(min=1990, max=2100)])
+    opens_on = DateField(_l("Survey opens on"), validators=[Optional()])
+    closes_on = DateField(_l("Survey closes on"), validators=[Optional()])
+    intro_zh = TextAreaField(_l("Survey introduction (Chinese)"), validators=[Length(max=4000)])
+    intro_en = TextAreaField(_l("Survey introduction (English)"), validators=[Length(max=4000)])
+    privacy_zh = TextAreaField(_l("Privacy note (Chinese)"), validators=[Length(max=4000)])
+    privacy_en = TextAreaField(_l("Privacy note (English)"), validators=[Length(max=4000)])
+    submit = SubmitField(_l("Save"))
+
+    def validate_closes_on(self, field):  # noqa: ANN001
+        if field.data and self.opens_on.data and field.data < self.opens_on.data:
+            raise ValidationError(_l("The closing date is before the opening date."))
+
+
+class CopyAssessmentForm(FlaskForm):
+    """Copy an assessment, e.g. last year's, into a new one."""
+
+    title = StringField(_l("Title of the new assessment"), validators=[
+        DataRequired(), Length(max=200)])
+    reporting_year = IntegerField(_l("Reporting year"), validators=[
+        InputRequired(), NumberRange(min=1990, max=2100)])
+    submit = SubmitField(_l("Copy"))
+
+
+class UserForm(FlaskForm):
+    """Add a staff account."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[("editor", _l("Editor: reads results, exports")),
+                                             ("admin", _l("Admin: configures everything"))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)],
+                             description=_l("At least 10 characters."))
+    submit = SubmitField(_l("Add user"))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST button with its CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class ReasonForm(FlaskForm):
+    """A POST that must say why."""
+
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Confirm"))
+
+
+__all__ = [
+    "AssessmentForm", "CategoryForm", "ConfirmForm", "CopyAssessmentForm",
+    "GroupForm", "ImportForm", "ReasonForm", "StatementForm", "TopicForm", "UserForm",
+]

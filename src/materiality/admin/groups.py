@@ -1,0 +1,147 @@
+"""Stakeholder groups with their ordered expectations and the company's responses."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import GroupStatement, StakeholderGroup, StatementKind
+from . import bp
+from .forms import ConfirmForm, GroupForm, StatementForm
+from .operations import move_in_list, next_position, ordered_groups
+
+KINDS = (StatementKind.EXPECTATION.value, StatementKind.RESPONSE.value)
+
+
+@bp.route("/groups")
+def groups():
+    """All groups in their order, with their expectations and responses."""
+    return render_template("admin/groups.html", groups=ordered_groups(include_archived=True),
+                           confirm=ConfirmForm())
+
+
+def _save_group(form: GroupForm, group: StakeholderGroup) -> bool:
+    group.name_zh = (form.name_zh.data or "").strip() or None
+    group.name_en = (form.name_en.data or "").strip() or None
+    group.weight = form.weight.data
+    group.invitation_only = form.invitation_only.data
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        form.name_zh.errors.append(_("A group with this name exists already."))
+        return False
+    db.session.commit()
+    return True
+
+
+@bp.route("/groups/new", methods=["GET", "POST"])
+def group_new():
+    """Add a stakeholder group at the end of the list."""
+    form = GroupForm()
+    if form.validate_on_submit():
+        group = StakeholderGroup(position=len(ordered_groups(include_archived=True)))
+        db.session.add(group)
+        if _save_group(form, group):
+            flash(_("Group added."), "success")
+            return redirect(url_for("admin.group_detail", group_id=group.id))
+    return render_template("admin/group_form.html", form=form, group=None)
+
+
+@bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
+def group_detail(group_id: int):
+    """Edit a group, and list its expectations and responses to add, edit and reorder."""
+    group = db.get_or_404(StakeholderGroup, group_id)
+    form = GroupForm(obj=group)
+    if form.validate_on_submit() and _save_group(form, group):
+        flash(_("Group saved."), "success")
+        return redirect(url_for("admin.group_detail", group_id=group.id))
+    return render_template("admin/group_detail.html", group=group, form=form,
+                           new_statement=StatementForm(formdata=None), confirm=ConfirmForm())
+
+
+@bp.route("/groups/<int:group_id>/move/<any(up, down):direction>", methods=["POST"])
+def group_move(group_id: int, direction: str):
+    """Move a group up or down in the list."""
+    group = db.get_or_404(StakeholderGroup, group_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    move_in_list(ordered_groups(include_archived=True), group, direction)
+    db.session.commit()
+    return redirect(url_for("admin.groups", _anchor=f"group-{group.id}"))
+
+
+@bp.route("/groups/<int:group_id>/<any(archive, restore):action>", methods=["POST"])
+def group_archive(group_id: int, action: str):
+    """Archive a group (no new links or surveys) or bring it back."""
+    group = db.get_or_404(StakeholderGroup, group_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    group.archived = action == "archive"
+    db.session.commit()
+    flash(_("Group archived.") if group.archived else _("Group restored."), "success")
+    return redirect(url_for("admin.groups"))
+
+
+@bp.route("/groups/<int:group_id>/<any(expectation, response):kind>/new",
+          methods=["GET", "POST"])
+def statement_new(group_id: int, kind: str):
+    """Add an expectation or a response at the end of the group's list."""
+    group = db.get_or_404(StakeholderGroup, group_id)
+    form = StatementForm()
+    if form.validate_on_submit():
+        db.session.add(GroupStatement(
+            group_id=group.id, kind=kind, position=next_position(group.id, kind),
+            text_zh=(form.text_zh.data or "").strip() or None,
+            text_en=(form.text_en.data or "").strip() or None,
+        ))
+        db.session.commit()
+        flash(_("Added."), "success")
+        return redirect(url_for("admin.group_detail", group_id=group.id, _anchor=kind))
+    return render_template("admin/statement_form.html", form=form, group=group, kind=kind,
+                           statement=None)
+
+
+@bp.route("/statements/<int:statement_id>/edit", methods=["GET", "POST"])
+def statement_edit(statement_id: int):
+    """Edit one expectation or response in both languages."""
+    statement = db.get_or_404(GroupStatement, statement_id)
+    group = db.get_or_404(StakeholderGroup, statement.group_id)
+    form = StatementForm(obj=statement)
+    if form.validate_on_submit():
+        statement.text_zh = (form.text_zh.data or "").strip() or None
+        statement.text_en = (form.text_en.data or "").strip() or None
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("admin.group_detail", group_id=group.id, _anchor=statement.kind))
+    return render_template("admin/statement_form.html", form=form, group=group,
+                           kind=statement.kind, statement=statement)
+
+
+@bp.route("/statements/<int:statement_id>/move/<any(up, down):direction>", methods=["POST"])
+def statement_move(statement_id: int, direction: str):
+    """Move an expectation or response up or down."""
+    statement = db.get_or_404(GroupStatement, statement_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    group = db.get_or_404(StakeholderGroup, statement.group_id)
+    move_in_list(group.statements(statement.kind), statement, direction)
+    db.session.commit()
+    return redirect(url_for("admin.group_detail", group_id=group.id, _anchor=statement.kind))
+
+
+@bp.route("/statements/<int:statement_id>/delete", methods=["POST"])
+def statement_delete(statement_id: int):
+    """Remove an expectation or response and close the gap in the order."""
+    statement = db.get_or_404(GroupStatement, statement_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    group = db.get_or_404(StakeholderGroup, statement.group_id)
+    remaining = [s for s in group.statements(statement.kind) if s.id != statement.id]
+    db.session.delete(statement)
+    for position, each in enumerate(remaining):
+        each.position = position
+    db.session.commit()
+    flash(_("Deleted."), "success")
+    return redirect(url_for("admin.group_detail", group_id=group.id, _anchor=statement.kind))

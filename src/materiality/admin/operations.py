@@ -1,0 +1,183 @@
+"""Changes CSR staff make to the library and assessments.
+
+Functions here only flush; the view (or CLI command) commits once at the edge.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func
+
+from ..extensions import db
+from ..models import (
+    Assessment,
+    AssessmentStatus,
+    AssessmentTopic,
+    Category,
+    GroupStatement,
+    ResponseTarget,
+    StakeholderGroup,
+    Submission,
+    Topic,
+)
+from ..services.topic_files import TOPIC_COLUMNS, TopicRow
+
+
+class OperationRefused(Exception):
+    """A change that would make the data wrong; ``code`` says why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def category_spellings() -> dict[str, str]:
+    """Every accepted spelling of every category (key, zh, en; lower-cased) -> key."""
+    spellings: dict[str, str] = {}
+    for category in db.session.scalars(db.select(Category)):
+        for spelling in (category.key, category.name_zh, category.name_en):
+            if spelling:
+                spellings[spelling.strip().lower()] = category.key
+    return spellings
+
+
+def import_topics(rows: Iterable[TopicRow]) -> tuple[int, int]:
+    """Add new topics and update those whose Chinese or English name matches.
+
+    Returns (created, updated). The caller has validated every row first.
+    """
+    categories = {c.key: c for c in db.session.scalars(db.select(Category))}
+    by_zh = {t.name_zh: t for t in db.session.scalars(db.select(Topic)) if t.name_zh}
+    by_en = {t.name_en: t for t in db.session.scalars(db.select(Topic)) if t.name_en}
+    created = updated = 0
+    for row in rows:
+        topic = by_zh.get(row.name_zh or "") or by_en.get(row.name_en or "")
+        if topic is None:
+            topic = Topic()
+            db.session.add(topic)
+            created += 1
+        else:
+            updated += 1
+        for column in ("name_zh", "name_en", "description_zh", "description_en",
+                       "cass_codes", "gri_codes", "esrs_codes"):
+            value = getattr(row, column)
+            if value is not None or column.startswith("description"):
+                setattr(topic, column, value)
+        topic.category = categories[row.category_key]
+        topic.archived = False
+    db.session.flush()
+    return created, updated
+
+
+def topic_records(include_archived: bool = True) -> list[tuple[str | None, ...]]:
+    """The library as rows in TOPIC_COLUMNS order, for CSV and XLSX export."""
+    query = db.select(Topic).order_by(Topic.id)
+    if not include_archived:
+        query = query.where(Topic.archived.is_(False))
+    records = []
+    for topic in db.session.scalars(query):
+        values = {column: getattr(topic, column, None) for column in TOPIC_COLUMNS}
+        values["category"] = topic.category.key
+        records.append(tuple(values[c] for c in TOPIC_COLUMNS))
+    return records
+
+
+def next_position(statement_group_id: int, kind: str) -> int:
+    """The position after the group's last statement of this kind."""
+    last = db.session.scalar(
+        db.select(func.max(GroupStatement.position)).where(
+            GroupStatement.group_id == statement_group_id, GroupStatement.kind == kind
+        )
+    )
+    return (last if last is not None else -1) + 1
+
+
+def move_in_list(items: Sequence, item, direction: str) -> bool:  # noqa: ANN001
+    """Swap ``item`` with its neighbour up or down and renumber positions 0..n-1."""
+    ordered = list(items)
+    index = ordered.index(item)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(ordered):
+        return False
+    ordered[index], ordered[other] = ordered[other], ordered[index]
+    for position, each in enumerate(ordered):
+        each.position = position
+    db.session.flush()
+    return True
+
+
+def ordered_groups(include_archived: bool = False) -> list[StakeholderGroup]:
+    """Stakeholder groups in their configured order."""
+    query = db.select(StakeholderGroup).order_by(StakeholderGroup.position, StakeholderGroup.id)
+    if not include_archived:
+        query = query.where(StakeholderGroup.archived.is_(False))
+    return list(db.session.scalars(query))
+
+
+def has_responses(assessment: Assessment) -> bool:
+    """True once anybody has answered any questionnaire of the assessment."""
+    return bool(db.session.scalar(
+        db.select(func.count()).select_from(Submission).where(
+            Submission.assessment_id == assessment.id
+        )
+    ))
+
+
+def set_assessment_topics(assessment: Assessment, topic_ids: Sequence[int]) -> None:
+    """Replace the assessment's topic selection with ``topic_ids`` in that order.
+
+    Refused once responses exist: the answers were given to the old list, so the
+    scores would mix two questionnaires. Copy the assessment instead.
+    """
+    current = [link.topic_id for link in assessment.topic_links]
+    if list(topic_ids) == current:
+        return
+    if has_responses(assessment):
+        raise OperationRefused("has_responses")
+    if len(set(topic_ids)) != len(topic_ids):
+        raise OperationRefused("duplicate_topic")
+    assessment.topic_links.clear()
+    db.session.flush()
+    for position, topic_id in enumerate(topic_ids):
+        assessment.topic_links.append(AssessmentTopic(topic_id=topic_id, position=position))
+    db.session.flush()
+
+
+def copy_assessment(source: Assessment, title: str, reporting_year: int) -> Assessment:
+    """A new draft with the source's topics, texts, thresholds, weights and targets.
+
+    Dates and responses are not copied: a new cycle asks again.
+    """
+    copy = Assessment(
+        title=title,
+        reporting_year=reporting_year,
+        status=AssessmentStatus.DRAFT,
+        copied_from_id=source.id,
+    )
+    for column in ("intro_zh", "intro_en", "privacy_zh", "privacy_en", "threshold_mode",
+                   "threshold_company", "threshold_stakeholder", "top_n", "quantile",
+                   "weight_management", "weight_internal_expert", "weight_external_expert"):
+        setattr(copy, column, getattr(source, column))
+    for link in source.topic_links:
+        if not link.topic.archived:
+            copy.topic_links.append(AssessmentTopic(topic_id=link.topic_id, position=link.position))
+    db.session.add(copy)
+    db.session.flush()
+    targets = db.session.scalars(
+        db.select(ResponseTarget).where(ResponseTarget.assessment_id == source.id)
+    )
+    for target in targets:
+        db.session.add(ResponseTarget(assessment_id=copy.id, group_id=target.group_id,
+                                      target=target.target))
+    db.session.flush()
+    return copy
+
+
+def assessment_exists(title: str, reporting_year: int, exclude_id: int | None = None) -> bool:
+    """True when another assessment has this title in this year."""
+    query = db.select(func.count()).select_from(Assessment).where(
+        Assessment.title == title, Assessment.reporting_year == reporting_year
+    )
+    if exclude_id is not None:
+        query = query.where(Assessment.id != exclude_id)
+    return bool(db.session.scalar(query))

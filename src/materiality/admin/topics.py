@@ -1,0 +1,204 @@
+"""The topic library: list, search, create, edit, archive, import and export."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import or_
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Category, Topic
+from ..services.topic_files import (
+    TopicFileError,
+    read_topic_file,
+    topics_csv,
+    topics_xlsx,
+    validate_topic_rows,
+)
+from . import bp
+from .forms import CategoryForm, ConfirmForm, ImportForm, TopicForm
+from .operations import category_spellings, import_topics, topic_records
+
+
+def _categories() -> list[Category]:
+    return list(db.session.scalars(db.select(Category).order_by(Category.position, Category.id)))
+
+
+def _category_choices() -> list[tuple[int, str]]:
+    locale = str(get_locale())
+    return [(c.id, c.name(locale)) for c in _categories()]
+
+
+@bp.route("/topics")
+def topics():
+    """The library, with search and a category filter."""
+    query = db.select(Topic).order_by(Topic.category_id, Topic.id)
+    search = request.args.get("q", "").strip()
+    category_id = request.args.get("category", type=int)
+    show = request.args.get("show", "active")
+    if search:
+        pattern = f"%{search}%"
+        query = query.where(or_(Topic.name_zh.ilike(pattern), Topic.name_en.ilike(pattern),
+                                Topic.description_zh.ilike(pattern),
+                                Topic.description_en.ilike(pattern)))
+    if category_id:
+        query = query.where(Topic.category_id == category_id)
+    if show == "archived":
+        query = query.where(Topic.archived.is_(True))
+    elif show != "all":
+        query = query.where(Topic.archived.is_(False))
+    return render_template(
+        "admin/topics.html",
+        topics=db.session.scalars(query).all(),
+        categories=_categories(),
+        search=search,
+        category_id=category_id,
+        show=show,
+        confirm=ConfirmForm(),
+    )
+
+
+def _save_topic(form: TopicForm, topic: Topic) -> bool:
+    """Copy the form into the topic; False (with the field error set) on a duplicate name."""
+    for column in ("name_zh", "name_en", "description_zh", "description_en",
+                   "cass_codes", "gri_codes", "esrs_codes"):
+        setattr(topic, column, (form[column].data or "").strip() or None)
+    topic.category_id = form.category_id.data
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        form.name_zh.errors.append(_("A topic with this name exists already."))
+        return False
+    db.session.commit()
+    return True
+
+
+@bp.route("/topics/new", methods=["GET", "POST"])
+def topic_new():
+    """Add a topic to the library."""
+    form = TopicForm()
+    form.category_id.choices = _category_choices()
+    if form.validate_on_submit():
+        topic = Topic()
+        db.session.add(topic)
+        if _save_topic(form, topic):
+            flash(_("Topic added."), "success")
+            return redirect(url_for("admin.topics"))
+    return render_template("admin/topic_form.html", form=form, topic=None)
+
+
+@bp.route("/topics/<int:topic_id>/edit", methods=["GET", "POST"])
+def topic_edit(topic_id: int):
+    """Edit a topic."""
+    topic = db.get_or_404(Topic, topic_id)
+    form = TopicForm(obj=topic)
+    form.category_id.choices = _category_choices()
+    if form.validate_on_submit() and _save_topic(form, topic):
+        flash(_("Topic saved."), "success")
+        return redirect(url_for("admin.topics"))
+    return render_template("admin/topic_form.html", form=form, topic=topic)
+
+
+@bp.route("/topics/<int:topic_id>/<any(archive, restore):action>", methods=["POST"])
+def topic_archive(topic_id: int, action: str):
+    """Archive a topic (kept for past assessments) or bring it back."""
+    topic = db.get_or_404(Topic, topic_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    topic.archived = action == "archive"
+    db.session.commit()
+    flash(_("Topic archived.") if topic.archived else _("Topic restored."), "success")
+    return redirect(url_for("admin.topics", show="archived" if not topic.archived else None))
+
+
+@bp.route("/categories", methods=["GET", "POST"])
+def categories():
+    """The categories, and a form to add one."""
+    form = CategoryForm()
+    if form.validate_on_submit():
+        position = len(_categories())
+        db.session.add(Category(key=form.key.data, name_zh=form.name_zh.data or None,
+                                name_en=form.name_en.data or None, position=position))
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            form.key.errors.append(_("This key is taken."))
+        else:
+            flash(_("Category added."), "success")
+            return redirect(url_for("admin.categories"))
+    return render_template("admin/categories.html", form=form, categories=_categories())
+
+
+def describe_problem(code: str, column: str, value: str) -> str:
+    """One row problem in the user's language."""
+    if code == "missing_name":
+        return _("The topic has no name in either language.")
+    if code == "too_long":
+        return _("Column %(column)s is longer than %(limit)s characters.", column=column,
+                 limit=value)
+    if code == "missing_category":
+        return _("The category is empty.")
+    if code == "unknown_category":
+        return _("Unknown category “%(value)s”.", value=value)
+    if code == "duplicate_name":
+        name, _sep, first = value.partition("|")
+        return _("The name “%(name)s” appears already in row %(row)s.", name=name, row=first)
+    return code
+
+
+def describe_file_error(error: TopicFileError) -> str:
+    """A whole-file problem in the user's language."""
+    messages = {
+        "not_utf8": _("The CSV file is not UTF-8. Save it as “CSV UTF-8” and try again."),
+        "unknown_type": _("Only .csv and .xlsx files can be imported."),
+        "unreadable": _("The file cannot be read as a table."),
+        "missing_columns": _("The file needs a header row with at least name_zh or name_en, "
+                             "and category."),
+        "too_many_rows": _("The file has too many rows."),
+    }
+    return messages.get(error.code, error.code)
+
+
+@bp.route("/topics/import", methods=["GET", "POST"])
+def topic_import():
+    """Import topics from CSV or XLSX: all rows or none."""
+    form = ImportForm()
+    bad_rows: list[tuple[int, list[str]]] = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            frame = read_topic_file(upload.read(), upload.filename or "")
+        except TopicFileError as error:
+            form.file.errors.append(describe_file_error(error))
+        else:
+            rows, errors = validate_topic_rows(frame, category_spellings())
+            if errors:
+                bad_rows = [(e.row, [describe_problem(*p) for p in e.problems]) for e in errors]
+                flash(_("Nothing was imported: %(count)s rows have errors.", count=len(errors)),
+                      "error")
+            elif not rows:
+                form.file.errors.append(_("The file has no topics."))
+            else:
+                created, updated = import_topics(rows)
+                db.session.commit()
+                flash(_("Imported: %(created)s new topics, %(updated)s updated.",
+                        created=created, updated=updated), "success")
+                return redirect(url_for("admin.topics"))
+    return render_template("admin/topic_import.html", form=form, bad_rows=bad_rows,
+                           categories=_categories())
+
+
+@bp.route("/topics/export.<any(csv, xlsx):fmt>")
+def topic_export(fmt: str):
+    """Download the whole library; the file imports back unchanged."""
+    records = topic_records()
+    if fmt == "csv":
+        body, mimetype = topics_csv(records), "text/csv; charset=utf-8"
+    else:
+        body = topics_xlsx(records)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename=topic-library.{fmt}"})

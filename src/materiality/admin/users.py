@@ -1,0 +1,51 @@
+"""Staff accounts: add, change role, deactivate, unlock."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.operations import create_user
+from ..extensions import db
+from ..models import Role, User
+from . import bp
+from .forms import ConfirmForm, UserForm
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users():
+    """List accounts and add one."""
+    form = UserForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if db.session.scalar(db.select(User).where(User.email == email)):
+            form.email.errors.append(_("An account with this email exists already."))
+        else:
+            create_user(email, form.password.data, form.role.data)
+            db.session.commit()
+            flash(_("Account added."), "success")
+            return redirect(url_for("admin.users"))
+    accounts = db.session.scalars(db.select(User).order_by(User.email)).all()
+    return render_template("admin/users.html", form=form, accounts=accounts, confirm=ConfirmForm())
+
+
+@bp.route("/users/<int:user_id>/<any(activate, deactivate, make_admin, make_editor, unlock):action>",
+          methods=["POST"])
+def user_action(user_id: int, action: str):
+    """Change an account; an admin cannot lock themselves out."""
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id and action in ("deactivate", "make_editor"):
+        flash(_("You cannot remove your own admin access."), "error")
+        return redirect(url_for("admin.users"))
+    if action in ("activate", "deactivate"):
+        user.active = action == "activate"
+    elif action == "unlock":
+        user.locked_until = None
+        user.failed_logins = 0
+    else:
+        user.role = Role.ADMIN if action == "make_admin" else Role.EDITOR
+    db.session.commit()
+    flash(_("Account changed."), "success")
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,6 @@
+"""Staff login and logout."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+from . import routes  # noqa: E402,F401  (registers the views on bp)

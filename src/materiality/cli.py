@@ -1,0 +1,74 @@
+"""Command-line tasks: create-user, seed-demo, import-topics."""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from .extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the project's commands to ``flask --app wsgi``."""
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--role", type=click.Choice(["admin", "editor"]), default="editor")
+    @click.option("--password", help="Leave out to generate one and print it once.")
+    @click.option("--skip-existing", is_flag=True, help="Do nothing if the email exists.")
+    def create_user_command(email: str, role: str, password: str | None,
+                            skip_existing: bool) -> None:
+        """Add a staff account."""
+        from .auth.operations import create_user
+        from .models import User
+
+        if db.session.scalar(db.select(User).where(User.email == email.strip().lower())):
+            if skip_existing:
+                click.echo(f"{email} exists already; its password is unchanged.")
+                return
+            raise click.ClickException(f"{email} exists already.")
+        generated = password is None
+        password = password or secrets.token_urlsafe(12)
+        if len(password) < 10:
+            raise click.ClickException("The password needs at least 10 characters.")
+        create_user(email, password, role)
+        db.session.commit()
+        click.echo(f"Created {role} {email}.")
+        if generated:
+            click.echo(f"Password (shown once): {password}")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command() -> None:
+        """Load the model report's topics, groups and the 2023 assessment (idempotent)."""
+        from .seed import seed_demo
+
+        added = seed_demo()
+        db.session.commit()
+        click.echo("Demo data: " + ", ".join(f"{v} {k} added" for k, v in added.items()))
+
+    @app.cli.command("import-topics")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_topics_command(path: Path) -> None:
+        """Import a topic library CSV or XLSX file: all rows or none."""
+        from .admin.operations import category_spellings, import_topics
+        from .seed import ensure_categories
+        from .services.topic_files import TopicFileError, read_topic_file, validate_topic_rows
+
+        ensure_categories()
+        try:
+            frame = read_topic_file(path.read_bytes(), path.name)
+        except TopicFileError as error:
+            raise click.ClickException(f"{path.name}: {error.code} {error.detail}") from error
+        rows, errors = validate_topic_rows(frame, category_spellings())
+        if errors:
+            for error in errors:
+                problems = "; ".join(f"{code} {column} {value}".strip()
+                                     for code, column, value in error.problems)
+                click.echo(f"row {error.row}: {problems}", err=True)
+            db.session.rollback()
+            raise click.ClickException(f"Nothing imported: {len(errors)} rows have errors.")
+        created, updated = import_topics(rows)
+        db.session.commit()
+        click.echo(f"Imported {created} new topics, {updated} updated.")

@@ -1,0 +1,32 @@
+"""The domain models, one module per domain; import them from here."""
+from ._base import now_utc, pick_language
+from .assessment import (
+    Assessment,
+    AssessmentStatus,
+    AssessmentTopic,
+    CompanyScoreOverride,
+    LabelPosition,
+    ResponseTarget,
+    ThresholdMode,
+)
+from .library import Category, GroupStatement, StakeholderGroup, StatementKind, Topic
+from .survey import (
+    Answer,
+    InvitationCode,
+    LinkState,
+    QuestionnaireKind,
+    Rating,
+    RaterKind,
+    Submission,
+    SurveyLink,
+    new_token,
+)
+from .user import Role, User
+
+__all__ = [
+    "Answer", "Assessment", "AssessmentStatus", "AssessmentTopic", "Category",
+    "CompanyScoreOverride", "GroupStatement", "InvitationCode", "LabelPosition", "LinkState",
+    "QuestionnaireKind", "Rating", "RaterKind", "ResponseTarget", "Role", "StakeholderGroup",
+    "StatementKind", "Submission", "SurveyLink", "ThresholdMode", "Topic", "User",
+    "new_token", "now_utc", "pick_language",
+]

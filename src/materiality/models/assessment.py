@@ -1,0 +1,150 @@
+"""An assessment cycle: which topics are asked in a reporting year, and how they are scored."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._base import now_utc, pick_language
+from .library import StakeholderGroup, Topic
+
+
+class AssessmentStatus(StrEnum):
+    """Draft while staff prepare it, open while surveys run, closed for the report."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ThresholdMode(StrEnum):
+    """How the tiers' thresholds are set (see services.scoring)."""
+
+    MIDPOINT = "midpoint"
+    VALUE = "value"
+    TOP_N = "top_n"
+    QUANTILE = "quantile"
+
+
+class Assessment(db.Model):
+    """One materiality assessment, usually one per reporting year."""
+
+    __table_args__ = (
+        UniqueConstraint("reporting_year", "title"),
+        CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
+        CheckConstraint(
+            "threshold_mode IN ('midpoint', 'value', 'top_n', 'quantile')", name="threshold_mode"
+        ),
+        CheckConstraint("opens_on IS NULL OR closes_on IS NULL OR opens_on <= closes_on",
+                        name="dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    reporting_year: Mapped[int]
+    status: Mapped[str] = mapped_column(String(16), default=AssessmentStatus.DRAFT)
+    opens_on: Mapped[date | None] = mapped_column(Date)
+    closes_on: Mapped[date | None] = mapped_column(Date)
+    #: Introduction and privacy note shown at the top of every survey.
+    intro_zh: Mapped[str | None] = mapped_column(Text)
+    intro_en: Mapped[str | None] = mapped_column(Text)
+    privacy_zh: Mapped[str | None] = mapped_column(Text)
+    privacy_en: Mapped[str | None] = mapped_column(Text)
+    #: The assessment this one was copied from, e.g. last year's.
+    copied_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="SET NULL")
+    )
+    threshold_mode: Mapped[str] = mapped_column(String(16), default=ThresholdMode.MIDPOINT)
+    threshold_company: Mapped[float | None]
+    threshold_stakeholder: Mapped[float | None]
+    top_n: Mapped[int | None]
+    quantile: Mapped[float | None]
+    #: Weights of the company-side rater kinds (default equal).
+    weight_management: Mapped[float] = mapped_column(default=1.0)
+    weight_internal_expert: Mapped[float] = mapped_column(default=1.0)
+    weight_external_expert: Mapped[float] = mapped_column(default=1.0)
+    created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=now_utc)
+
+    topic_links: Mapped[list[AssessmentTopic]] = relationship(
+        order_by="AssessmentTopic.position",
+        cascade="all, delete-orphan",
+        back_populates="assessment",
+    )
+
+    @property
+    def topics(self) -> list[Topic]:
+        """The selected topics in the order they are asked."""
+        return [link.topic for link in self.topic_links]
+
+    def intro(self, locale: str) -> str:
+        return pick_language(self.intro_zh, self.intro_en, locale)
+
+    def privacy(self, locale: str) -> str:
+        return pick_language(self.privacy_zh, self.privacy_en, locale)
+
+    @property
+    def rater_kind_weights(self) -> dict[str, float]:
+        return {
+            "management": self.weight_management,
+            "internal_expert": self.weight_internal_expert,
+            "external_expert": self.weight_external_expert,
+        }
+
+
+class AssessmentTopic(db.Model):
+    """A topic selected for an assessment, at its place in the questionnaire."""
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="topic_links")
+    topic: Mapped[Topic] = relationship(lazy="joined")
+
+
+class ResponseTarget(db.Model):
+    """How many responses staff aim for from one group in one assessment."""
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("stakeholder_group.id", ondelete="CASCADE"), primary_key=True
+    )
+    target: Mapped[int]
+
+    group: Mapped[StakeholderGroup] = relationship()
+
+
+class CompanyScoreOverride(db.Model):
+    """An admin's company score for a topic, with the written reason, kept and shown."""
+
+    __table_args__ = (CheckConstraint("score >= 1 AND score <= 5", name="score_range"),)
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), primary_key=True)
+    score: Mapped[float]
+    reason: Mapped[str] = mapped_column(Text)
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=now_utc)
+
+
+class LabelPosition(db.Model):
+    """Where an editor moved a topic's label on the matrix, kept for the next export."""
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), primary_key=True)
+    #: "zh_CN" or "en": labels differ in length, so positions are kept per language.
+    locale: Mapped[str] = mapped_column(String(8), primary_key=True)
+    #: Label anchor in data coordinates (the scale's units).
+    x: Mapped[float]
+    y: Mapped[float]

@@ -1,0 +1,129 @@
+"""The demo data: the model report's 23 topics, 8 groups and a 2023 assessment.
+
+The facts come from the model report (data/seed-library.json); categories and
+GRI/ESRS references are this project's reading of each topic. Loading is
+idempotent: what exists already (matched by name) is left as it is.
+"""
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+
+from .extensions import db
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    AssessmentTopic,
+    Category,
+    GroupStatement,
+    StakeholderGroup,
+    StatementKind,
+    Topic,
+)
+
+CATEGORIES = (
+    ("economic", "经济", "Economic"),
+    ("environmental", "环境", "Environmental"),
+    ("social", "社会", "Social"),
+    ("governance", "治理", "Governance"),
+)
+
+#: zh name -> (category key, GRI, ESRS)
+TOPIC_FACTS = {
+    "知识产权保护": ("economic", None, "G1"),
+    "公益慈善": ("social", "GRI 413", "S3"),
+    "行业交流": ("economic", "GRI 2-28", "G1"),
+    "员工权益": ("social", "GRI 402, 405, 406, 407", "S1"),
+    "客户权益": ("social", "GRI 416, 417", "S4"),
+    "科技创新": ("economic", None, None),
+    "产品质量": ("economic", "GRI 416", "S4"),
+    "安全生产": ("social", "GRI 403", "S1"),
+    "党建引领": ("governance", None, None),
+    "“双碳”行动": ("environmental", "GRI 305", "E1"),
+    "“三废”管理": ("environmental", "GRI 303, 306", "E2, E3, E5"),
+    "合规运营": ("governance", "GRI 2-27, 205, 206", "G1"),
+    "公司治理": ("governance", "GRI 2-9 to 2-21", "ESRS 2 GOV-1"),
+    "能源管理": ("environmental", "GRI 302", "E1"),
+    "服务国家战略": ("economic", "GRI 203", None),
+    "员工发展": ("social", "GRI 404", "S1"),
+    "员工关爱": ("social", "GRI 401", "S1"),
+    "乡村振兴": ("social", "GRI 203, 413", "S3"),
+    "战略合作": ("economic", None, None),
+    "风险治理": ("governance", "GRI 2-12, 2-13", "G1"),
+    "责任供应链": ("economic", "GRI 204, 308, 414", "S2"),
+    "员工身心健康": ("social", "GRI 403", "S1"),
+    "客户信息保护": ("social", "GRI 418", "S4"),
+}
+
+DEMO_TITLE = "2023年度实质性议题评估"
+DEMO_INTRO_ZH = ("感谢您参与本次调查。请就以下每个议题对您的重要性作出评价，"
+                 "您的意见将用于确定本公司社会责任报告的实质性议题。")
+DEMO_INTRO_EN = ("Thank you for taking part. Please rate how important each topic is to you; "
+                 "your answers decide the material topics of our CSR report.")
+DEMO_PRIVACY_ZH = "本问卷匿名填写，答案仅以汇总形式用于报告编制。"
+DEMO_PRIVACY_EN = "The survey is anonymous; answers are used only in aggregate for the report."
+
+
+def seed_library() -> dict:
+    """The model report's facts as shipped with the package."""
+    return json.loads(files("materiality").joinpath("data/seed-library.json").read_text("utf-8"))
+
+
+def ensure_categories() -> dict[str, Category]:
+    """The four standard categories, created when missing."""
+    existing = {c.key: c for c in db.session.scalars(db.select(Category))}
+    for position, (key, zh, en) in enumerate(CATEGORIES):
+        if key not in existing:
+            existing[key] = Category(key=key, name_zh=zh, name_en=en, position=position)
+            db.session.add(existing[key])
+    db.session.flush()
+    return existing
+
+
+def seed_demo() -> dict[str, int]:
+    """Load the demo library and the 2023 assessment; return what was added."""
+    data = seed_library()
+    categories = ensure_categories()
+    added = {"topics": 0, "groups": 0, "assessments": 0}
+
+    topics_by_zh = {t.name_zh: t for t in db.session.scalars(db.select(Topic))}
+    ordered_topics = []
+    for entry in data["topics"]:
+        topic = topics_by_zh.get(entry["zh"])
+        if topic is None:
+            category, gri, esrs = TOPIC_FACTS.get(entry["zh"], ("social", None, None))
+            topic = Topic(name_zh=entry["zh"], name_en=entry["en"],
+                          category=categories[category], gri_codes=gri, esrs_codes=esrs)
+            db.session.add(topic)
+            added["topics"] += 1
+        ordered_topics.append(topic)
+
+    groups_by_zh = {g.name_zh: g for g in db.session.scalars(db.select(StakeholderGroup))}
+    for position, entry in enumerate(data["stakeholder_groups"]):
+        if entry["zh"] in groups_by_zh:
+            continue
+        group = StakeholderGroup(name_zh=entry["zh"], name_en=entry["en"], position=position)
+        db.session.add(group)
+        db.session.flush()
+        for kind, key in ((StatementKind.EXPECTATION, "expectations"),
+                          (StatementKind.RESPONSE, "responses")):
+            for index, (zh, en) in enumerate(entry[key]):
+                db.session.add(GroupStatement(group_id=group.id, kind=kind, position=index,
+                                              text_zh=zh, text_en=en))
+        added["groups"] += 1
+    db.session.flush()
+
+    exists = db.session.scalar(db.select(Assessment).where(
+        Assessment.reporting_year == 2023, Assessment.title == DEMO_TITLE))
+    if exists is None:
+        assessment = Assessment(
+            title=DEMO_TITLE, reporting_year=2023, status=AssessmentStatus.OPEN,
+            intro_zh=DEMO_INTRO_ZH, intro_en=DEMO_INTRO_EN,
+            privacy_zh=DEMO_PRIVACY_ZH, privacy_en=DEMO_PRIVACY_EN,
+        )
+        for position, topic in enumerate(ordered_topics):
+            assessment.topic_links.append(AssessmentTopic(topic=topic, position=position))
+        db.session.add(assessment)
+        added["assessments"] += 1
+    db.session.flush()
+    return added
