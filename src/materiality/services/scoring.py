@@ -257,7 +257,8 @@ def _tiers(
     if settings.threshold_mode == "top_n":
         n = settings.top_n
         levels = np.where(rank <= n, 0, np.where(rank <= 2 * n, 1, 2))
-        return math.nan, math.nan, [TIERS[lv] if ok else None for lv, ok in zip(levels, scored)]
+        tiers = [TIERS[lv] if ok else None for lv, ok in zip(levels, scored, strict=True)]
+        return math.nan, math.nan, tiers
     if settings.threshold_mode == "midpoint":
         tx = ty = (settings.scale_min + settings.scale_max) / 2.0
     elif settings.threshold_mode == "value":
@@ -267,7 +268,7 @@ def _tiers(
     reached = (np.round(company, _DECIMALS) >= round(tx, _DECIMALS)).astype(int) + (
         np.round(stakeholder, _DECIMALS) >= round(ty, _DECIMALS)
     ).astype(int)
-    return tx, ty, [TIERS[2 - r] if ok else None for r, ok in zip(reached, scored)]
+    return tx, ty, [TIERS[2 - r] if ok else None for r, ok in zip(reached, scored, strict=True)]
 
 
 def _quantile(values: np.ndarray, q: float) -> float:
@@ -304,6 +305,6 @@ def _weights_used(axis: AxisData, weights: np.ndarray) -> dict:
     total = weights[answered].sum()
     return {
         key: (float(w / total) if total > 0 else math.nan)
-        for key, w, ok in zip(axis.strata, weights, answered)
+        for key, w, ok in zip(axis.strata, weights, answered, strict=True)
         if ok
     }
