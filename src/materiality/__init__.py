@@ -104,11 +104,13 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per user journey."""
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .fieldwork import bp as fieldwork_bp
     from .main import bp as main_bp
+    from .report import bp as report_bp
+    from .survey import bp as survey_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
+    for blueprint in (main_bp, auth_bp, admin_bp, fieldwork_bp, survey_bp, report_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:

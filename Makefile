@@ -1,0 +1,49 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml setup.py | cksum | cut -d' ' -f1)
+FLASK := $(BIN)/flask --app wsgi
+CATALOGS := src/materiality/translations
+
+.PHONY: run test install translations extract-messages bench lint clean
+
+$(STAMP): pyproject.toml setup.py
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,prod]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP) translations
+
+## Compile the zh_CN and en catalogs (done by every install).
+translations: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d $(CATALOGS) 2>&1 | grep -v '^$$' || true
+
+## Refresh the catalogs from the code and templates after adding UI strings.
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(CATALOGS)/messages.pot --no-location --sort-output --project materiality .
+	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching --ignore-obsolete
+
+## The app with demo data on the embedded SQLite default, at http://127.0.0.1:5000
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(FLASK) create-user admin@example.org --role admin --skip-existing
+	@echo "Log in at http://127.0.0.1:5000 as admin@example.org"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## The whole suite (PostgreSQL too when TEST_DATABASE_URL is set; browser tests when chromium is present).
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Speed and memory figures (see benchmarks/README.md).
+bench: install
+	$(BIN)/python benchmarks/run_all.py
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,4 @@
+"""Staff's side of the surveys: links, invitation codes, QR posters, responses."""
+from flask import Blueprint
+
+bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork")

@@ -1,0 +1,4 @@
+"""Editors' side: scores, the materiality matrix, the report's tables and exports."""
+from flask import Blueprint
+
+bp = Blueprint("report", __name__, url_prefix="/report")
