@@ -37,6 +37,13 @@ axis: for each group in ``by_group`` order (rater kinds in ``by_rater_kind`` ord
 ``rng.integers(0, n_g, size=(bootstrap_samples, n_g))`` picks positions among the
 group's respondents sorted by respondent_id. The same data and seed always give the
 same intervals. With one respondent the interval is the point; with none, NaN.
+``bootstrap_samples=0`` skips the bootstrap (all intervals NaN).
+
+Counts. ``stakeholder_n`` / ``company_n``: respondents with a numeric answer to the
+topic (kept when the company score is overridden). In ``by_group`` / ``by_rater_kind``:
+``answers`` = answer rows incl. "don't know", ``n`` = numeric answers, ``mean``, ``std``
+(sample, ddof=1; NaN when n < 2), ``dont_know_share`` (NaN when no answers) and
+``weight`` (the stratum's share in that topic's score; 0 when it has no numeric answer).
 
 Tiers. With thresholds tx (company) and ty (stakeholders), a topic is
 "highly_material" when both scores reach their threshold (>=), "material" when exactly

@@ -8,7 +8,6 @@ the stratified bootstrap replicates described there.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,34 +149,23 @@ def bootstrap_scores(
     stratum_count, topic_count = axis.n.shape
     replicate_sums = np.zeros((stratum_count, samples, topic_count))
     replicate_counts = np.zeros((stratum_count, samples, topic_count))
-    starts = np.concatenate([[0], np.cumsum(axis.stratum_sizes)]).astype(np.int64)
-    chunks = [
-        (g, first, min(rows, samples - first))
-        for g, size in enumerate(axis.stratum_sizes.tolist())
-        if size > 0
-        for rows in [max(1, CHUNK_ELEMENTS // size)]
-        for first in range(0, samples, rows)
-    ]
-
-    def draw(g: int, chunk: int) -> np.ndarray:
-        """How often each respondent of stratum g is drawn, in each of ``chunk`` replicates."""
+    starts = np.concatenate([[0], np.cumsum(axis.stratum_sizes)])
+    for g in range(stratum_count):
         size = int(axis.stratum_sizes[g])
-        drawn = rng.integers(0, size, size=(chunk, size))
-        drawn += (np.arange(chunk, dtype=np.int64) * size)[:, None]
-        times = np.bincount(drawn.ravel(), minlength=chunk * size)
-        return times.reshape(chunk, size).astype(np.float64)
-
-    # One worker thread draws the next chunk (numpy releases the GIL) while this thread
-    # multiplies the current one; draws stay in order, so the stream is unchanged.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending = [pool.submit(draw, g, chunk) for g, _, chunk in chunks[:1]]
-        for i, (g, first, chunk) in enumerate(chunks):
-            times = pending.pop().result()
-            if i + 1 < len(chunks):
-                pending.append(pool.submit(draw, chunks[i + 1][0], chunks[i + 1][2]))
-            block = slice(starts[g], starts[g + 1])
-            replicate_sums[g, first:first + chunk] = times @ axis.unit_sums[block]
-            replicate_counts[g, first:first + chunk] = times @ axis.unit_counts[block]
+        if size == 0:
+            continue
+        block = np.hstack([axis.unit_sums[starts[g]:starts[g + 1]],
+                           axis.unit_counts[starts[g]:starts[g + 1]]])
+        rows = max(1, CHUNK_ELEMENTS // size)
+        offsets = (np.arange(rows, dtype=np.int64) * size)[:, None]
+        for first in range(0, samples, rows):
+            chunk = min(rows, samples - first)
+            drawn = rng.integers(0, size, size=(chunk, size))
+            drawn += offsets[:chunk]
+            times = np.bincount(drawn.ravel(), minlength=chunk * size).reshape(chunk, size)
+            totals = times.astype(np.float64) @ block
+            replicate_sums[g, first:first + chunk] = totals[:, :topic_count]
+            replicate_counts[g, first:first + chunk] = totals[:, topic_count:]
     return weighted_scores(replicate_sums, replicate_counts, weights)
 
 
