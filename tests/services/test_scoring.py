@@ -327,3 +327,13 @@ def test_an_unknown_rater_kind_is_refused():
     """Only management, internal and external experts rate for the company."""
     with pytest.raises(ValueError, match="rater_kind"):
         score_assessment(stakeholders(), company((1, "intern", 7, 3)), [7])
+
+
+def test_replicates_that_draw_only_dont_knowers_are_left_out():
+    """One 4 and two "don't know": about 30% of replicates have no answer and are skipped."""
+    ratings = stakeholders((1, 10, 7, 4), (2, 10, 7, DK), (3, 10, 7, DK))
+    result = score_assessment(ratings, company(), [7])
+
+    topic = result.topics.loc[7]
+    assert (topic["stakeholder_ci_low"], topic["stakeholder_ci_high"]) == (4.0, 4.0)
+    assert result.by_group.loc[(7, 10), "dont_know_share"] == pytest.approx(2 / 3)
