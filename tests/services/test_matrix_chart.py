@@ -1,0 +1,361 @@
+"""The materiality matrix: labels never collide, Chinese renders, exports open anywhere."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import subprocess
+import warnings
+from pathlib import Path
+from unittest import mock
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.mathtext import MathTextParser
+from matplotlib.text import Text
+from PIL import Image
+
+from materiality.services.matrix_chart import (
+    SIZE_PRESETS,
+    MatrixOptions,
+    MatrixPoint,
+    MatrixRender,
+    draw_matrix,
+    render_matrix,
+)
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "seed-library.json"
+# Categories for the model report's 23 topics, in the report's order.
+SEED_CATEGORIES = [
+    "governance", "social", "economic", "social", "social", "economic", "economic", "social",
+    "governance", "environmental", "environmental", "governance", "governance",
+    "environmental", "economic", "social", "social", "social", "economic", "governance",
+    "economic", "social", "social",
+]
+CATEGORY_LABELS = {
+    "zh": {"economic": "经济", "environmental": "环境", "social": "社会", "governance": "治理",
+           "community": "社区"},
+    "en": {"economic": "Economic", "environmental": "Environmental", "social": "Social",
+           "governance": "Governance", "community": "Community"},
+}
+FALLBACK_TOPICS = [
+    {"zh": "知识产权保护", "en": "Intellectual property protection"},
+    {"zh": "“双碳”行动", "en": '"Dual carbon" action'},
+    {"zh": "员工身心健康", "en": "Employee physical and mental health"},
+]
+
+
+def seed_topics() -> list[dict[str, str]]:
+    """The 23 topic names of the model report (zh/en), from the shared seed file."""
+    if SEED.exists():
+        return json.loads(SEED.read_text(encoding="utf-8"))["topics"]
+    return [FALLBACK_TOPICS[i % 3] for i in range(23)]  # pragma: no cover - repo-only run
+
+
+def seed_points(lang: str) -> list[MatrixPoint]:
+    """The 23 seed topics, crowded in the upper right as in the model report."""
+    rng = np.random.default_rng(7)
+    xy = np.clip(rng.normal([4.0, 4.1], [0.45, 0.4], size=(23, 2)), 2.4, 4.95)
+    return [
+        MatrixPoint(
+            key=i + 1, label=t[lang], x=float(xy[i, 0]), y=float(xy[i, 1]),
+            category=SEED_CATEGORIES[i],
+            category_label=CATEGORY_LABELS[lang][SEED_CATEGORIES[i]],
+        )
+        for i, t in enumerate(seed_topics())
+    ]
+
+
+def crowded_points(n: int = 80) -> list[MatrixPoint]:
+    """``n`` synthetic topics, zh and en names of mixed lengths, crowded in the upper right."""
+    topics = seed_topics()
+    rng = np.random.default_rng(80)
+    xy = np.clip(rng.normal([4.1, 4.15], [0.45, 0.4], size=(n, 2)), 2.3, 4.98)
+    cats = ["economic", "environmental", "social", "governance", "community"]
+    points = []
+    for i in range(n):
+        label = topics[i % 23]["zh" if i % 2 else "en"]
+        if i >= 46:
+            label += " " + ["2.0", "(Scope 3)", "体系", "and reporting"][i % 4]
+        cat = cats[i % 5]
+        points.append(MatrixPoint(key=i + 1, label=label, x=float(xy[i, 0]),
+                                  y=float(xy[i, 1]), category=cat,
+                                  category_label=CATEGORY_LABELS["en"][cat]))
+    return points
+
+
+def label_texts(render: MatrixRender) -> list[Text]:
+    ax = render.figure.axes[0]
+    return [t for t in ax.texts if (t.get_gid() or "").startswith("label-")]
+
+
+def text_boxes(render: MatrixRender, texts: list[Text]) -> np.ndarray:
+    renderer = render.figure.canvas.get_renderer()
+    return np.array([t.get_window_extent(renderer).extents for t in texts]).reshape(-1, 4)
+
+
+def marker_boxes(render: MatrixRender) -> np.ndarray:
+    """Marker squares in pixels, from the scatter's offsets and marker size (points²)."""
+    fig = render.figure
+    ax = fig.axes[0]
+    scatter = next(c for c in ax.collections if c.get_gid() == "markers")
+    centers = ax.transData.transform(scatter.get_offsets())
+    half = np.sqrt(scatter.get_sizes()[0]) / 2 * fig.dpi / 72
+    return np.concatenate([centers - half, centers + half], axis=1)
+
+
+def overlapping_pairs(a: np.ndarray, b: np.ndarray, same: bool) -> list[tuple[int, int]]:
+    hit = (
+        (a[:, None, 0] < b[None, :, 2]) & (a[:, None, 2] > b[None, :, 0])
+        & (a[:, None, 1] < b[None, :, 3]) & (a[:, None, 3] > b[None, :, 1])
+    )
+    if same:
+        hit = np.triu(hit, k=1)
+    return [tuple(map(int, ij)) for ij in np.argwhere(hit)]
+
+
+def assert_no_collisions(render: MatrixRender) -> None:
+    texts = label_texts(render)
+    labels = text_boxes(render, texts)
+    markers = marker_boxes(render)
+    assert len(texts) == len(markers)
+    assert overlapping_pairs(labels, labels, same=True) == []
+    assert overlapping_pairs(labels, markers, same=False) == []
+
+
+@pytest.fixture(scope="module")
+def seed_renders() -> dict[str, MatrixRender]:
+    return {
+        lang: draw_matrix(seed_points(lang), MatrixOptions(
+            locale="zh_CN" if lang == "zh" else "en", threshold_x=3.5, threshold_y=3.5))
+        for lang in ("zh", "en")
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_seed_labels_overlap_neither_each_other_nor_markers(seed_renders, lang):
+    render = seed_renders[lang]
+    assert render.unplaced == ()
+    assert_no_collisions(render)
+    sizes = {t.get_fontsize() for t in label_texts(render)}
+    assert min(sizes) >= 8.5  # readable: the 23 labels fit at (nearly) full size
+
+
+def test_axis_titles_and_ends_follow_the_locale(seed_renders):
+    def strings(render):
+        return {t.get_text() for t in render.figure.findobj(Text)}
+
+    zh, en = strings(seed_renders["zh"]), strings(seed_renders["en"])
+    assert {"对企业发展的重要性", "对利益相关方的重要性", "低", "高", "议题类别", "经济"} <= zh
+    assert {"Importance to the company's development", "Importance to stakeholders",
+            "Low", "High", "Topic category", "Economic"} <= en
+
+
+def test_label_positions_cover_every_topic_and_round_trip(seed_renders):
+    render = seed_renders["en"]
+    points = seed_points("en")
+    assert set(render.label_positions) == {p.key for p in points}
+    for t in label_texts(render):
+        key = int(t.get_gid().removeprefix("label-"))
+        assert t.get_position() == pytest.approx(render.label_positions[key])
+    # An editor saving the positions and drawing again gets the same picture.
+    pinned = [MatrixPoint(**{**p.__dict__, "label_offset": render.label_positions[p.key]})
+              for p in points]
+    again = draw_matrix(pinned, MatrixOptions(locale="en", threshold_x=3.5, threshold_y=3.5))
+    for key, xy in render.label_positions.items():
+        assert again.label_positions[key] == pytest.approx(xy)
+
+
+def test_eighty_crowded_labels_do_not_collide():
+    render = draw_matrix(crowded_points(80), MatrixOptions(locale="en", threshold_x=3.5,
+                                                           threshold_y=3.5))
+    assert render.unplaced == ()
+    assert_no_collisions(render)
+
+
+def test_no_missing_glyph_warning_and_global_rcparams_untouched():
+    before = dict(matplotlib.rcParams)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        render_matrix(seed_points("zh")[:8], MatrixOptions(title="2023年度实质性议题矩阵"),
+                      fmt="png", dpi=72)
+    assert [str(w.message) for w in caught] == []
+    assert dict(matplotlib.rcParams) == before
+
+
+def test_dollar_and_percent_are_drawn_literally_not_as_mathtext():
+    points = [
+        MatrixPoint(1, "$5m fund", 3.0, 3.0, "economic", "Economic $"),
+        MatrixPoint(2, "50% women", 4.0, 4.2, "social", "Social"),
+        MatrixPoint(3, "$1 and $2", 4.3, 3.6, "social", "Social"),
+    ]
+    options = MatrixOptions(locale="en", title="Fund $ and 50%")
+    with mock.patch.object(MathTextParser, "parse", side_effect=AssertionError("mathtext")):
+        render = draw_matrix(points, options)
+        svg = render_matrix(points, options, fmt="svg").decode()
+        numbered = draw_matrix(points, MatrixOptions(locale="en", numbered=True))
+        render_matrix(points, MatrixOptions(locale="en", numbered=True), fmt="png", dpi=50)
+    assert {t.get_text() for t in label_texts(render)} == {"$5m fund", "50% women", "$1 and $2"}
+    for fig in (render.figure, numbered.figure):
+        for t in fig.findobj(Text):
+            if "$" in t.get_text():
+                assert t.get_parse_math() is False
+    # Only the text font's glyphs are used: no mathtext (DejaVu/Computer Modern) glyphs.
+    glyph_ids = re.findall(r'<path id="([^"]+-[0-9a-f]+)"', svg)
+    fonts = {re.sub(r"-[0-9a-f]+$", "", i) for i in glyph_ids}
+    assert fonts == {"NotoSansCJKsc-Regular"}
+
+
+def test_png_is_deterministic_and_sized_by_dpi():
+    points = seed_points("zh")
+    first = render_matrix(points, MatrixOptions(threshold_x=3.5, threshold_y=3.5), "png", 300)
+    second = render_matrix(points, MatrixOptions(threshold_x=3.5, threshold_y=3.5), "png", 300)
+    assert first == second
+    w_in, h_in = SIZE_PRESETS["half_a4"]
+    with Image.open(io.BytesIO(first)) as img:
+        assert img.size == (round(w_in * 300), round(h_in * 300))
+    small = render_matrix(points, MatrixOptions(size="slide_16_9"), "png", 96)
+    with Image.open(io.BytesIO(small)) as img:
+        w_in, h_in = SIZE_PRESETS["slide_16_9"]
+        assert img.size == (round(w_in * 96), round(h_in * 96))
+    image = matplotlib.image.imread(io.BytesIO(small), format="png")
+    assert image.shape[:2] == (round(h_in * 96), round(w_in * 96))
+
+
+def _not_blank(png: bytes) -> bool:
+    with Image.open(io.BytesIO(png)) as img:
+        grey = np.asarray(img.convert("L"))
+    return (grey < 200).mean() > 0.003 and (grey > 240).mean() > 0.5
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes() -> bytes:
+    return render_matrix(seed_points("zh"), MatrixOptions(threshold_x=3.5, threshold_y=3.5,
+                                                           title="实质性议题矩阵"), "pdf")
+
+
+def test_pdf_reads_with_pypdf_and_is_deterministic(pdf_bytes):
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf_bytes))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    w_in, h_in = SIZE_PRESETS["half_a4"]
+    assert float(box.width) == pytest.approx(w_in * 72, abs=0.5)
+    assert float(box.height) == pytest.approx(h_in * 72, abs=0.5)
+    again = render_matrix(seed_points("zh"), MatrixOptions(threshold_x=3.5, threshold_y=3.5,
+                                                            title="实质性议题矩阵"), "pdf")
+    assert again == pdf_bytes
+
+
+def test_pdf_rasterises_with_poppler(pdf_bytes, tmp_path):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm missing: apt-get install poppler-utils")
+    (tmp_path / "m.pdf").write_bytes(pdf_bytes)
+    run = subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", "m.pdf", "m"],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.strip() == ""  # poppler has no complaint about the fonts
+    assert _not_blank((tmp_path / "m.png").read_bytes())
+
+
+def test_svg_is_self_contained_deterministic_and_rasterises(tmp_path):
+    points = seed_points("zh")
+    svg = render_matrix(points, MatrixOptions(threshold_x=3.5, threshold_y=3.5), "svg")
+    assert svg == render_matrix(points, MatrixOptions(threshold_x=3.5, threshold_y=3.5), "svg")
+    text = svg.decode("utf-8")
+    assert "<text" not in text and "@font-face" not in text  # glyphs are paths
+    assert "安全生产" not in re.sub(r"<!--.*?-->", "", text)  # only in comments: no font needed
+    if shutil.which("rsvg-convert") is None:
+        pytest.skip("rsvg-convert missing: apt-get install librsvg2-bin")
+    run = subprocess.run(["rsvg-convert", "--format=png", "--zoom=0.7"], input=svg,
+                         capture_output=True, timeout=60, check=False)
+    assert run.returncode == 0, run.stderr
+    assert _not_blank(run.stdout)
+
+
+def test_numbered_mode_numbers_markers_and_lists_every_topic():
+    points = crowded_points(40)
+    points[0] = MatrixPoint(**{**points[0].__dict__, "number": 99})
+    render = draw_matrix(points, MatrixOptions(locale="en", numbered=True, threshold_x=3.5,
+                                               threshold_y=3.5))
+    fig = render.figure
+    numbers = {t.get_gid(): t.get_text() for t in fig.axes[0].texts
+               if (t.get_gid() or "").startswith("number-")}
+    assert numbers["number-1"] == "99"
+    assert numbers["number-2"] == "2"
+    assert len(numbers) == 40
+    entries = [t for t in fig.axes[1].texts if (t.get_gid() or "").startswith("entry-")]
+    assert len(entries) == 40
+    boxes = text_boxes(render, entries)
+    assert overlapping_pairs(boxes, boxes, same=True) == []
+    figure_box = fig.bbox.extents
+    assert (boxes[:, 0] >= figure_box[0]).all() and (boxes[:, 2] <= figure_box[2]).all()
+    assert render.label_positions[1] == (points[0].x, points[0].y)
+    for size in ("full_a4", "slide_16_9"):
+        png = render_matrix(points, MatrixOptions(numbered=True, size=size), "png", 40)
+        assert _not_blank(png)
+
+
+def test_error_bars_are_drawn_and_labels_still_clear():
+    points = [
+        MatrixPoint(**{**p.__dict__, "x_err": (p.x - 0.3, min(p.x + 0.25, 5)),
+                       "y_err": (p.y - 0.2, min(p.y + 0.3, 5))})
+        for p in seed_points("zh")
+    ]
+    render = draw_matrix(points, MatrixOptions(error_bars=True, zoom=True, threshold_x=3.5,
+                                               threshold_y=3.5))
+    ax = render.figure.axes[0]
+    bars = [c for c in ax.collections if c.get_gid() != "markers"]
+    assert len(bars) >= 2 * len(points)  # one horizontal and one vertical bar each
+    assert_no_collisions(render)
+    xmin, xmax = ax.get_xlim()
+    assert xmin >= 0.96 and xmin < min(p.x_err[0] for p in points)  # zoomed to the data
+
+
+def test_editor_set_label_position_is_kept_and_avoided():
+    points = seed_points("en")
+    pinned = (2.0, 2.0)
+    points[5] = MatrixPoint(**{**points[5].__dict__, "label_offset": pinned})
+    render = draw_matrix(points, MatrixOptions(locale="en"))
+    text = next(t for t in label_texts(render) if t.get_gid() == f"label-{points[5].key}")
+    assert text.get_position() == pinned
+    assert render.label_positions[points[5].key] == pinned
+    assert_no_collisions(render)
+    leaders = [ln for ln in render.figure.axes[0].lines if ln.get_gid() == "leader"]
+    assert any(ln.get_xdata()[0] == pytest.approx(points[5].x, abs=0.2) for ln in leaders)
+
+
+def test_zoom_spans_the_data_and_bad_arguments_are_refused():
+    render = draw_matrix(seed_points("en"), MatrixOptions(locale="en", zoom=True))
+    xmin, _ = render.figure.axes[0].get_xlim()
+    assert xmin > 2.0
+    with pytest.raises(ValueError):
+        render_matrix(seed_points("en"), fmt="gif")
+    with pytest.raises(ValueError):
+        draw_matrix(seed_points("en"), MatrixOptions(size="a3"))
+    empty = render_matrix([], MatrixOptions(numbered=True), "png", 30)
+    assert empty.startswith(b"\x89PNG")
+
+
+def test_custom_category_colours_are_stable_and_distinct():
+    def colours(points):
+        render = draw_matrix(points, MatrixOptions(locale="en", numbered=True))
+        scatter = next(c for c in render.figure.axes[0].collections if c.get_gid() == "markers")
+        return {p.category: tuple(scatter.get_facecolors()[i]) for i, p in enumerate(points)}
+
+    base = crowded_points(10)
+    first = colours(base)
+    assert len(set(first.values())) == len(first)
+    assert colours(list(reversed(base))) == first
+
+
+def test_module_uses_no_pyplot_and_no_flask():
+    src = Path(__file__).resolve().parents[2] / "src" / "materiality" / "services"
+    for name in ("matrix_chart.py", "chart_fonts.py", "label_placement.py"):
+        code = (src / name).read_text(encoding="utf-8")
+        assert "pyplot" not in code.replace("never pyplot", "")
+        assert not re.search(r"^\s*(import|from)\s+flask", code, re.MULTILINE)
