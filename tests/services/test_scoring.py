@@ -162,6 +162,16 @@ def test_the_same_data_always_gives_the_same_figures():
                                    other.topics["stakeholder_score"])
 
 
+def test_the_order_groups_are_listed_in_only_changes_the_row_order():
+    """Bootstrap draws go by ascending group id, whatever order the groups are listed in."""
+    ratings, raters, topics = random_assessment()
+    listed = score_assessment(ratings, raters, topics, group_ids=[12, 10, 11])
+    found = score_assessment(ratings, raters, topics)
+
+    pd.testing.assert_frame_equal(listed.topics, found.topics)
+    assert list(listed.by_group.index.get_level_values("group_id")[:3]) == [12, 10, 11]
+
+
 def test_the_intervals_do_not_depend_on_how_the_bootstrap_is_chunked(monkeypatch):
     """Drawing the replicates a few at a time gives exactly the same intervals."""
     ratings, raters, topics = random_assessment()

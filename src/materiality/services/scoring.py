@@ -33,9 +33,10 @@ recomputed as above (a group none of whose drawn respondents answered a topic is
 out of that replicate's score for the topic). The interval is the percentile interval
 of ``bootstrap_samples`` replicates (numpy's default linear quantile), at
 ``confidence``. Draws come from ``numpy.random.default_rng(seed)``, one generator per
-axis: for each group in ``by_group`` order (rater kinds in ``by_rater_kind`` order),
+axis: for each group in ascending group_id order (rater kinds in the order
+management, internal_expert, external_expert), skipping those without respondents,
 ``rng.integers(0, n_g, size=(bootstrap_samples, n_g))`` picks positions among the
-group's respondents sorted by respondent_id. The same data and seed always give the
+group's n_g respondents sorted by respondent_id. The same data and seed always give the
 same intervals. With one respondent the interval is the point; with none, NaN.
 ``bootstrap_samples=0`` skips the bootstrap (all intervals NaN).
 
@@ -187,7 +188,9 @@ def score_assessment(
     group_weights = np.array([settings.group_weights.get(g, 1.0) for g in groups], dtype=float)
     kind_weights = np.array([settings.rater_kind_weights.get(k, 1.0) for k in RATER_KINDS])
 
-    stake_score, stake_low, stake_high = _score_axis(stakeholders, group_weights, settings)
+    by_id = np.argsort(np.array(groups, dtype=np.int64), kind="stable")
+    stake_score, stake_low, stake_high = _score_axis(stakeholders, group_weights, settings,
+                                                     draw_order=by_id)
     comp_score, comp_low, comp_high = _score_axis(company, kind_weights, settings)
     overridden = np.zeros(len(topic_ids), dtype=bool)
     position = {t: i for i, t in enumerate(topic_ids)}
@@ -233,12 +236,15 @@ def score_assessment(
 
 
 def _score_axis(
-    axis: AxisData, weights: np.ndarray, settings: ScoringSettings
+    axis: AxisData,
+    weights: np.ndarray,
+    settings: ScoringSettings,
+    draw_order: Sequence[int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Point score and bootstrap interval of every topic on one axis."""
     point = weighted_scores(axis.sums, axis.n, weights)
     replicates = bootstrap_scores(axis, weights, settings.bootstrap_samples,
-                                  np.random.default_rng(settings.seed))
+                                  np.random.default_rng(settings.seed), draw_order)
     low, high = percentile_interval(replicates, point, settings.confidence)
     return point, low, high
 

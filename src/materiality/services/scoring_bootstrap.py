@@ -137,10 +137,12 @@ def bootstrap_scores(
     weights: np.ndarray,
     samples: int,
     rng: np.random.Generator,
+    draw_order: Sequence[int] | None = None,
 ) -> np.ndarray:
     """(samples, T) replicate scores of the stratified bootstrap over respondents.
 
-    For each stratum in ``axis.strata`` order with n_g > 0 respondents, the draws are
+    For each stratum in ``draw_order`` (positions in ``axis.strata``; default: that
+    order) with n_g > 0 respondents, the draws are
     exactly ``rng.integers(0, n_g, size=(samples, n_g))`` (respondent positions in
     ascending respondent_id order), made in row chunks, which gives the same stream.
     Each replicate's stratum sums and counts are the resampled respondents' sums and
@@ -150,7 +152,7 @@ def bootstrap_scores(
     replicate_sums = np.zeros((stratum_count, samples, topic_count))
     replicate_counts = np.zeros((stratum_count, samples, topic_count))
     starts = np.concatenate([[0], np.cumsum(axis.stratum_sizes)])
-    for g in range(stratum_count):
+    for g in range(stratum_count) if draw_order is None else draw_order:
         size = int(axis.stratum_sizes[g])
         if size == 0:
             continue
