@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
@@ -97,10 +99,25 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request starts with an empty ``g``.
+
+    The ``app`` fixture keeps an app context pushed so tests can use the database
+    directly; Flask reuses that context for requests, so without this the cached
+    locale and logged-in user of one request would leak into the next.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        for name in list(vars(g._get_current_object())):
+            delattr(g, name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url: str) -> Iterator:
     """An app on a fresh database, with an app context pushed for direct DB access."""
     app = create_app(base_test_config(database_url))
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         yield app
         db.session.remove()

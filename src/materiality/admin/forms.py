@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
+    SelectChoice,
     BooleanField,
     DateField,
     EmailField,
@@ -138,8 +139,10 @@ class UserForm(FlaskForm):
     """Add a staff account."""
 
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[("editor", _l("Editor: reads results, exports")),
-                                             ("admin", _l("Admin: configures everything"))])
+    role = SelectField(_l("Role"), choices=[
+        SelectChoice("editor", _l("Editor: reads results, exports")),
+        SelectChoice("admin", _l("Admin: configures everything")),
+    ])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)],
                              description=_l("At least 10 characters."))
     submit = SubmitField(_l("Add user"))

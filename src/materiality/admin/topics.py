@@ -6,6 +6,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
+from wtforms import SelectChoice
 
 from ..extensions import db
 from ..models import Category, Topic
@@ -25,9 +26,9 @@ def _categories() -> list[Category]:
     return list(db.session.scalars(db.select(Category).order_by(Category.position, Category.id)))
 
 
-def _category_choices() -> list[tuple[int, str]]:
+def _category_choices() -> list[SelectChoice]:
     locale = str(get_locale())
-    return [(c.id, c.name(locale)) for c in _categories()]
+    return [SelectChoice(c.id, c.name(locale)) for c in _categories()]
 
 
 @bp.route("/topics")
