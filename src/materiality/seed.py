@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from importlib.resources import files
 
+from .demo_responses import add_demo_responses
 from .extensions import db
 from .models import (
     Assessment,
@@ -126,4 +127,5 @@ def seed_demo() -> dict[str, int]:
         db.session.add(assessment)
         added["assessments"] += 1
     db.session.flush()
+    added["responses"] = add_demo_responses(exists or assessment)
     return added
