@@ -21,16 +21,26 @@ except ImportError:  # run from a checkout without the package installed
     from materiality.services.matrix_chart import MatrixOptions, MatrixPoint, render_matrix
 
 NAMES = [
-    ("知识产权保护", "Intellectual property protection"), ("公益慈善", "Public welfare and charity"),
-    ("行业交流", "Industry exchange"), ("员工权益", "Employee rights"),
-    ("客户权益", "Customer rights"), ("科技创新", "Technological innovation"),
-    ("产品质量", "Product quality"), ("安全生产", "Production safety"),
-    ("党建引领", "Party-building leadership"), ("“双碳”行动", '"Dual carbon" action'),
-    ("“三废”管理", '"Three wastes" management'), ("合规运营", "Compliant operations"),
-    ("公司治理", "Corporate governance"), ("能源管理", "Energy management"),
-    ("服务国家战略", "Serving national strategy"), ("员工发展", "Employee development"),
-    ("员工关爱", "Employee care"), ("乡村振兴", "Rural revitalisation"),
-    ("战略合作", "Strategic cooperation"), ("风险治理", "Risk governance"),
+    ("知识产权保护", "Intellectual property protection"),
+    ("公益慈善", "Public welfare and charity"),
+    ("行业交流", "Industry exchange"),
+    ("员工权益", "Employee rights"),
+    ("客户权益", "Customer rights"),
+    ("科技创新", "Technological innovation"),
+    ("产品质量", "Product quality"),
+    ("安全生产", "Production safety"),
+    ("党建引领", "Party-building leadership"),
+    ("“双碳”行动", '"Dual carbon" action'),
+    ("“三废”管理", '"Three wastes" management'),
+    ("合规运营", "Compliant operations"),
+    ("公司治理", "Corporate governance"),
+    ("能源管理", "Energy management"),
+    ("服务国家战略", "Serving national strategy"),
+    ("员工发展", "Employee development"),
+    ("员工关爱", "Employee care"),
+    ("乡村振兴", "Rural revitalisation"),
+    ("战略合作", "Strategic cooperation"),
+    ("风险治理", "Risk governance"),
     ("责任供应链", "Responsible supply chain"),
     ("员工身心健康", "Employee physical and mental health"),
     ("客户信息保护", "Customer information protection"),
@@ -49,8 +59,16 @@ def points(n: int, lang: str) -> list[MatrixPoint]:
         if i >= len(NAMES):
             label += " " + ["2.0", "(Scope 3)", "体系", "and reporting"][i % 4]
         cat = CATEGORIES[i % 4]
-        out.append(MatrixPoint(key=i + 1, label=label, x=float(xy[i, 0]), y=float(xy[i, 1]),
-                               category=cat, category_label=cat.title()))
+        out.append(
+            MatrixPoint(
+                key=i + 1,
+                label=label,
+                x=float(xy[i, 0]),
+                y=float(xy[i, 1]),
+                category=cat,
+                category_label=cat.title(),
+            )
+        )
     return out
 
 
@@ -72,10 +90,16 @@ def main() -> None:
     cases = [(23, "zh", False), (23, "en", False), (80, "mixed", False), (80, "mixed", True)]
     for n, lang, numbered in cases:
         pts = points(n, lang)
-        options = MatrixOptions(locale="en" if lang == "en" else "zh_CN", threshold_x=3.5,
-                                threshold_y=3.5, numbered=numbered)
-        row = [best_of(args.repeat, lambda fmt=fmt: render_matrix(pts, options, fmt, 300))
-               for fmt in ("png", "svg", "pdf")]
+        options = MatrixOptions(
+            locale="en" if lang == "en" else "zh_CN",
+            threshold_x=3.5,
+            threshold_y=3.5,
+            numbered=numbered,
+        )
+        row = [
+            best_of(args.repeat, lambda f=fmt, p=pts, o=options: render_matrix(p, o, f, 300))
+            for fmt in ("png", "svg", "pdf")
+        ]
         mode = "numbered" if numbered else "labels"
         print(f"{n:>6} {lang:>4} {mode:>8} " + " ".join(f"{t:>7.2f}s" for t in row))
 

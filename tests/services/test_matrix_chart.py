@@ -252,11 +252,14 @@ def test_pdf_reads_with_pypdf_and_is_deterministic(pdf_bytes):
 
 
 def test_pdf_rasterises_with_poppler(pdf_bytes, tmp_path):
-    if shutil.which("pdftoppm") is None:
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
         pytest.skip("pdftoppm missing: apt-get install poppler-utils")
     (tmp_path / "m.pdf").write_bytes(pdf_bytes)
-    run = subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", "m.pdf", "m"],
-                         cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    args = [pdftoppm, "-r", "50", "-png", "-singlefile", "m.pdf", "m"]
+    run = subprocess.run(  # noqa: S603 - fixed arguments, tool found by shutil.which
+        args, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
     assert run.returncode == 0, run.stderr
     assert run.stderr.strip() == ""  # poppler has no complaint about the fonts
     assert _not_blank((tmp_path / "m.png").read_bytes())
@@ -269,10 +272,13 @@ def test_svg_is_self_contained_deterministic_and_rasterises(tmp_path):
     text = svg.decode("utf-8")
     assert "<text" not in text and "@font-face" not in text  # glyphs are paths
     assert "安全生产" not in re.sub(r"<!--.*?-->", "", text)  # only in comments: no font needed
-    if shutil.which("rsvg-convert") is None:
+    rsvg = shutil.which("rsvg-convert")
+    if rsvg is None:
         pytest.skip("rsvg-convert missing: apt-get install librsvg2-bin")
-    run = subprocess.run(["rsvg-convert", "--format=png", "--zoom=0.7"], input=svg,
-                         capture_output=True, timeout=60, check=False)
+    run = subprocess.run(  # noqa: S603 - fixed arguments, tool found by shutil.which
+        [rsvg, "--format=png", "--zoom=0.7"], input=svg, capture_output=True, timeout=60,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     assert _not_blank(run.stdout)
 
@@ -294,7 +300,18 @@ def test_numbered_mode_numbers_markers_and_lists_every_topic():
     assert overlapping_pairs(boxes, boxes, same=True) == []
     figure_box = fig.bbox.extents
     assert (boxes[:, 0] >= figure_box[0]).all() and (boxes[:, 2] <= figure_box[2]).all()
-    assert render.label_positions[1] == (points[0].x, points[0].y)
+    # Circles cover neither each other nor another topic's point.
+    ax = fig.axes[0]
+    badges = next(c for c in ax.collections if c.get_gid() == "badges")
+    centers = ax.transData.transform(badges.get_offsets())
+    half = np.sqrt(badges.get_sizes()[0]) / 2 * fig.dpi / 72
+    circles = np.concatenate([centers - half, centers + half], axis=1)
+    dots = marker_boxes(render)
+    assert overlapping_pairs(circles, circles, same=True) == []
+    assert all(i == j for i, j in overlapping_pairs(circles, dots, same=False))
+    assert set(render.label_positions) == {p.key for p in points}
+    on_point = [render.label_positions[p.key] == pytest.approx((p.x, p.y)) for p in points]
+    assert sum(on_point) >= 4  # the isolated ones; crowded ones move aside with a leader
     for size in ("full_a4", "slide_16_9"):
         png = render_matrix(points, MatrixOptions(numbered=True, size=size), "png", 40)
         assert _not_blank(png)

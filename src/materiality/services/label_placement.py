@@ -24,9 +24,9 @@ _SOFT_CHUNK = 96
 #: Penalties, in pixel-equivalents of leader length.
 _LEADER_BASE = 12.0
 _LEADER_CROSSES_MARKER = 400.0
-_LEADER_CROSSES_LABEL = 300.0
-_LEADER_CROSSES_LEADER = 200.0
-_BOX_ON_LEADER = 300.0
+_LEADER_CROSSES_LABEL = 150.0
+_LEADER_CROSSES_LEADER = 60.0
+_BOX_ON_LEADER = 150.0
 _BOX_ON_LINE = 45.0
 #: Far positions prefer pointing away from the crowd (radial leaders rarely cross).
 _OUTWARD = 0.35
@@ -93,9 +93,12 @@ def _candidates(
     gap: float,
     reach: float,
     outward: np.ndarray,
+    on_anchor: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Candidate centres around ``anchor`` with a base cost and a needs-leader flag."""
     w, h = half
+    if on_anchor:  # a badge drawn over its own point: the point itself, then nearby
+        radius = 0.0
     r = radius + gap
     d = r * 0.7071
     near = np.array(
@@ -143,6 +146,8 @@ def _candidates(
     else:
         far = np.zeros((0, 2))
         far_cost = np.zeros(0)
+    if on_anchor:
+        near, near_cost = np.zeros((1, 2)), np.zeros(1)
     offsets = np.concatenate([near, far])
     cost = np.concatenate([near_cost, far_cost])
     leader = np.concatenate([np.zeros(len(near), bool), np.ones(len(far), bool)])
@@ -152,7 +157,10 @@ def _candidates(
 def _leader_ends(anchor: np.ndarray, radius: float, boxes: np.ndarray):
     """Leader segments from the marker edge to the nearest point of each box."""
     target = np.stack(
-        [np.clip(anchor[0], boxes[:, 0], boxes[:, 2]), np.clip(anchor[1], boxes[:, 1], boxes[:, 3])],
+        [
+            np.clip(anchor[0], boxes[:, 0], boxes[:, 2]),
+            np.clip(anchor[1], boxes[:, 1], boxes[:, 3]),
+        ],
         axis=1,
     )
     vec = target - anchor
@@ -164,7 +172,8 @@ def _leader_ends(anchor: np.ndarray, radius: float, boxes: np.ndarray):
 class _Solver:
     """State of one placement run: fixed obstacles plus the labels placed so far."""
 
-    def __init__(self, anchors, half, radii, bounds, soft_segments, gap):
+    def __init__(self, anchors, half, radii, bounds, soft_segments, gap, on_anchor=False):
+        self.on_anchor = on_anchor
         self.anchors = anchors
         self.half = half
         self.radii = radii
@@ -194,15 +203,18 @@ class _Solver:
         """Best position for label ``i``: (centre, needs leader, legal, cost)."""
         anchor, half, radius = self.anchors[i], self.half[i], self.radii[i]
         centers, cost, leader = _candidates(
-            anchor, half, radius, self.gap, self.reach, self.outward[i]
+            anchor, half, radius, self.gap, self.reach, self.outward[i], self.on_anchor
         )
         boxes = _boxes(centers, np.broadcast_to(half, centers.shape))
         x0, y0, x1, y1 = self.bounds
-        inside = (boxes[:, 0] >= x0) & (boxes[:, 1] >= y0) & (boxes[:, 2] <= x1) & (boxes[:, 3] <= y1)
+        inside = (
+            (boxes[:, 0] >= x0) & (boxes[:, 1] >= y0) & (boxes[:, 2] <= x1) & (boxes[:, 3] <= y1)
+        )
         others = self.placed.copy()
         others[i] = False
         label_boxes = self.label_boxes(others)
-        obstacles = np.concatenate([self.markers, label_boxes])
+        markers = np.delete(self.markers, i, axis=0) if self.on_anchor else self.markers
+        obstacles = np.concatenate([markers, label_boxes])
         clash = np.zeros(len(boxes), dtype=int)
         clash[inside] = boxes_overlap(boxes[inside], obstacles).sum(axis=1)
         legal = inside & (clash == 0)
@@ -241,18 +253,22 @@ class _Solver:
             penalty[li] += _LEADER_CROSSES_MARKER * segments_hit_boxes(
                 start, end, other_markers
             ).sum(axis=1)
-            penalty[li] += _LEADER_CROSSES_LABEL * segments_hit_boxes(
-                start, end, label_boxes
-            ).sum(axis=1)
+            penalty[li] += _LEADER_CROSSES_LABEL * segments_hit_boxes(start, end, label_boxes).sum(
+                axis=1
+            )
             if len(lead):
-                penalty[li] += _LEADER_CROSSES_LEADER * _segments_cross(start, end, lead).sum(axis=1)
+                penalty[li] += _LEADER_CROSSES_LEADER * _segments_cross(start, end, lead).sum(
+                    axis=1
+                )
         return penalty
 
     def put(self, i, center, leader):
         self.centers[i] = center
         self.leader[i] = leader
         self.placed[i] = True
-        start, end = _leader_ends(self.anchors[i], self.radii[i], _boxes(center[None], self.half[i][None]))
+        start, end = _leader_ends(
+            self.anchors[i], self.radii[i], _boxes(center[None], self.half[i][None])
+        )
         self.segments[i] = np.concatenate([start[0], end[0]])
 
 
@@ -262,10 +278,14 @@ def _segments_cross(p0, p1, segs):
     a0, a1 = p0[:, None, :], p1[:, None, :]
 
     def orient(p, q, r):
-        return np.sign((q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1])
-                       - (q[..., 1] - p[..., 1]) * (r[..., 0] - p[..., 0]))
+        return np.sign(
+            (q[..., 0] - p[..., 0]) * (r[..., 1] - p[..., 1])
+            - (q[..., 1] - p[..., 1]) * (r[..., 0] - p[..., 0])
+        )
 
-    return (orient(a0, a1, q0) * orient(a0, a1, q1) < 0) & (orient(q0, q1, a0) * orient(q0, q1, a1) < 0)
+    return (orient(a0, a1, q0) * orient(a0, a1, q1) < 0) & (
+        orient(q0, q1, a0) * orient(q0, q1, a1) < 0
+    )
 
 
 def place_labels(
@@ -277,6 +297,7 @@ def place_labels(
     soft_segments: np.ndarray | None = None,
     gap: float = 2.0,
     refine_budget: int = 400,
+    on_anchor: bool = False,
 ) -> Placement:
     """Place one label per anchor; all arguments in display coordinates (pixels).
 
@@ -284,13 +305,15 @@ def place_labels(
     radii (plus padding); ``bounds`` the allowed area (x0, y0, x1, y1); ``fixed`` maps a
     label index to a centre chosen by an editor (kept as is, and avoided by the others);
     ``soft_segments`` are (x0, y0, x1, y1) lines that labels should rather not cover;
-    ``refine_budget`` caps the re-placement attempts after the greedy pass.
+    ``refine_budget`` caps the re-placement attempts after the greedy pass;
+    ``on_anchor`` places badges (numbered circles) over their own point when it is free,
+    else as close as possible with a leader.
     """
     anchors = np.asarray(anchors, dtype=float).reshape(-1, 2)
     half = np.asarray(sizes, dtype=float).reshape(-1, 2) / 2.0
     radii = np.asarray(radii, dtype=float).reshape(-1)
     soft = np.zeros((0, 4)) if soft_segments is None else np.asarray(soft_segments, float)
-    solver = _Solver(anchors, half, radii, bounds, soft, gap)
+    solver = _Solver(anchors, half, radii, bounds, soft, gap, on_anchor)
     n = len(anchors)
     ok = np.ones(n, dtype=bool)
     fixed = dict(fixed or {})

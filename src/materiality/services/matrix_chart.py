@@ -75,6 +75,7 @@ _LEADER = "#9A9A9A"
 
 _LABEL_PT = 9.0  # labels, before the preset's scale
 _MARKER_PT = 7.0  # marker diameter in label mode
+_DOT_PT = 3.0  # the exact point under a numbered circle
 _LABEL_PAD_PT = 1.5  # free space kept around every label box
 _MARKER_PAD_PT = 1.0  # and around every marker
 _LAYOUT_DPI = 100  # figure dpi used for placement; savefig rescales consistently
@@ -191,8 +192,7 @@ def draw_matrix(
             )
         if options.numbered:
             _draw_number_table(fig, points, numbers, colours, scale, layout)
-            positions = {p.key: (float(p.x), float(p.y)) for p in points}
-            unplaced: tuple[int, ...] = ()
+            positions, unplaced = _draw_badges(ax, points, options, colours, scale, numbers)
         else:
             positions, unplaced = _draw_labels(ax, points, options, scale)
     return MatrixRender(figure=fig, label_positions=positions, unplaced=unplaced)
@@ -358,13 +358,6 @@ def _style_axes(ax: Axes, texts, scale: float, options: MatrixOptions) -> None:
         ax.axhline(ty, **line)
 
 
-def _marker_diameter(scale: float, numbered: bool, numbers: dict[int, int]) -> float:
-    if not numbered:
-        return _MARKER_PT * scale
-    digits = max((len(str(n)) for n in numbers.values()), default=1)
-    return (6.5 * (1.15 + 0.5 * max(digits, 2))) * scale
-
-
 def _draw_data(ax, points, options, colours, scale, numbers) -> None:
     """Error bars, markers and, in numbered mode, the numbers inside the markers."""
     if not points:
@@ -378,18 +371,56 @@ def _draw_data(ax, points, options, colours, scale, numbers) -> None:
             ax.errorbar([p.x], [p.y], xerr=xerr, yerr=yerr, fmt="none",
                         ecolor=colours[p.category], elinewidth=0.7, capsize=1.8 * scale,
                         capthick=0.7, alpha=0.55, zorder=2)
-    dia = _marker_diameter(scale, options.numbered, numbers)
+    dia = _DOT_PT * scale if options.numbered else _MARKER_PT * scale
     xs = np.array([p.x for p in points], float)
     ys = np.array([p.y for p in points], float)
     fill = [colours[p.category] for p in points]
     ax.scatter(xs, ys, s=dia**2, c=fill, edgecolors=[_darker(c) for c in fill],
                linewidths=0.6, zorder=3, clip_on=False, gid="markers")
-    if options.numbered:
-        num_font = font(6.5 * scale)
-        for p in points:
-            ax.text(p.x, p.y, str(numbers[p.key]), ha="center", va="center",
-                    color=_ink_on(colours[p.category]), fontproperties=num_font,
-                    parse_math=False, zorder=4, gid=f"number-{p.key}")
+
+
+def _draw_badges(ax, points, options, colours, scale, numbers):
+    """Numbered mode: a numbered circle over each point, or beside it with a leader when
+    another circle already covers the spot. Returns circle centres and unplaced keys."""
+    if not points:
+        return {}, ()
+    fig = ax.figure
+    px_per_pt = fig.dpi / 72.0
+    to_px = ax.transData.transform
+    anchors = to_px(np.array([[p.x, p.y] for p in points], float))
+    dia_pt = _badge_diameter(scale, numbers)
+    side = (dia_pt + 2 * _MARKER_PAD_PT) * px_per_pt
+    dot_r = (_DOT_PT * scale / 2 + 0.3 + _MARKER_PAD_PT) * px_per_pt
+    bbox = ax.get_window_extent(fig.canvas.get_renderer())
+    bounds = (bbox.x0 + 2, bbox.y0 + 2, bbox.x1 - 2, bbox.y1 - 2)
+    result = place_labels(
+        anchors, np.full((len(points), 2), side), np.full(len(points), dot_r), bounds,
+        gap=0.5 * px_per_pt,  # a badge may sit on a threshold line: it marks its point
+        refine_budget=options.label_iterations, on_anchor=True,
+    )
+    centers = ax.transData.inverted().transform(result.centers)
+    fill = [colours[p.category] for p in points]
+    ax.scatter(centers[:, 0], centers[:, 1], s=dia_pt**2, c=fill,
+               edgecolors=[_darker(c) for c in fill], linewidths=0.6, zorder=3.5,
+               clip_on=False, gid="badges")
+    num_font = font(6.5 * scale)
+    positions = {}
+    for i, p in enumerate(points):
+        cx, cy = float(centers[i, 0]), float(centers[i, 1])
+        ax.text(cx, cy, str(numbers[p.key]), ha="center", va="center",
+                color=_ink_on(colours[p.category]), fontproperties=num_font,
+                parse_math=False, zorder=4, gid=f"number-{p.key}")
+        positions[p.key] = (cx, cy)
+        if result.leader[i]:
+            half = np.full(2, dia_pt / 2 * px_per_pt * 0.72)  # box inside the circle
+            _draw_leader(ax, anchors[i], dot_r - _MARKER_PAD_PT * px_per_pt,
+                         result.centers[i], half)
+    return positions, tuple(p.key for i, p in enumerate(points) if not result.ok[i])
+
+
+def _badge_diameter(scale: float, numbers: dict[int, int]) -> float:
+    digits = max((len(str(n)) for n in numbers.values()), default=1)
+    return 6.5 * (1.05 + 0.45 * max(digits, 2)) * scale
 
 
 def _legend_order(points) -> list[tuple[str, str]]:
