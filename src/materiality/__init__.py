@@ -3,17 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, render_template, request
-from flask_babel import get_locale
+from flask import Flask, render_template
 
 from .config import build_config
 from .auth.access import init_access_control
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .i18n import LOCALE_NAMES, locale_code, select_locale
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_FOLDER = PROJECT_ROOT / "templates"
-LOCALES = ("zh_CN", "en")
-LOCALE_NAMES = {"zh_CN": "中文", "en": "English"}
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -43,15 +41,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_cli(app)
     return app
-
-
-def select_locale() -> str:
-    """The user's choice (a remembered cookie), else the browser's Accept-Language, else zh_CN."""
-    chosen = request.args.get("lang") or request.cookies.get("lang")
-    if chosen in LOCALES:
-        return chosen
-    best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
-    return "en" if best == "en" else "zh_CN"
 
 
 def register_extensions(app: Flask) -> None:
@@ -129,8 +118,7 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_locale() -> dict:
-        locale = str(get_locale())
-        return {"current_locale": locale, "locales": LOCALE_NAMES}
+        return {"current_locale": locale_code(), "locales": LOCALE_NAMES}
 
 
 def register_security_headers(app: Flask) -> None:

@@ -46,6 +46,7 @@ def _save_assessment(form: AssessmentForm, assessment: Assessment) -> bool:
     for name in TEXT_FIELDS:
         value = form[name].data
         setattr(assessment, name, value.strip() or None if isinstance(value, str) else value)
+    db.session.add(assessment)
     db.session.commit()
     return True
 
@@ -56,11 +57,9 @@ def assessment_new():
     form = AssessmentForm()
     if form.validate_on_submit():
         assessment = Assessment(status=AssessmentStatus.DRAFT)
-        db.session.add(assessment)
         if _save_assessment(form, assessment):
             flash(_("Assessment created. Now choose its topics."), "success")
             return redirect(url_for("admin.assessment_topics", assessment_id=assessment.id))
-        db.session.rollback()
     return render_template("admin/assessment_form.html", form=form, assessment=None)
 
 

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from ..extensions import db
+from ..i18n import locale_code
 from ..models import Category, Topic
 from ..services.topic_files import (
     TopicFileError,
@@ -27,7 +27,7 @@ def _categories() -> list[Category]:
 
 
 def _category_choices() -> list[SelectChoice]:
-    locale = str(get_locale())
+    locale = locale_code()
     return [SelectChoice(c.id, c.name(locale)) for c in _categories()]
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask import make_response, redirect, render_template, request, url_for
 from sqlalchemy import func, text
 
-from .. import LOCALES
 from ..auth.access import public
 from ..auth.routes import safe_next
 from ..extensions import db
+from ..i18n import LOCALES
 from ..models import Assessment, StakeholderGroup, Topic
 from . import bp
 
