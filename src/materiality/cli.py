@@ -52,7 +52,10 @@ def register_cli(app: Flask) -> None:
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_topics_command(path: Path) -> None:
         """Import a topic library CSV or XLSX file: all rows or none."""
+        from flask_babel import gettext as _
+
         from .admin.operations import category_spellings, import_topics
+        from .admin.topics import describe_file_error, describe_problem
         from .seed import ensure_categories
         from .services.topic_files import TopicFileError, read_topic_file, validate_topic_rows
 
@@ -60,15 +63,17 @@ def register_cli(app: Flask) -> None:
         try:
             frame = read_topic_file(path.read_bytes(), path.name)
         except TopicFileError as error:
-            raise click.ClickException(f"{path.name}: {error.code} {error.detail}") from error
+            raise click.ClickException(f"{path.name}: {describe_file_error(error)}") from error
         rows, errors = validate_topic_rows(frame, category_spellings())
         if errors:
             for error in errors:
-                problems = "; ".join(f"{code} {column} {value}".strip()
-                                     for code, column, value in error.problems)
-                click.echo(f"row {error.row}: {problems}", err=True)
+                problems = " ".join(describe_problem(*problem) for problem in error.problems)
+                click.echo(_("Row %(row)s: %(problems)s", row=error.row, problems=problems),
+                           err=True)
             db.session.rollback()
-            raise click.ClickException(f"Nothing imported: {len(errors)} rows have errors.")
+            raise click.ClickException(
+                _("Nothing was imported: %(count)s rows have errors.", count=len(errors)))
         created, updated = import_topics(rows)
         db.session.commit()
-        click.echo(f"Imported {created} new topics, {updated} updated.")
+        click.echo(_("Imported: %(created)s new topics, %(updated)s updated.",
+                     created=created, updated=updated))

@@ -1,7 +1,7 @@
 """Languages: zh_CN and en; the user's choice, else the browser's, else zh_CN."""
 from __future__ import annotations
 
-from flask import request
+from flask import has_request_context, request
 from flask_babel import get_locale
 
 LOCALES = ("zh_CN", "en")
@@ -11,8 +11,13 @@ DEFAULT_LOCALE = "zh_CN"
 # name (translations/zh_Hans_CN); the app itself speaks of "zh_CN" throughout.
 
 
-def select_locale() -> str:
-    """The user's choice (a remembered cookie), else Accept-Language, else zh_CN."""
+def select_locale() -> str | None:
+    """The user's choice (a remembered cookie), else Accept-Language, else zh_CN.
+
+    Outside a request (CLI commands) None lets Flask-Babel use BABEL_DEFAULT_LOCALE.
+    """
+    if not has_request_context():
+        return None
     chosen = request.args.get("lang") or request.cookies.get("lang")
     if chosen not in LOCALES:
         best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
