@@ -1,0 +1,135 @@
+"""Staff's changes to the fieldwork: links, invitation codes, targets, deleted responses.
+
+Functions here only flush; the view commits once at the edge.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import (
+    Assessment,
+    InvitationCode,
+    LinkState,
+    QuestionnaireKind,
+    RaterKind,
+    ResponseTarget,
+    StakeholderGroup,
+    Submission,
+    SurveyLink,
+)
+
+MAX_CODES_AT_ONCE = 1000
+
+
+def assessment_links(assessment_id: int) -> list[SurveyLink]:
+    """Every link of an assessment: stakeholder (groups, then general), company, feedback."""
+    links = list(db.session.scalars(
+        select(SurveyLink).where(SurveyLink.assessment_id == assessment_id)
+        .order_by(SurveyLink.id)
+    ))
+    kind_order = {QuestionnaireKind.STAKEHOLDER: 0, QuestionnaireKind.COMPANY: 1,
+                  QuestionnaireKind.FEEDBACK: 2}
+    rater_order = {None: 9, **{k.value: i for i, k in enumerate(RaterKind)}}
+
+    def key(link: SurveyLink) -> tuple:
+        group = link.group
+        return (kind_order.get(link.kind, 3), group is None,
+                group.position if group else 0, rater_order.get(link.rater_kind, 9), link.id)
+
+    return sorted(links, key=key)
+
+
+def ensure_links(assessment: Assessment, groups: Sequence[StakeholderGroup]) -> int:
+    """Create the links an assessment lacks; return how many were made.
+
+    One stakeholder link per group (invitation-only groups need codes), a general
+    stakeholder link, one company link per rater kind and a general company link
+    (both need codes), and the reader feedback link.
+    """
+    existing = {(link.kind, link.group_id, link.rater_kind)
+                for link in assessment_links(assessment.id)}
+    wanted: list[SurveyLink] = []
+    for group in groups:
+        wanted.append(SurveyLink(kind=QuestionnaireKind.STAKEHOLDER, group_id=group.id,
+                                 requires_code=group.invitation_only))
+    wanted.append(SurveyLink(kind=QuestionnaireKind.STAKEHOLDER))
+    for rater in RaterKind:
+        wanted.append(SurveyLink(kind=QuestionnaireKind.COMPANY, rater_kind=rater.value,
+                                 requires_code=True))
+    wanted.append(SurveyLink(kind=QuestionnaireKind.COMPANY, requires_code=True))
+    wanted.append(SurveyLink(kind=QuestionnaireKind.FEEDBACK))
+    made = 0
+    for link in wanted:
+        if (link.kind, link.group_id, link.rater_kind) in existing:
+            continue
+        link.assessment_id = assessment.id
+        link.state = LinkState.ACTIVE
+        db.session.add(link)
+        made += 1
+    db.session.flush()
+    return made
+
+
+def set_link_state(link: SurveyLink, state: str) -> None:
+    """Pause, resume or close a link."""
+    link.state = LinkState(state).value
+    db.session.flush()
+
+
+def set_link_closing(link: SurveyLink, closes_at: datetime | None) -> None:
+    """Set or clear the moment a link stops taking answers."""
+    link.closes_at = closes_at
+    db.session.flush()
+
+
+def generate_codes(link: SurveyLink, count: int, note: str | None = None) -> list[InvitationCode]:
+    """Add ``count`` single-use invitation codes to a link."""
+    count = max(0, min(count, MAX_CODES_AT_ONCE))
+    codes = [InvitationCode(link_id=link.id, note=note or None) for _ in range(count)]
+    db.session.add_all(codes)
+    db.session.flush()
+    return codes
+
+
+def link_codes(link_id: int) -> list[InvitationCode]:
+    """A link's codes, oldest first."""
+    return list(db.session.scalars(
+        select(InvitationCode).where(InvitationCode.link_id == link_id)
+        .order_by(InvitationCode.id)))
+
+
+def set_targets(assessment_id: int, targets: dict[int, int | None]) -> None:
+    """Replace the response targets per group (None or 0 removes a target)."""
+    current = {t.group_id: t for t in db.session.scalars(
+        select(ResponseTarget).where(ResponseTarget.assessment_id == assessment_id))}
+    for group_id, value in targets.items():
+        row = current.get(group_id)
+        if not value:
+            if row is not None:
+                db.session.delete(row)
+        elif row is None:
+            db.session.add(ResponseTarget(assessment_id=assessment_id, group_id=group_id,
+                                          target=value))
+        else:
+            row.target = value
+    db.session.flush()
+
+
+def delete_response(submission: Submission, reason: str, user_id: int | None) -> None:
+    """Soft-delete a response: kept with the reason, left out of every count."""
+    submission.deleted_at = datetime.now(UTC)
+    submission.deleted_reason = reason
+    submission.deleted_by_id = user_id
+    db.session.flush()
+
+
+def count_live(assessment_id: int, kind: str) -> int:
+    """Responses of one kind that are not deleted."""
+    return db.session.scalar(
+        select(func.count()).select_from(Submission).where(
+            Submission.assessment_id == assessment_id, Submission.kind == kind,
+            Submission.deleted_at.is_(None)))

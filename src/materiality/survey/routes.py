@@ -1,0 +1,200 @@
+"""The public survey pages: a link or an invitation code, the form, thank-you, closed.
+
+CSRF: the survey POST is exempt from Flask-WTF's session-cookie CSRF check. The
+respondents are anonymous phones, often inside in-app browsers that drop cookies,
+and a forged cross-site POST could at worst add an anonymous response, which
+is exactly what the form does anyway. The POST is protected otherwise: it must
+carry a stamp signed by the server (itsdangerous, SECRET_KEY) that binds the
+submission id to this link or code and records when the form was rendered, so
+a response can only follow a real GET of the form, no sooner than
+SURVEY_MIN_SECONDS after it; the submission id is stored at most once; the link
+and the code carry their own rate limits; and CSP form-action 'self' applies.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from ..auth.access import public
+from ..extensions import csrf, db, limiter
+from ..models import InvitationCode, QuestionnaireKind, SurveyLink
+from . import bp
+from .operations import (
+    PostedResponse,
+    assessment_topics,
+    code_used,
+    find_code,
+    find_link,
+    link_unavailable,
+    make_stamp,
+    new_uid,
+    open_groups,
+    read_response,
+    read_stamp,
+    store_submission,
+    submission_exists,
+)
+from .questionnaires import DONT_KNOW, IMPORTANCE_SCALE, RATER_KINDS, questionnaire_for
+
+HONEYPOT = "website"
+
+
+def _limit(name: str, default: str):  # noqa: ANN202
+    """A rate limit read from the config at request time (tests and benchmarks change it)."""
+    return lambda: current_app.config.get(name, default)
+
+
+def _link_post_limit():  # noqa: ANN202
+    return _limit("SURVEY_LINK_POST_LIMIT", "300/minute")()
+
+
+def _link_get_limit():  # noqa: ANN202
+    return _limit("SURVEY_LINK_GET_LIMIT", "600/minute")()
+
+
+def _code_limit():  # noqa: ANN202
+    return _limit("SURVEY_CODE_LIMIT", "30/minute")()
+
+
+def page_locale() -> str:
+    """The page's language as stored on a submission: "en" or "zh_CN"."""
+    return "en" if get_locale().language == "en" else "zh_CN"
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "group": _("Please choose your group."),
+        "rater_kind": _("Please choose how you take part."),
+        "topic": _("Please choose a rating, or \u201cDon't know\u201d."),
+        "choice": _("Please choose an answer."),
+        "too_long": _("This answer is too long."),
+    }
+
+
+def _notice(code: str) -> str:
+    return {
+        "expired": _("This page was open for a long time. Your answers are kept below; "
+                     "please check them and submit again."),
+        "too_fast": _("That was very quick. Please check your answers and submit again."),
+    }[code]
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt
+@limiter.limit(_link_get_limit, methods=["GET"])
+@limiter.limit(_link_post_limit, methods=["POST"])
+def by_link(token: str):
+    """A questionnaire reached by its link (or its QR code)."""
+    link = find_link(token)
+    if link is None:
+        return render_template("survey/closed.html", reason="unknown"), 404
+    if link.requires_code:
+        return render_template("survey/closed.html", reason="code_required", link=link)
+    return _questionnaire(link, None, url_for("survey.by_link", token=token))
+
+
+@bp.route("/i/<code>", methods=["GET", "POST"])
+@public
+@csrf.exempt
+@limiter.limit(_code_limit)
+def by_code(code: str):
+    """A questionnaire reached by a single-use invitation code."""
+    invitation = find_code(code)
+    if invitation is None:
+        return render_template("survey/closed.html", reason="unknown"), 404
+    return _questionnaire(invitation.link, invitation, url_for("survey.by_code", code=code))
+
+
+@bp.route("/s/<token>/thanks")
+@public
+def thanks(token: str):
+    """Shown once a response is stored, and again for a retried one."""
+    link = find_link(token)
+    if link is None:
+        return render_template("survey/closed.html", reason="unknown"), 404
+    return render_template("survey/thanks.html", link=link, done=request.args.get("done", ""))
+
+
+def _questionnaire(link: SurveyLink, code: InvitationCode | None, action: str):
+    """Show, check and store one questionnaire, whichever way it was reached."""
+    reason = link_unavailable(link)
+    if reason:
+        return render_template("survey/closed.html", reason=reason, link=link)
+    code_text = code.code if code else None
+    secret = current_app.config["SECRET_KEY"]
+    if request.method == "GET":
+        if code is not None and code_used(code):
+            return render_template("survey/closed.html", reason="code_used", link=link)
+        uid = new_uid()
+        return _render(link, code, action, uid, make_stamp(secret, uid, link.token, code_text))
+
+    form = request.form
+    thanks_url = url_for("survey.thanks", token=link.token, done=form.get("uid", ""))
+    if form.get(HONEYPOT):
+        # A bot filled the hidden field: answer as if stored, store nothing.
+        return redirect(thanks_url, code=303)
+    stamp = read_stamp(secret, form.get("stamp", ""), link.token, code_text)
+    questionnaire = questionnaire_for(link.kind)
+    topics = assessment_topics(link.assessment_id) if questionnaire.rates_topics else []
+    groups = open_groups() if _picks_group(link) else []
+    response = read_response(form, link, questionnaire, topics, groups, _messages())
+    if stamp is None or stamp[0] != form.get("uid"):
+        uid = new_uid()
+        return _render(link, code, action, uid, make_stamp(secret, uid, link.token, code_text),
+                       response, topics, groups, notice=_notice("expired"))
+    uid, rendered_at = stamp
+    min_seconds = current_app.config.get("SURVEY_MIN_SECONDS", 0)
+    too_fast = (datetime.now(UTC) - rendered_at).total_seconds() < min_seconds
+    if response.errors or too_fast:
+        return _render(link, code, action, uid, form["stamp"], response, topics, groups,
+                       notice=_notice("too_fast") if too_fast and not response.errors else None)
+    if code is not None and code_used(code):
+        if submission_exists(uid):
+            return redirect(thanks_url, code=303)
+        return render_template("survey/closed.html", reason="code_used", link=link), 409
+    try:
+        store_submission(uid=uid, link=link, response=response, code=code,
+                         locale=page_locale(), started_at=rendered_at)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if submission_exists(uid):  # a double tap or a retry: stored once, same thanks
+            return redirect(thanks_url, code=303)
+        if code is not None:  # the code was used by someone else in the meantime
+            return render_template("survey/closed.html", reason="code_used", link=link), 409
+        raise
+    return redirect(thanks_url, code=303)
+
+
+def _picks_group(link: SurveyLink) -> bool:
+    return link.kind == QuestionnaireKind.STAKEHOLDER and link.group_id is None
+
+
+def _render(link: SurveyLink, code: InvitationCode | None, action: str, uid: str, stamp: str,
+            response: PostedResponse | None = None, topics=None, groups=None,  # noqa: ANN001
+            notice: str | None = None):
+    """The form, with the posted values checked and errors next to their questions."""
+    questionnaire = questionnaire_for(link.kind)
+    if topics is None:
+        topics = assessment_topics(link.assessment_id) if questionnaire.rates_topics else []
+    if groups is None:
+        groups = open_groups() if _picks_group(link) else []
+    errors = response.errors if response else {}
+    values = request.form.to_dict() if request.method == "POST" else {}
+    values.pop(HONEYPOT, None)
+    locale = page_locale()
+    return render_template(
+        "survey/page.html",
+        link=link, assessment=link.assessment, questionnaire=questionnaire, topics=topics,
+        groups=groups, picks_group=bool(groups) or _picks_group(link),
+        picks_rater=link.kind == QuestionnaireKind.COMPANY and link.rater_kind is None,
+        rater_kinds=RATER_KINDS, scale=IMPORTANCE_SCALE, dont_know=DONT_KNOW,
+        values=values, errors=errors, uid=uid, stamp=stamp, action=action,
+        storage_key="survey:" + (f"i:{code.code}" if code else link.token),
+        locale=locale, notice=notice, honeypot=HONEYPOT,
+    ), (400 if errors else 200)

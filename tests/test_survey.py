@@ -1,0 +1,214 @@
+"""Respondents' journeys: a link or a code, the form, safe submission, thank-you."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from materiality import create_app
+from materiality.extensions import db
+from materiality.fieldwork.operations import generate_codes
+from materiality.models import (
+    Answer,
+    InvitationCode,
+    Rating,
+    StakeholderGroup,
+    Submission,
+    SurveyLink,
+    Topic,
+)
+from survey_helpers import fill, hidden_fields, link_for, make_links, topic_fields
+
+pytestmark = pytest.mark.usefixtures("demo_data")
+
+
+def stored() -> list[Submission]:
+    """Responses stored by the test (the demo assessment's synthetic ones left out)."""
+    return list(db.session.scalars(db.select(Submission).where(
+        ~Submission.uid.startswith("demo-")).order_by(Submission.id)))
+
+
+def test_every_group_link_stores_a_whole_response_for_its_group(client):
+    assessment = make_links()
+    groups = list(db.session.scalars(db.select(StakeholderGroup)))
+    assert len(groups) == 8
+    for group in groups:
+        link = link_for(assessment, group_id=group.id)
+        data, response = fill(client, f"/s/{link.token}",
+                              {"other_topics": "Water", "expectations": "More data"})
+        assert response.status_code == 303
+        thanks = client.get(response.headers["Location"])
+        assert "Thank you" in thanks.get_data(as_text=True) or "谢谢" in thanks.get_data(as_text=True)
+        submission = db.session.scalar(db.select(Submission).filter_by(uid=data["uid"]))
+        assert submission.group_id == group.id and submission.kind == "stakeholder"
+        assert submission.other_topics == "Water" and submission.expectations == "More data"
+        assert len(submission.ratings) == 23
+        assert {r.score for r in submission.ratings} == {4}
+    assert len(stored()) == 8
+
+
+def test_general_link_asks_for_the_group_first(client):
+    assessment = make_links()
+    link = link_for(assessment)
+    group = db.session.scalar(db.select(StakeholderGroup).filter_by(name_en="Employees"))
+    _data, response = fill(client, f"/s/{link.token}")
+    assert response.status_code == 400
+    assert "Please choose your group" in response.get_data(as_text=True)
+    data, response = fill(client, f"/s/{link.token}?lang=en", {"group": str(group.id), "t1": "dk"})
+    assert response.status_code == 303
+    submission = stored()[0]
+    assert submission.group_id == group.id and submission.link_id == link.id
+    assert db.session.scalar(db.select(Rating.score).filter_by(
+        submission_id=submission.id, topic_id=1)) is None  # "don't know"
+
+
+def test_missing_answer_is_shown_next_to_its_question_and_every_answer_is_kept(client):
+    link = link_for(make_links(), group_id=1)
+    data, response = fill(client, f"/s/{link.token}?lang=en", {"other_topics": "<b>kept</b>"},
+                          score="5", skip=1)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    first, second = topic_fields(html)[:2]
+    assert f'id="err-{first}"' in html and f'id="err-{second}"' not in html
+    assert f'name="{second}" value="5" checked' in html
+    assert "&lt;b&gt;kept&lt;/b&gt;" in html
+    assert hidden_fields(html)["uid"] == data["uid"]
+    assert stored() == []
+
+
+def test_the_same_submission_id_posted_twice_is_stored_once(client):
+    link = link_for(make_links(), group_id=2)
+    data, first = fill(client, f"/s/{link.token}")
+    second = client.post(f"/s/{link.token}", data=data)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(stored()) == 1
+    assert len(stored()[0].ratings) == 23
+
+
+def test_invitation_only_group_needs_a_single_use_code(client):
+    assessment = make_links(invitation_only_groups=1)
+    group = db.session.scalar(db.select(StakeholderGroup).order_by(StakeholderGroup.position))
+    link = link_for(assessment, group_id=group.id)
+    assert link.requires_code
+    page = client.get(f"/s/{link.token}?lang=en")
+    assert "by invitation" in page.get_data(as_text=True)
+    code = generate_codes(link, 2)[0]
+    db.session.commit()
+    data, response = fill(client, f"/i/{code.code}")
+    assert response.status_code == 303
+    submission = stored()[0]
+    assert submission.invitation_code_id == code.id and submission.group_id == group.id
+    db.session.expire_all()
+    assert db.session.get(InvitationCode, code.id).used_at is not None
+    # The same response retried still thanks; a new response with the used code is refused.
+    assert client.post(f"/i/{code.code}", data=data).status_code == 303
+    again = client.get(f"/i/{code.code}?lang=en")
+    assert "already been used" in again.get_data(as_text=True)
+    new_data = dict(data, uid="0" * 32)
+    refused = client.post(f"/i/{code.code}?lang=en", data=new_data)
+    assert refused.status_code in (200, 400)  # a forged uid does not match the signed stamp
+    assert len(stored()) == 1
+
+
+def test_company_links_record_the_rater_kind(client):
+    assessment = make_links()
+    link = link_for(assessment, kind="company", rater_kind="external_expert")
+    general = link_for(assessment, kind="company")
+    codes = generate_codes(link, 1) + generate_codes(general, 1)
+    db.session.commit()
+    page = client.get(f"/i/{codes[0].code}?lang=en")
+    assert "importance of this topic to the company" in page.get_data(as_text=True).lower() or \
+        "company's development" in page.get_data(as_text=True)
+    assert fill(client, f"/i/{codes[0].code}")[1].status_code == 303
+    assert fill(client, f"/i/{codes[1].code}", {"rater_kind": "management"})[1].status_code == 303
+    assert [(s.kind, s.rater_kind) for s in stored()] == [
+        ("company", "external_expert"), ("company", "management")]
+
+
+def test_feedback_form_stores_its_answers(client):
+    link = link_for(make_links(), kind="feedback")
+    answers = {"overall": "fairly_good", "impacts": "yes", "information": "high",
+               "layout": "very_reasonable", "readability": "good",
+               "suggestions": "<script>alert(1)</script>"}
+    page = client.get(f"/s/{link.token}?lang=en")
+    html = page.get_data(as_text=True)
+    assert "Fairly good" in html and "Readability" in html and 'name="t' not in html
+    data = dict(hidden_fields(html), **answers)
+    assert client.post(f"/s/{link.token}", data=data).status_code == 303
+    rows = dict(db.session.execute(db.select(Answer.question, Answer.value)).all())
+    assert rows == answers
+
+
+def test_closed_paused_expired_and_draft_links_take_no_answers(client):
+    assessment = make_links()
+    links = [link_for(assessment, group_id=g) for g in (1, 2, 3)]
+    links[0].state = "paused"
+    links[1].state = "closed"
+    links[2].closes_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    assert "paused" in client.get(f"/s/{links[0].token}?lang=en").get_data(as_text=True)
+    for link in links[1:]:
+        assert "closed" in client.get(f"/s/{link.token}?lang=en").get_data(as_text=True)
+    open_link = link_for(assessment, group_id=4)
+    data, _response = fill(client, f"/s/{open_link.token}", skip=1)
+    assessment.status = "closed"
+    db.session.commit()
+    response = client.post(f"/s/{open_link.token}?lang=en", data=data)
+    assert "closed" in response.get_data(as_text=True)
+    assert client.get("/s/no-such-token").status_code == 404
+    assert stored() == []
+
+
+def test_bots_are_kept_out_by_honeypot_and_minimum_time(app, client):
+    link = link_for(make_links(), group_id=1)
+    _data, response = fill(client, f"/s/{link.token}", {"website": "http://spam"})
+    assert response.status_code == 303
+    app.config["SURVEY_MIN_SECONDS"] = 60
+    _data, response = fill(client, f"/s/{link.token}?lang=en")
+    assert response.status_code == 200 and "very quick" in response.get_data(as_text=True)
+    app.config["SURVEY_MIN_SECONDS"] = 0
+    data, _response = fill(client, f"/s/{link.token}", skip=1)
+    forged = dict(data, stamp=data["stamp"][:-2] + "xx", t1="3")
+    for name in topic_fields(client.get(f"/s/{link.token}").get_data(as_text=True)):
+        forged.setdefault(name, "3")
+    response = client.post(f"/s/{link.token}?lang=en", data=forged)
+    assert "submit again" in response.get_data(as_text=True)
+    assert stored() == []
+
+
+def test_script_in_topic_names_and_descriptions_is_shown_as_text(client):
+    topic = db.session.get(Topic, 1)
+    topic.name_en = "<script>alert('name')</script>"
+    topic.description_en = "<img src=x onerror=alert(1)>"
+    link = link_for(make_links(), group_id=1)
+    html = client.get(f"/s/{link.token}?lang=en").get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;alert(&#39;name&#39;)" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_survey_page_shows_intro_in_the_chosen_language(client):
+    link = link_for(make_links(), group_id=1)
+    english = client.get(f"/s/{link.token}?lang=en").get_data(as_text=True)
+    chinese = client.get(f"/s/{link.token}?lang=zh_CN").get_data(as_text=True)
+    assert "Production safety" in english and "安全生产" in chinese
+    assert 'name="website"' in english and "survey.js" in english
+
+
+def test_rate_limits_apply_per_link(database_url):
+    from conftest import base_test_config
+
+    app = create_app(dict(base_test_config(database_url), RATELIMIT_ENABLED=True,
+                          SURVEY_LINK_GET_LIMIT="2/minute"))
+    with app.app_context():
+        from materiality.seed import seed_demo
+
+        seed_demo()
+        db.session.commit()
+        assessment = make_links()
+        one, two = (link_for(assessment, group_id=g).token for g in (1, 2))
+        client = app.test_client()
+        assert [client.get(f"/s/{one}").status_code for _ in range(3)] == [200, 200, 429]
+        assert client.get(f"/s/{two}").status_code == 200
+        db.session.remove()
+        db.engine.dispose()
