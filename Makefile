@@ -25,6 +25,20 @@ translations: $(STAMP)
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(CATALOGS)/messages.pot --no-location --sort-output --project materiality .
 	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python -c "$$FILL_ENGLISH"
+
+# msgids are English, so the en catalog repeats them: complete by construction.
+define FILL_ENGLISH
+from babel.messages.pofile import read_po, write_po
+path = '$(CATALOGS)/en/LC_MESSAGES/messages.po'
+catalog = read_po(open(path, 'rb'))
+for message in catalog:
+    if message.id:
+        message.string = message.id
+        message.flags.discard('fuzzy')
+write_po(open(path, 'wb'), catalog, width=76)
+endef
+export FILL_ENGLISH
 
 ## The app with demo data on the embedded SQLite default, at http://127.0.0.1:5000
 run: install
