@@ -2,3 +2,5 @@
 from flask import Blueprint
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork")
+
+from . import routes  # noqa: E402,F401  (register views)

@@ -1,0 +1,265 @@
+"""Staff's fieldwork pages: links, codes, QR codes and posters, responses, feedback results.
+
+Editors may read (links, QR codes, posters, results); changing links, codes and
+targets, seeing invitation codes and deleting responses is for admins.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..admin.forms import ConfirmForm, ReasonForm
+from ..admin.operations import ordered_groups
+from ..auth.access import admin_required
+from ..extensions import db
+from ..models import Assessment, InvitationCode, LinkState, Submission, SurveyLink
+from ..survey.routes import page_locale
+from ..services.qr import qr_png, qr_svg, qr_svg_data_uri
+from . import bp
+from .forms import ClosingForm, CodesForm
+from .operations import (
+    assessment_links,
+    delete_response,
+    ensure_links,
+    generate_codes,
+    link_codes,
+    set_link_closing,
+    set_link_state,
+    set_targets,
+)
+from .results import (
+    bar_chart,
+    counts_by_kind,
+    feedback_results,
+    progress_by_group,
+    recent_submissions,
+    responses_per_day,
+)
+
+
+def public_url(endpoint: str, **values) -> str:  # noqa: ANN003
+    """The absolute public address printed on QR codes (PUBLIC_BASE_URL, else this host)."""
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    return base.rstrip("/") + url_for(endpoint, **values)
+
+
+def link_url(link: SurveyLink) -> str:
+    return public_url("survey.by_link", token=link.token)
+
+
+def code_url(code: InvitationCode) -> str:
+    return public_url("survey.by_code", code=code.code)
+
+
+def _qr_response(url: str, fmt: str, filename: str) -> Response:
+    if fmt == "png":
+        body, mimetype = qr_png(url), "image/png"
+    else:
+        body, mimetype = qr_svg(url), "image/svg+xml"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'inline; filename="{filename}.{fmt}"',
+        "Cache-Control": "private, max-age=300"})
+
+
+@bp.context_processor
+def fieldwork_helpers() -> dict:
+    return {"link_url": link_url, "code_url": code_url, "loc": page_locale()}
+
+
+# -- links --------------------------------------------------------------------------------
+
+@bp.route("/assessments/<int:assessment_id>/links")
+def links(assessment_id: int):
+    """Every link of an assessment with its state, address, QR codes and poster."""
+    assessment = db.get_or_404(Assessment, assessment_id)
+    return render_template("fieldwork/links.html", assessment=assessment,
+                           links=assessment_links(assessment.id), confirm=ConfirmForm(),
+                           closing=ClosingForm(formdata=None), section="links")
+
+
+@bp.route("/assessments/<int:assessment_id>/links/create", methods=["POST"])
+@admin_required
+def links_create(assessment_id: int):
+    """Create the missing links: one per group, general, company and feedback."""
+    assessment = db.get_or_404(Assessment, assessment_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    made = ensure_links(assessment, ordered_groups())
+    db.session.commit()
+    flash(_("%(count)s links created.", count=made), "success")
+    return redirect(url_for("fieldwork.links", assessment_id=assessment.id))
+
+
+@bp.route("/links/<int:link_id>/state/<any(active, paused, closed):state>", methods=["POST"])
+@admin_required
+def link_state(link_id: int, state: str):
+    """Pause, resume or close a link."""
+    link = db.get_or_404(SurveyLink, link_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    set_link_state(link, state)
+    db.session.commit()
+    flash(_("Link updated."), "success")
+    return redirect(url_for("fieldwork.links", assessment_id=link.assessment_id))
+
+
+@bp.route("/links/<int:link_id>/closing", methods=["POST"])
+@admin_required
+def link_closing(link_id: int):
+    """Set or clear a link's closing moment."""
+    link = db.get_or_404(SurveyLink, link_id)
+    form = ClosingForm()
+    if not form.validate_on_submit():
+        flash(_("Enter the closing date and time as YYYY-MM-DD HH:MM."), "error")
+    else:
+        value = form.closes_at.data
+        set_link_closing(link, value.replace(tzinfo=UTC) if value else None)
+        db.session.commit()
+        flash(_("Closing date saved."), "success")
+    return redirect(url_for("fieldwork.links", assessment_id=link.assessment_id))
+
+
+@bp.route("/links/<int:link_id>/qr.<any(png, svg):fmt>")
+def link_qr(link_id: int, fmt: str):
+    """The link's QR code as PNG or SVG."""
+    link = db.get_or_404(SurveyLink, link_id)
+    return _qr_response(link_url(link), fmt, f"survey-link-{link.id}")
+
+
+@bp.route("/links/<int:link_id>/poster")
+def link_poster(link_id: int):
+    """A printable A4 poster: group, assessment, QR code, short address, closing date."""
+    link = db.get_or_404(SurveyLink, link_id)
+    return render_template("fieldwork/poster.html", link=link, assessment=link.assessment,
+                           url=link_url(link))
+
+
+# -- invitation codes (admin: a code is a key) ---------------------------------------------
+
+@bp.route("/links/<int:link_id>/codes", methods=["GET", "POST"])
+@admin_required
+def codes(link_id: int):
+    """A link's invitation codes; generate more."""
+    link = db.get_or_404(SurveyLink, link_id)
+    form = CodesForm()
+    if form.validate_on_submit():
+        made = generate_codes(link, form.count.data, (form.note.data or "").strip())
+        db.session.commit()
+        flash(_("%(count)s codes generated.", count=len(made)), "success")
+        return redirect(url_for("fieldwork.codes", link_id=link.id))
+    return render_template("fieldwork/codes.html", link=link, assessment=link.assessment,
+                           codes=link_codes(link.id), form=form, section="links")
+
+
+@bp.route("/links/<int:link_id>/codes.csv")
+@admin_required
+def codes_csv(link_id: int):
+    """The codes with their addresses, for a mail merge."""
+    link = db.get_or_404(SurveyLink, link_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["code", "url", "note", "used_at"])
+    for code in link_codes(link.id):
+        writer.writerow([code.code, code_url(code), code.note or "",
+                         code.used_at.isoformat() if code.used_at else ""])
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="invitation-codes-link-{link.id}.csv"'})
+
+
+@bp.route("/links/<int:link_id>/codes/sheet")
+@admin_required
+def codes_sheet(link_id: int):
+    """A printable sheet of the unused codes' QR codes, to cut and hand out."""
+    link = db.get_or_404(SurveyLink, link_id)
+    tiles = [(code, qr_svg_data_uri(code_url(code))) for code in link_codes(link.id)
+             if code.used_at is None]
+    return render_template("fieldwork/codes_sheet.html", link=link, assessment=link.assessment,
+                           tiles=tiles)
+
+
+@bp.route("/codes/<int:code_id>/qr.<any(png, svg):fmt>")
+@admin_required
+def code_qr(code_id: int, fmt: str):
+    """One invitation code's QR code as PNG or SVG."""
+    code = db.get_or_404(InvitationCode, code_id)
+    return _qr_response(code_url(code), fmt, f"invitation-{code.id}")
+
+
+# -- responses ------------------------------------------------------------------------------
+
+@bp.route("/assessments/<int:assessment_id>/responses")
+def responses(assessment_id: int):
+    """Responses per group against the targets, per day, and the list."""
+    assessment = db.get_or_404(Assessment, assessment_id)
+    per_day = responses_per_day(assessment.id, current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    bars, chart_width, chart_height = bar_chart(per_day)
+    return render_template(
+        "fieldwork/responses.html", assessment=assessment, section="responses",
+        progress=progress_by_group(assessment.id, ordered_groups()),
+        by_kind=counts_by_kind(assessment.id), per_day=per_day, bars=bars,
+        chart_width=chart_width, chart_height=chart_height,
+        submissions=recent_submissions(assessment.id), confirm=ConfirmForm())
+
+
+@bp.route("/assessments/<int:assessment_id>/targets", methods=["POST"])
+@admin_required
+def targets(assessment_id: int):
+    """Set the number of responses aimed for per group."""
+    assessment = db.get_or_404(Assessment, assessment_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    values: dict[int, int | None] = {}
+    for group in ordered_groups():
+        raw = request.form.get(f"target_{group.id}", "").strip()
+        if not raw:
+            values[group.id] = None
+        elif raw.isdigit() and int(raw) <= 1_000_000:
+            values[group.id] = int(raw)
+        else:
+            flash(_("Targets must be whole numbers; nothing was changed."), "error")
+            return redirect(url_for("fieldwork.responses", assessment_id=assessment.id))
+    set_targets(assessment.id, values)
+    db.session.commit()
+    flash(_("Targets saved."), "success")
+    return redirect(url_for("fieldwork.responses", assessment_id=assessment.id))
+
+
+@bp.route("/responses/<int:submission_id>/delete", methods=["GET", "POST"])
+@admin_required
+def response_delete(submission_id: int):
+    """Delete one response, giving a reason that is kept."""
+    submission = db.get_or_404(Submission, submission_id)
+    form = ReasonForm()
+    if submission.deleted_at is None and form.validate_on_submit():
+        delete_response(submission, form.reason.data.strip(), current_user.id)
+        db.session.commit()
+        flash(_("Response deleted. It is kept with the reason and left out of every count."),
+              "success")
+        return redirect(url_for("fieldwork.responses", assessment_id=submission.assessment_id))
+    assessment = db.session.get(Assessment, submission.assessment_id)
+    return render_template("fieldwork/response_delete.html", submission=submission,
+                           assessment=assessment, form=form, section="responses")
+
+
+@bp.route("/assessments/<int:assessment_id>/feedback")
+def feedback(assessment_id: int):
+    """The reader feedback form's results: counts and shares per option, suggestions."""
+    assessment = db.get_or_404(Assessment, assessment_id)
+    total, results, suggestions = feedback_results(assessment.id)
+    return render_template("fieldwork/feedback.html", assessment=assessment, total=total,
+                           results=results, suggestions=suggestions, section="feedback",
+                           states=LinkState)

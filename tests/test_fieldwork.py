@@ -1,0 +1,128 @@
+"""Staff's fieldwork: links, codes, QR codes and posters, responses, deletion, feedback."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+import zxingcpp
+from PIL import Image
+
+from materiality.extensions import db
+from materiality.models import InvitationCode, ResponseTarget, Submission, SurveyLink
+from survey_helpers import fill, link_for, make_links
+
+pytestmark = pytest.mark.usefixtures("demo_data")
+
+
+def decode(png: bytes) -> str:
+    return zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))[0].text
+
+
+def test_admin_creates_every_missing_link_once(admin_client):
+    assessment = make_links()
+    before = db.session.scalar(db.select(db.func.count()).select_from(SurveyLink))
+    response = admin_client.post(f"/fieldwork/assessments/{assessment.id}/links/create")
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(SurveyLink)) == before
+    links = db.session.scalars(db.select(SurveyLink).filter_by(assessment_id=assessment.id)).all()
+    # 8 groups + general + 3 rater kinds + general company + feedback
+    assert len(links) == 14
+    assert all(len(link.token) >= 22 for link in links)  # ≥ 128 bits
+    page = admin_client.get(f"/fieldwork/assessments/{assessment.id}/links?lang=en")
+    assert "General link" in page.get_data(as_text=True)
+
+
+def test_qr_codes_encode_the_absolute_public_address(app, editor_client):
+    link = link_for(make_links(), group_id=1)
+    png = editor_client.get(f"/fieldwork/links/{link.id}/qr.png")
+    assert png.mimetype == "image/png"
+    assert decode(png.data) == f"http://localhost/s/{link.token}"
+    app.config["PUBLIC_BASE_URL"] = "https://survey.example.cn"
+    assert decode(editor_client.get(f"/fieldwork/links/{link.id}/qr.png").data) == \
+        f"https://survey.example.cn/s/{link.token}"
+    svg = editor_client.get(f"/fieldwork/links/{link.id}/qr.svg")
+    assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
+    poster = editor_client.get(f"/fieldwork/links/{link.id}/poster?lang=en").get_data(as_text=True)
+    assert f"https://survey.example.cn/s/{link.token}" in poster
+    assert link.group.name("en") in poster and "Fieldwork test" in poster
+
+
+def test_codes_are_generated_downloaded_and_printed(admin_client):
+    link = link_for(make_links(), kind="company", rater_kind="management")
+    response = admin_client.post(f"/fieldwork/links/{link.id}/codes",
+                                 data={"count": "5", "note": "Board <b>"})
+    assert response.status_code == 302
+    codes = db.session.scalars(db.select(InvitationCode).filter_by(link_id=link.id)).all()
+    assert len(codes) == 5 and len({c.code for c in codes}) == 5
+    rows = list(csv.DictReader(io.StringIO(
+        admin_client.get(f"/fieldwork/links/{link.id}/codes.csv").get_data(as_text=True)
+        .lstrip("\ufeff"))))
+    assert [r["code"] for r in rows] == [c.code for c in codes]
+    assert rows[0]["url"] == f"http://localhost/i/{codes[0].code}"
+    sheet = admin_client.get(f"/fieldwork/links/{link.id}/codes/sheet").get_data(as_text=True)
+    assert sheet.count("data:image/svg+xml") == 5
+    listing = admin_client.get(f"/fieldwork/links/{link.id}/codes").get_data(as_text=True)
+    assert "Board &lt;b&gt;" in listing
+    png = admin_client.get(f"/fieldwork/codes/{codes[0].id}/qr.png").data
+    assert decode(png) == f"http://localhost/i/{codes[0].code}"
+
+
+def test_links_can_be_paused_closed_and_given_a_closing_date(admin_client, client):
+    link = link_for(make_links(), group_id=1)
+    admin_client.post(f"/fieldwork/links/{link.id}/state/paused")
+    db.session.refresh(link)
+    assert link.state == "paused"
+    admin_client.post(f"/fieldwork/links/{link.id}/state/active")
+    admin_client.post(f"/fieldwork/links/{link.id}/closing", data={"closes_at": "2020-01-01T08:00"})
+    db.session.refresh(link)
+    assert link.closes_at is not None and link.state == "active"
+    assert "closed" in admin_client.get(f"/s/{link.token}?lang=en").get_data(as_text=True)
+
+
+def test_editors_read_results_but_cannot_change_links(editor_client):
+    assessment = make_links()
+    link = link_for(assessment, group_id=1)
+    assert editor_client.get(f"/fieldwork/assessments/{assessment.id}/responses").status_code == 200
+    assert editor_client.get(f"/fieldwork/assessments/{assessment.id}/feedback").status_code == 200
+    assert editor_client.post(f"/fieldwork/links/{link.id}/state/closed").status_code == 403
+    assert editor_client.get(f"/fieldwork/links/{link.id}/codes").status_code == 403
+
+
+def test_dashboard_counts_targets_days_and_soft_delete(admin_client):
+    assessment = make_links()
+    link = link_for(assessment, group_id=1)
+    for _ in range(3):
+        fill(admin_client, f"/s/{link.token}", {"expectations": "<script>alert(1)</script>"})
+    admin_client.post(f"/fieldwork/assessments/{assessment.id}/targets",
+                      data={f"target_{link.group_id}": "10"})
+    assert db.session.get(ResponseTarget, (assessment.id, link.group_id)).target == 10
+    html = admin_client.get(f"/fieldwork/assessments/{assessment.id}/responses?lang=en") \
+        .get_data(as_text=True)
+    assert "30%" in html and "<rect" in html
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    victim = db.session.scalar(db.select(Submission).filter_by(assessment_id=assessment.id))
+    assert admin_client.post(f"/fieldwork/responses/{victim.id}/delete",
+                             data={"reason": ""}).status_code == 200
+    response = admin_client.post(f"/fieldwork/responses/{victim.id}/delete",
+                                 data={"reason": "Test entry by staff"})
+    assert response.status_code == 302
+    db.session.refresh(victim)
+    assert victim.deleted_reason == "Test entry by staff" and victim.deleted_by_id is not None
+    html = admin_client.get(f"/fieldwork/assessments/{assessment.id}/responses?lang=en") \
+        .get_data(as_text=True)
+    assert "20%" in html and "Test entry by staff" in html
+
+
+def test_feedback_results_count_shares_and_suggestions(admin_client, client):
+    assessment = make_links()
+    link = link_for(assessment, kind="feedback")
+    for overall, suggestion in (("good", "<i>More data</i>"), ("good", ""), ("average", "")):
+        fill(client, f"/s/{link.token}", {"overall": overall, "impacts": "yes",
+                                          "information": "high", "layout": "reasonable",
+                                          "readability": "good", "suggestions": suggestion})
+    html = admin_client.get(f"/fieldwork/assessments/{assessment.id}/feedback?lang=en") \
+        .get_data(as_text=True)
+    assert "3 feedback forms received" in html
+    assert "66.7%" in html and "33.3%" in html
+    assert "&lt;i&gt;More data&lt;/i&gt;" in html
