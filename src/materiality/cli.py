@@ -1,4 +1,4 @@
-"""Command-line tasks: create-user, seed-demo, import-topics."""
+"""Command-line tasks: create-user, seed-demo, import-topics, export."""
 from __future__ import annotations
 
 import secrets
@@ -77,3 +77,44 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(_("Imported: %(created)s new topics, %(updated)s updated.",
                      created=created, updated=updated))
+
+    @app.cli.command("export")
+    @click.argument("assessment")
+    @click.option("--out", "out_dir", required=True,
+                  type=click.Path(file_okay=False, path_type=Path),
+                  help="Folder to write into (created when missing).")
+    @click.option("--size", "sizes", multiple=True,
+                  type=click.Choice(["half_a4", "full_a4", "slide_16_9"]),
+                  help="Matrix size preset; repeat for several (default half_a4).")
+    @click.option("--dpi", default=300, show_default=True, type=click.IntRange(72, 1200),
+                  help="PNG resolution.")
+    def export_command(assessment: str, out_dir: Path, sizes: tuple[str, ...], dpi: int) -> None:
+        """Write an assessment's matrix, tables, methodology note and raw data (zh and en).
+
+        ASSESSMENT is the assessment's id, or its reporting year when one assessment has it.
+        """
+        from .report.exports import export_all
+
+        found = _find_assessment(assessment)
+        paths = export_all(found, out_dir, sizes=sizes or ("half_a4",), dpi=dpi)
+        for path in paths:
+            click.echo(str(path))
+        click.echo(f"{len(paths)} files written for {found.title} ({found.reporting_year}).")
+
+
+def _find_assessment(key: str):  # noqa: ANN202
+    """An assessment by id, or by reporting year when that year has exactly one."""
+    from .models import Assessment
+
+    if not key.isdigit():
+        raise click.BadParameter("give an assessment id or a reporting year", param_hint="ASSESSMENT")
+    by_year = db.session.scalars(
+        db.select(Assessment).where(Assessment.reporting_year == int(key))).all()
+    if len(by_year) > 1:
+        raise click.ClickException(
+            f"{len(by_year)} assessments have the year {key}; give the id instead: "
+            + ", ".join(str(a.id) for a in by_year))
+    found = by_year[0] if by_year else db.session.get(Assessment, int(key))
+    if found is None:
+        raise click.ClickException(f"No assessment with id or year {key}.")
+    return found

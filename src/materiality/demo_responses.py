@@ -13,9 +13,9 @@ import numpy as np
 from sqlalchemy import func, insert
 
 from .extensions import db
+from .fieldwork.operations import assessment_links, ensure_links
 from .models import (
     Assessment,
-    LinkState,
     QuestionnaireKind,
     Rating,
     RaterKind,
@@ -60,12 +60,13 @@ def add_demo_responses(assessment: Assessment) -> int:
     company_means[low] -= rng.uniform(0.3, 1.0, size=low.size)
     start = datetime(2023, 11, 6, 9, 0, tzinfo=UTC)
 
+    # The responses arrive through the demo's own links (created as staff would).
+    ensure_links(assessment, groups)
+    links = {(link.kind, link.group_id, link.rater_kind): link
+             for link in assessment_links(assessment.id)}
     planned: list[tuple[Submission, np.ndarray]] = []
     for group in groups:
-        link = SurveyLink(assessment_id=assessment.id, kind=QuestionnaireKind.STAKEHOLDER,
-                          group_id=group.id, state=LinkState.CLOSED)
-        db.session.add(link)
-        db.session.flush()
+        link = links[(QuestionnaireKind.STAKEHOLDER, group.id, None)]
         bias = rng.normal(0.0, 0.25, size=n_topics)
         for _i in range(STAKEHOLDERS_PER_GROUP):
             answer = _OPEN_ANSWERS[rng.integers(len(_OPEN_ANSWERS))] if rng.random() < 0.1 else None
@@ -73,10 +74,7 @@ def add_demo_responses(assessment: Assessment) -> int:
                                      group_id=group.id, expectations=answer)
             planned.append((submission, stake_means + bias))
     for kind in RaterKind:
-        link = SurveyLink(assessment_id=assessment.id, kind=QuestionnaireKind.COMPANY,
-                          rater_kind=kind.value, requires_code=True, state=LinkState.CLOSED)
-        db.session.add(link)
-        db.session.flush()
+        link = links[(QuestionnaireKind.COMPANY, None, kind.value)]
         bias = rng.normal(0.0, 0.2, size=n_topics)
         for _i in range(RATERS_PER_KIND):
             submission = _submission(assessment, link, start, len(planned), rng,

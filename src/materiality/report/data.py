@@ -437,3 +437,93 @@ def raw_responses_csv(assessment_id: int, locale: str) -> bytes:
 def _guard(text: str) -> str:
     """Keep spreadsheets from running a name as a formula."""
     return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def _cell(mean: float, std: float, n: int, dont_know: float) -> str:
+    """One group's answers to one topic: mean ± sd (n; don't-know share)."""
+    if not n:
+        return "—"
+    sd = "" if std is None or math.isnan(std) else f" ± {std:.2f}"
+    dk = "" if dont_know is None or math.isnan(dont_know) else f"; ? {dont_know:.0%}"
+    return f"{mean:.2f}{sd} (n {int(n)}{dk})"
+
+
+def breakdown_rows(data: ReportData) -> list[tuple[str, list[str], list[str]]]:
+    """Per topic: each group's and each rater kind's mean ± sd (n; don't-know share)."""
+    by_group, by_kind = data.result.by_group, data.result.by_rater_kind
+    rows = []
+    for topic_id in data.result.topics.index:
+        groups = [_cell(*by_group.loc[(topic_id, g), ["mean", "std", "n", "dont_know_share"]])
+                  for g in data.group_ids]
+        kinds = [_cell(*by_kind.loc[(topic_id, k), ["mean", "std", "n", "dont_know_share"]])
+                 for k in RATER_KINDS]
+        rows.append((data.topics[topic_id].name(data.locale), groups, kinds))
+    return rows
+
+
+def weights_in_force(data: ReportData) -> dict:
+    """The weights set and the shares they give, and the thresholds actually used."""
+    result = data.result
+    settings = result.settings
+    return {
+        "groups": [(data.group_name(g), settings.group_weights.get(g, 1.0),
+                    result.group_weights_used.get(g)) for g in data.group_ids],
+        "kinds": [(k, settings.rater_kind_weights.get(k, 1.0), result.rater_kind_weights_used.get(k))
+                  for k in RATER_KINDS],
+        "mode": settings.threshold_mode,
+        "threshold_company": _finite(result.threshold_company),
+        "threshold_stakeholder": _finite(result.threshold_stakeholder),
+        "top_n": settings.top_n,
+        "quantile": settings.quantile,
+        "bootstrap_samples": settings.bootstrap_samples,
+        "seed": settings.seed,
+    }
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    """One topic's label in the editor: where it is drawn now, and whether it was moved."""
+
+    topic_id: int
+    label: str
+    x: float
+    y: float
+    saved: bool
+
+
+@dataclass(frozen=True)
+class LabelEditor:
+    """What the label editor needs: the plot area on the image and every label's centre."""
+
+    #: plot area in figure fractions (left, bottom, right, top), PNG has no tight crop
+    axes_box: tuple[float, float, float, float]
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    rows: list[LabelRow]
+    unplaced: tuple[int, ...]
+
+
+def label_editor(data: ReportData, options, *, error_bars: bool = False) -> LabelEditor:  # noqa: ANN001
+    """Draw the matrix as the preview will and report where every label sits."""
+    from ..services.matrix_chart import draw_matrix
+
+    points = matrix_points(data, error_bars=error_bars)
+    render = draw_matrix(points, options)
+    ax = render.figure.axes[0]
+    box = ax.get_position()
+    saved = label_positions(data.assessment.id, data.locale)
+    rows = [
+        LabelRow(p.key, p.label, round(render.label_positions[p.key][0], 4),
+                 round(render.label_positions[p.key][1], 4), p.key in saved)
+        for p in points if p.key in render.label_positions
+    ]
+    return LabelEditor(
+        axes_box=(box.x0, box.y0, box.x1, box.y1),
+        xlim=tuple(float(v) for v in ax.get_xlim()),
+        ylim=tuple(float(v) for v in ax.get_ylim()),
+        rows=rows,
+        unplaced=tuple(render.unplaced),
+    )

@@ -1,0 +1,180 @@
+"""Every report file of an assessment, for the download views and ``flask export``.
+
+Each function returns an :class:`ExportFile` (bytes, media type, file name), so the
+web and the command line give the same bytes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..models import Assessment
+from ..services import methodology as methodology_service
+from ..services import report_tables as tables
+from ..services.report_tables import html_lang, normalize_locale
+from .data import (
+    ReportData,
+    matrix_points,
+    methodology_input,
+    raw_responses_csv,
+    report_data,
+    response_rows,
+    topic_score_rows,
+)
+
+LOCALES = ("zh_CN", "en")
+TABLE_FORMATS = ("xlsx", "csv", "docx", "html")
+METHODOLOGY_FORMATS = ("md", "html", "docx")
+MATRIX_FORMATS = ("png", "svg", "pdf")
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "csv": "text/csv; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One file ready to send or write."""
+
+    content: bytes
+    filename: str
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.filename.rsplit(".", 1)[-1]]
+
+
+def _stem(assessment: Assessment, what: str, locale: str | None = None) -> str:
+    parts = [f"materiality-{assessment.reporting_year}-{assessment.id}", what]
+    if locale:
+        parts.append(normalize_locale(locale))
+    return "-".join(parts)
+
+
+def html_document(fragment: str, title: str, locale: str) -> bytes:
+    """A standalone HTML page around a fragment, to open and copy into a layout program."""
+    import html
+
+    return (
+        f'<!doctype html>\n<html lang="{html_lang(locale)}">\n<head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title></head>\n<body>\n{fragment}</body>\n</html>\n"
+    ).encode()
+
+
+def topic_table_file(data: ReportData, fmt: str) -> ExportFile:
+    """The topic score table in one format, in the data's language."""
+    rows, names = topic_score_rows(data), data.group_names
+    stem = _stem(data.assessment, "topic-scores", data.locale)
+    if fmt == "html":
+        content = html_document(tables.topic_table_html(rows, data.locale, names),
+                                data.assessment.title, data.locale)
+    else:
+        content = getattr(tables, f"topic_table_{fmt}")(rows, data.locale, names)
+    return ExportFile(content, f"{stem}.{fmt}")
+
+
+def response_table_file(assessment: Assessment, locale: str, fmt: str) -> ExportFile:
+    """The stakeholder response table in one format and language."""
+    locale = normalize_locale(locale)
+    rows = response_rows(locale)
+    stem = _stem(assessment, "stakeholder-responses", locale)
+    if fmt == "html":
+        content = html_document(tables.response_table_html(rows, locale), assessment.title,
+                                locale)
+    else:
+        content = getattr(tables, f"response_table_{fmt}")(rows, locale)
+    return ExportFile(content, f"{stem}.{fmt}")
+
+
+def methodology_file(data: ReportData, fmt: str) -> ExportFile:
+    """The methodology note as Markdown, HTML or DOCX."""
+    note = methodology_input(data)
+    stem = _stem(data.assessment, "methodology", data.locale)
+    if fmt == "md":
+        content = methodology_service.methodology_markdown(note, data.locale).encode()
+    elif fmt == "html":
+        content = html_document(methodology_service.methodology_html(note, data.locale),
+                                data.assessment.title, data.locale)
+    else:
+        content = methodology_service.methodology_docx(note, data.locale)
+    return ExportFile(content, f"{stem}.{fmt}")
+
+
+@dataclass(frozen=True)
+class MatrixChoice:
+    """The editor's choices for one matrix file."""
+
+    size: str = "half_a4"
+    dpi: int = 300
+    error_bars: bool = False
+    numbered: bool = False
+    zoom: bool = False
+
+
+def matrix_options(data: ReportData, choice: MatrixChoice):  # noqa: ANN201
+    """The chart service's options: thresholds in force, layout in the data's language."""
+    import math
+
+    from ..services.matrix_chart import MatrixOptions
+
+    def threshold(value: float) -> float | None:
+        return None if value is None or math.isnan(value) else float(value)
+
+    return MatrixOptions(
+        locale=data.locale,
+        threshold_x=threshold(data.result.threshold_company),
+        threshold_y=threshold(data.result.threshold_stakeholder),
+        zoom=choice.zoom,
+        error_bars=choice.error_bars,
+        numbered=choice.numbered,
+        size=choice.size,
+    )
+
+
+def matrix_file(data: ReportData, choice: MatrixChoice, fmt: str) -> ExportFile:
+    """The matrix as PNG (at ``choice.dpi``), SVG or PDF, with the editor's label moves."""
+    from ..services.matrix_chart import render_matrix
+
+    points = matrix_points(data, error_bars=choice.error_bars)
+    content = render_matrix(points, matrix_options(data, choice), fmt, choice.dpi)
+    suffix = f"-{choice.dpi}dpi" if fmt == "png" else ""
+    stem = _stem(data.assessment, f"matrix-{choice.size}{suffix}", data.locale)
+    return ExportFile(content, f"{stem}.{fmt}")
+
+
+def raw_file(assessment: Assessment, locale: str) -> ExportFile:
+    """Every counted rating, one row each (CSV, UTF-8 with BOM)."""
+    return ExportFile(raw_responses_csv(assessment.id, locale),
+                      f"{_stem(assessment, 'raw-responses')}.csv")
+
+
+def export_all(assessment: Assessment, out_dir: Path, sizes: tuple[str, ...] = ("half_a4",),
+               dpi: int = 300) -> list[Path]:
+    """Write every report file of the assessment in both languages; return the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def write(export: ExportFile) -> None:
+        path = out_dir / export.filename
+        path.write_bytes(export.content)
+        written.append(path)
+
+    first = report_data(assessment, LOCALES[0])
+    for locale in LOCALES:
+        data = first if locale == LOCALES[0] else replace(first, locale=locale)
+        for size in sizes:
+            for fmt in MATRIX_FORMATS:
+                write(matrix_file(data, MatrixChoice(size=size, dpi=dpi), fmt))
+        for fmt in TABLE_FORMATS:
+            write(topic_table_file(data, fmt))
+            write(response_table_file(assessment, locale, fmt))
+        for fmt in METHODOLOGY_FORMATS:
+            write(methodology_file(data, fmt))
+    write(raw_file(assessment, LOCALES[0]))
+    return written

@@ -1,0 +1,81 @@
+"""Forms of the report pages."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    SelectChoice,
+    BooleanField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: for buttons that change something."""
+
+
+class ScoringSettingsForm(FlaskForm):
+    """Thresholds of the tiers and weights of the company-side rater kinds."""
+
+    threshold_mode = SelectField(_l("How tiers are cut"), choices=[
+        SelectChoice("midpoint", _l("Midpoint of the scale (3.0)")),
+        SelectChoice("value", _l("Given values")),
+        SelectChoice("top_n", _l("Top N topics")),
+        SelectChoice("quantile", _l("Quantile of the scores")),
+    ])
+    threshold_company = FloatField(_l("Threshold: importance to the company"),
+                                   validators=[Optional(), NumberRange(1, 5)])
+    threshold_stakeholder = FloatField(_l("Threshold: importance to stakeholders"),
+                                       validators=[Optional(), NumberRange(1, 5)])
+    top_n = IntegerField(_l("N (top N)"), validators=[Optional(), NumberRange(1, 500)])
+    quantile = FloatField(_l("Quantile (0 to 1)"),
+                          validators=[Optional(), NumberRange(0, 1)])
+    weight_management = FloatField(_l("Weight: management"),
+                                   validators=[InputRequired(), NumberRange(0, 1000)])
+    weight_internal_expert = FloatField(_l("Weight: internal experts"),
+                                        validators=[InputRequired(), NumberRange(0, 1000)])
+    weight_external_expert = FloatField(_l("Weight: external experts"),
+                                        validators=[InputRequired(), NumberRange(0, 1000)])
+
+
+class OverrideForm(FlaskForm):
+    """An admin's company score for one topic, with the reason."""
+
+    topic_id = SelectField(_l("Topic"), coerce=int, validate_choice=True)
+    score = FloatField(_l("Company score (1–5)"),
+                       validators=[InputRequired(), NumberRange(1, 5)])
+    reason = TextAreaField(_l("Reason (kept and shown)"),
+                           validators=[DataRequired(), Length(max=2000)])
+
+
+class PromoteForm(FlaskForm):
+    """Make a stakeholder's open answer one of the group's expectations."""
+
+    submission_id = HiddenField(validators=[DataRequired()])
+    field = HiddenField(validators=[DataRequired()])
+
+
+class MatrixOptionsForm(FlaskForm):
+    """Options of the matrix preview and downloads (read from the query string)."""
+
+    class Meta:
+        csrf = False
+
+    locale = SelectField(_l("Language"),
+                         choices=[SelectChoice("zh_CN", "中文"), SelectChoice("en", "English")])
+    size = SelectField(_l("Size"), choices=[
+        SelectChoice("half_a4", _l("Half A4")),
+        SelectChoice("full_a4", _l("Full A4")),
+        SelectChoice("slide_16_9", _l("16:9 slide")),
+    ])
+    dpi = SelectField(_l("PNG resolution (DPI)"), coerce=int,
+                      choices=[SelectChoice(d, str(d)) for d in (150, 300, 600)], default=300)
+    error_bars = BooleanField(_l("Show 95% intervals"))
+    numbered = BooleanField(_l("Numbered markers with a key"))
+    zoom = BooleanField(_l("Zoom to the data"))

@@ -1,0 +1,347 @@
+"""Editors' pages: scores, the matrix with its label editor, the report's tables, the note.
+
+Views stay thin: read the choices, call ``data``/``exports``/``operations``, commit once.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from wtforms import SelectChoice
+
+from ..auth.access import admin_required
+from ..extensions import db
+from ..models import Assessment, CompanyScoreOverride
+from ..services import methodology as methodology_service
+from ..services.report_tables import normalize_locale, topic_table_html
+from ..services.scoring import RATER_KINDS
+from . import bp
+from . import data as report
+from . import exports
+from .forms import ConfirmForm, MatrixOptionsForm, OverrideForm, PromoteForm, ScoringSettingsForm
+from .operations import (
+    OperationRefused,
+    promote_open_answer,
+    remove_company_override,
+    reset_label_positions,
+    save_label_positions,
+    save_scoring_settings,
+    set_company_override,
+)
+
+
+def _assessment(assessment_id: int) -> Assessment:
+    return db.get_or_404(Assessment, assessment_id)
+
+
+def _report_locale() -> str:
+    """The report language: ?locale= when given, else the page's language."""
+    return normalize_locale(request.args.get("locale") or str(get_locale()))
+
+
+def _download(export: exports.ExportFile, inline: bool = False) -> Response:
+    """Bytes as a file download (no file handle left open)."""
+    response = Response(export.content, mimetype=export.media_type)
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{export.filename}"'
+    return response
+
+
+def refusal_message(code: str) -> str:
+    """Why a change was refused, in the user's language."""
+    return {
+        "value_needs_thresholds": _("Give both threshold values."),
+        "top_n_needs_n": _("Give N for the top-N tiers."),
+        "quantile_needs_q": _("Give the quantile."),
+        "weights_all_zero": _("At least one rater kind needs a weight above zero."),
+        "topic_not_in_assessment": _("This topic is not part of the assessment."),
+        "reason_required": _("Write the reason for the override."),
+        "no_such_answer": _("This open answer does not exist (any more)."),
+        "bad_field": _("This open answer does not exist (any more)."),
+    }.get(code, code)
+
+
+@bp.route("/")
+def index():
+    """Every assessment with links to its report pages."""
+    rows = db.session.scalars(
+        db.select(Assessment).order_by(Assessment.reporting_year.desc(), Assessment.id.desc()))
+    return render_template("report/index.html", assessments=rows.all())
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def _settings_form(assessment: Assessment) -> ScoringSettingsForm:
+    return ScoringSettingsForm(formdata=None, obj=assessment)
+
+
+def _override_form(assessment: Assessment, locale: str, formdata=None) -> OverrideForm:  # noqa: ANN001
+    form = OverrideForm(formdata=formdata) if formdata is not None else OverrideForm(formdata=None)
+    form.topic_id.choices = [SelectChoice(t.id, t.name(locale)) for t in assessment.topics]
+    return form
+
+
+def _render_scores(assessment: Assessment, settings_form=None, override_form=None,  # noqa: ANN001
+                   status: int = 200):
+    locale = normalize_locale(str(get_locale()))
+    data = report.report_data(assessment, locale)
+    overrides = db.session.scalars(db.select(CompanyScoreOverride).where(
+        CompanyScoreOverride.assessment_id == assessment.id)).all()
+    page = render_template(
+        "report/scores.html", assessment=assessment, data=data,
+        table=Markup(topic_table_html(report.topic_score_rows(data), locale,  # noqa: S704
+                                      data.group_names)),
+        breakdown=report.breakdown_rows(data),
+        weights=report.weights_in_force(data),
+        overrides=overrides,
+        settings_form=settings_form or _settings_form(assessment),
+        override_form=override_form or _override_form(assessment, locale),
+        confirm=ConfirmForm(), rater_kinds=RATER_KINDS,
+    )
+    return page, status
+
+
+@bp.route("/<int:assessment_id>/scores")
+def scores(assessment_id: int):
+    """Topic scores with intervals, n per group, tiers; the weighting and thresholds in force."""
+    return _render_scores(_assessment(assessment_id))
+
+
+@bp.route("/<int:assessment_id>/scores/settings", methods=["POST"])
+@admin_required
+def scoring_settings(assessment_id: int):
+    """Change the tier thresholds and the rater-kind weights."""
+    assessment = _assessment(assessment_id)
+    form = ScoringSettingsForm()
+    if form.validate_on_submit():
+        try:
+            save_scoring_settings(
+                assessment, threshold_mode=form.threshold_mode.data,
+                threshold_company=form.threshold_company.data,
+                threshold_stakeholder=form.threshold_stakeholder.data,
+                top_n=form.top_n.data, quantile=form.quantile.data,
+                rater_kind_weights={k: form[f"weight_{k}"].data for k in RATER_KINDS})
+        except OperationRefused as refused:
+            db.session.rollback()
+            form.threshold_mode.errors = [refusal_message(refused.code)]
+        else:
+            db.session.commit()
+            flash(_("Scoring settings saved."), "success")
+            return redirect(url_for("report.scores", assessment_id=assessment.id))
+    return _render_scores(assessment, settings_form=form, status=400)
+
+
+@bp.route("/<int:assessment_id>/scores/overrides", methods=["POST"])
+@admin_required
+def override_set(assessment_id: int):
+    """Set a topic's company score by hand, with the written reason."""
+    assessment = _assessment(assessment_id)
+    form = _override_form(assessment, normalize_locale(str(get_locale())), request.form)
+    if form.validate_on_submit():
+        try:
+            set_company_override(assessment, form.topic_id.data, form.score.data,
+                                 form.reason.data, current_user.id)
+        except OperationRefused as refused:
+            db.session.rollback()
+            form.reason.errors = [refusal_message(refused.code)]
+        else:
+            db.session.commit()
+            flash(_("Company score overridden."), "success")
+            return redirect(url_for("report.scores", assessment_id=assessment.id))
+    return _render_scores(assessment, override_form=form, status=400)
+
+
+@bp.route("/<int:assessment_id>/scores/overrides/<int:topic_id>/remove", methods=["POST"])
+@admin_required
+def override_remove(assessment_id: int, topic_id: int):
+    """Go back to the computed company score of a topic."""
+    assessment = _assessment(assessment_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if remove_company_override(assessment, topic_id):
+        db.session.commit()
+        flash(_("Override removed."), "success")
+    return redirect(url_for("report.scores", assessment_id=assessment.id))
+
+
+@bp.route("/<int:assessment_id>/topics.<any(xlsx, csv, docx, html):fmt>")
+def topic_table_download(assessment_id: int, fmt: str):
+    """The topic score table as XLSX, CSV, DOCX or HTML, in ?locale= (default: the page's)."""
+    data = report.report_data(_assessment(assessment_id), _report_locale())
+    return _download(exports.topic_table_file(data, fmt))
+
+
+@bp.route("/<int:assessment_id>/raw.csv")
+def raw_download(assessment_id: int):
+    """Every counted rating, one row each, to recompute every figure from."""
+    return _download(exports.raw_file(_assessment(assessment_id), _report_locale()))
+
+
+# --------------------------------------------------------------------------- matrix
+
+
+def _matrix_choice(form: MatrixOptionsForm) -> exports.MatrixChoice:
+    dpi = form.dpi.data if form.dpi.data in (150, 300, 600) else 300
+    return exports.MatrixChoice(size=form.size.data, dpi=dpi, error_bars=form.error_bars.data,
+                                numbered=form.numbered.data, zoom=form.zoom.data)
+
+
+def _matrix_form() -> MatrixOptionsForm:
+    """The options from the query string; unknown values fall back to the defaults."""
+    args = request.args.to_dict()
+    args.setdefault("locale", normalize_locale(str(get_locale())))
+    args["locale"] = normalize_locale(args["locale"])
+    if args.get("size") not in ("half_a4", "full_a4", "slide_16_9"):
+        args["size"] = "half_a4"
+    if args.get("dpi") not in ("150", "300", "600"):
+        args["dpi"] = "300"
+    from werkzeug.datastructures import MultiDict
+
+    return MatrixOptionsForm(formdata=MultiDict(args))
+
+
+@bp.route("/<int:assessment_id>/matrix")
+def matrix(assessment_id: int):
+    """The matrix preview, its options, downloads and the label editor."""
+    assessment = _assessment(assessment_id)
+    form = _matrix_form()
+    choice = _matrix_choice(form)
+    data = report.report_data(assessment, form.locale.data)
+    editor = None
+    if not choice.numbered:
+        editor = report.label_editor(data, exports.matrix_options(data, choice),
+                                     error_bars=choice.error_bars)
+    query = {k: v for k, v in request.args.items()
+             if k in ("size", "error_bars", "numbered", "zoom")}
+    query["locale"] = form.locale.data
+    return render_template("report/matrix.html", assessment=assessment, form=form,
+                           choice=choice, editor=editor, query=query,
+                           confirm=ConfirmForm(), points=len(data.result.topics))
+
+
+@bp.route("/<int:assessment_id>/matrix.<any(png, svg, pdf):fmt>")
+def matrix_image(assessment_id: int, fmt: str):
+    """The matrix file with the chosen options; ?preview=1 gives a light inline PNG."""
+    form = _matrix_form()
+    choice = _matrix_choice(form)
+    preview = request.args.get("preview") == "1" and fmt == "png"
+    if preview:
+        choice = replace(choice, dpi=100)
+    data = report.report_data(_assessment(assessment_id), form.locale.data)
+    return _download(exports.matrix_file(data, choice, fmt), inline=preview)
+
+
+def _posted_positions(assessment: Assessment) -> dict[int, tuple[float, float]]:
+    """Label centres whose inputs differ from what the page showed (the moved ones)."""
+    moved = {}
+    for topic_id in (link.topic_id for link in assessment.topic_links):
+        try:
+            x = float(request.form[f"x_{topic_id}"])
+            y = float(request.form[f"y_{topic_id}"])
+            ox = float(request.form.get(f"ox_{topic_id}", "nan"))
+            oy = float(request.form.get(f"oy_{topic_id}", "nan"))
+        except (KeyError, ValueError):
+            continue
+        if not (math.isfinite(x) and math.isfinite(y)):
+            continue
+        if not (math.isclose(x, ox, abs_tol=1e-6) and math.isclose(y, oy, abs_tol=1e-6)):
+            moved[topic_id] = (x, y)
+    return moved
+
+
+def _back_to_matrix(assessment: Assessment, locale: str):  # noqa: ANN202
+    keep = {k: v for k, v in request.form.items() if k in ("size", "error_bars", "zoom")}
+    return redirect(url_for("report.matrix", assessment_id=assessment.id, locale=locale, **keep))
+
+
+@bp.route("/<int:assessment_id>/matrix/labels", methods=["POST"])
+def labels_save(assessment_id: int):
+    """Keep the labels the editor moved, for the next preview and export in that language."""
+    assessment = _assessment(assessment_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    locale = normalize_locale(request.form.get("locale"))
+    saved = save_label_positions(assessment, locale, _posted_positions(assessment))
+    db.session.commit()
+    flash(_("%(count)s label positions saved.", count=saved), "success")
+    return _back_to_matrix(assessment, locale)
+
+
+@bp.route("/<int:assessment_id>/matrix/labels/reset", methods=["POST"])
+def labels_reset(assessment_id: int):
+    """Forget the hand-placed labels in one language."""
+    assessment = _assessment(assessment_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    locale = normalize_locale(request.form.get("locale"))
+    reset_label_positions(assessment, locale)
+    db.session.commit()
+    flash(_("Labels are placed automatically again."), "success")
+    return _back_to_matrix(assessment, locale)
+
+
+# --------------------------------------------------------------------------- responses
+
+
+@bp.route("/<int:assessment_id>/responses")
+def responses(assessment_id: int):
+    """The response table in ?locale=, with the survey's open answers per group."""
+    assessment = _assessment(assessment_id)
+    locale = _report_locale()
+    return render_template(
+        "report/responses.html", assessment=assessment, locale=locale,
+        groups=report.ordered_groups(), answers=report.open_answers(assessment.id),
+        form=PromoteForm())
+
+
+@bp.route("/<int:assessment_id>/responses.<any(xlsx, csv, docx, html):fmt>")
+def responses_download(assessment_id: int, fmt: str):
+    """The response table as XLSX, CSV, DOCX or HTML."""
+    return _download(exports.response_table_file(_assessment(assessment_id),
+                                                 _report_locale(), fmt))
+
+
+@bp.route("/<int:assessment_id>/responses/promote", methods=["POST"])
+@admin_required
+def promote(assessment_id: int):
+    """Add an open answer to its group's expectations, in the language shown."""
+    assessment = _assessment(assessment_id)
+    form = PromoteForm()
+    locale = _report_locale()
+    if not form.validate_on_submit() or not form.submission_id.data.isdigit():
+        abort(400)
+    try:
+        promote_open_answer(assessment, int(form.submission_id.data), form.field.data, locale)
+    except OperationRefused as refused:
+        db.session.rollback()
+        flash(refusal_message(refused.code), "error")
+    else:
+        db.session.commit()
+        flash(_("Added to the group's expectations."), "success")
+    return redirect(url_for("report.responses", assessment_id=assessment.id, locale=locale))
+
+
+# --------------------------------------------------------------------------- methodology
+
+
+@bp.route("/<int:assessment_id>/methodology")
+def methodology(assessment_id: int):
+    """The methodology note generated from the data, in ?locale=."""
+    data = report.report_data(_assessment(assessment_id), _report_locale())
+    note = Markup(methodology_service.methodology_html(  # noqa: S704 - escaped by the service
+        report.methodology_input(data), data.locale))
+    return render_template("report/methodology.html", assessment=data.assessment,
+                           locale=data.locale, note=note)
+
+
+@bp.route("/<int:assessment_id>/methodology.<any(md, html, docx):fmt>")
+def methodology_download(assessment_id: int, fmt: str):
+    """The methodology note as Markdown, HTML or DOCX."""
+    data = report.report_data(_assessment(assessment_id), _report_locale())
+    return _download(exports.methodology_file(data, fmt))
