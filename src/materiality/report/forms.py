@@ -76,6 +76,6 @@ class MatrixOptionsForm(FlaskForm):
     ])
     dpi = SelectField(_l("PNG resolution (DPI)"), coerce=int,
                       choices=[SelectChoice(d, str(d)) for d in (150, 300, 600)], default=300)
-    error_bars = BooleanField(_l("Show 95% intervals"))
+    error_bars = BooleanField(_l("Show confidence intervals (95%)"))
     numbered = BooleanField(_l("Numbered markers with a key"))
     zoom = BooleanField(_l("Zoom to the data"))
