@@ -195,16 +195,11 @@ def test_survey_page_shows_intro_in_the_chosen_language(client):
     assert 'name="website"' in english and "survey.js" in english
 
 
-def test_rate_limits_apply_per_link(database_url):
-    from conftest import base_test_config
-
-    app = create_app(dict(base_test_config(database_url), RATELIMIT_ENABLED=True,
-                          SURVEY_LINK_GET_LIMIT="2/minute"))
+def test_rate_limits_apply_per_link(app):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
+                      "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                      "RATELIMIT_ENABLED": True, "SURVEY_LINK_GET_LIMIT": "2/minute"})
     with app.app_context():
-        from materiality.seed import seed_demo
-
-        seed_demo()
-        db.session.commit()
         assessment = make_links()
         one, two = (link_for(assessment, group_id=g).token for g in (1, 2))
         client = app.test_client()

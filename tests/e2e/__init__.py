@@ -1,0 +1,1 @@
+"""Real-browser journeys (a package, so its conftest does not shadow tests/conftest)."""

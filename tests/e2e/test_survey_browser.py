@@ -1,0 +1,102 @@
+"""On a phone: scan the poster's QR code, fill in half, reload, keep the answers, submit."""
+from __future__ import annotations
+
+import io
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from PIL import Image
+from werkzeug.serving import make_server
+
+from materiality import create_app
+from materiality.auth.operations import create_user
+from materiality.extensions import db
+from materiality.models import Rating, Submission
+from survey_helpers import link_for, make_links
+
+pytestmark = pytest.mark.browser
+PASSWORD = "phone test password"  # noqa: S105
+
+
+@pytest.fixture
+def live_app(sqlite_template: Path, tmp_path: Path):
+    """The app on a migrated SQLite copy, served by a real threaded server."""
+    path = tmp_path / "e2e.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False, "SURVEY_MIN_SECONDS": 0, "PUBLIC_BASE_URL": ""})
+    with app.app_context():
+        from materiality.seed import seed_demo
+
+        seed_demo()
+        db.session.commit()
+        create_user("admin@example.org", PASSWORD, "admin")
+        db.session.commit()
+        link = link_for(make_links(), group_id=1)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_port}", link
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_phone_survey_from_poster_qr_survives_a_reload(live_app, browser):
+    base, link = live_app
+    staff = browser.new_context()
+    page = staff.new_page()
+    page.goto(f"{base}/auth/login")
+    page.fill("input[name=email]", "admin@example.org")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit], input[type=submit]")
+    page.goto(f"{base}/fieldwork/links/{link.id}/poster")
+    src = page.get_attribute("img.poster-qr", "src")
+    png = page.request.get(base + src).body()
+    url = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))[0].text
+    assert url == f"{base}/s/{link.token}"
+    staff.close()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                has_touch=True, locale="en-US")
+    page = phone.new_page()
+    page.goto(url + "?lang=en")
+    cards = page.locator(".q-topic")
+    total = cards.count()
+    assert total == 23 and page.locator(".q-card").count() == 25  # + two open questions
+    half = total // 2
+    for index in range(half):
+        card = cards.nth(index)
+        assert card.is_visible() and not cards.nth(index + 1).is_visible()  # one card at a time
+        card.locator("label.scale-option").nth(3).click()  # "Important" (4)
+        card.locator(".card-next").click()
+    assert f"{half + 1} of 25" in page.locator("#survey-progress").inner_text()
+
+    page.reload()
+    cards = page.locator(".q-topic")
+    for index in range(half):
+        assert cards.nth(index).locator("input[value='4']").is_checked()
+    assert cards.nth(half).is_visible()  # back at the first unanswered card
+    for index in range(half, total):
+        card = cards.nth(index)
+        card.locator("label.scale-option").nth(4 if index % 2 else 5).click()
+        card.locator(".card-next").click()
+    page.fill("textarea[name=other_topics]", "<script>alert(1)</script> water")
+    page.locator(".q-card").nth(23).locator(".card-next").click()
+    page.click(".survey-send")
+    page.wait_for_url("**/thanks**")
+    assert "Thank you" in page.inner_text("main")
+    stored_keys = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('survey:'))")
+    assert stored_keys == [f"survey:{link.token}"] or stored_keys == []
+    phone.close()
+
+    db.session.remove()
+    submission = db.session.scalar(db.select(Submission).filter_by(link_id=link.id))
+    scores = db.session.scalars(db.select(Rating.score).filter_by(submission_id=submission.id)).all()
+    assert len(scores) == 23 and scores.count(4) >= half and None in scores
