@@ -243,3 +243,33 @@ def test_methodology_page_and_downloads(editor_client, demo):
 def test_report_index_lists_assessments(editor_client, demo):
     page = get(editor_client, "/report/").get_data(as_text=True)
     assert demo.title in page
+
+
+def test_load_ratings_reads_large_ids_dont_know_and_empty_assessments(app, demo):
+    from materiality.models import Rating, SurveyLink
+    from materiality.report.data import load_ratings
+
+    link = db.session.scalar(db.select(SurveyLink).where(SurveyLink.kind == "company"))
+    big = Submission(id=1_234_567, uid="big", assessment_id=demo.id, link_id=link.id,
+                     kind="company", rater_kind="external_expert")
+    db.session.add(big)
+    db.session.flush()
+    topic = demo.topics[-1]
+    db.session.add_all([Rating(submission_id=big.id, topic_id=topic.id, score=None),
+                        Rating(submission_id=big.id, topic_id=demo.topics[0].id, score=5)])
+    db.session.commit()
+    company = load_ratings(demo.id, "company")
+    mine = company[company["respondent_id"] == 1_234_567].sort_values("topic_id")
+    assert mine["rater_kind"].tolist() == ["external_expert"] * 2
+    assert sorted(mine["topic_id"]) == sorted([topic.id, demo.topics[0].id])
+    assert mine.set_index("topic_id")["score"].isna().to_dict() == {
+        topic.id: True, demo.topics[0].id: False}
+    stakeholders = load_ratings(demo.id, "stakeholder")
+    assert len(stakeholders) == 8 * 40 * 23
+    assert list(stakeholders.columns) == ["respondent_id", "group_id", "topic_id", "score"]
+    empty = Assessment(title="Empty", reporting_year=2030)
+    db.session.add(empty)
+    db.session.commit()
+    assert load_ratings(empty.id, "stakeholder").empty
+    assert list(load_ratings(empty.id, "company").columns) == [
+        "respondent_id", "rater_kind", "topic_id", "score"]

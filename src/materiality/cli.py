@@ -107,7 +107,8 @@ def _find_assessment(key: str):  # noqa: ANN202
     from .models import Assessment
 
     if not key.isdigit():
-        raise click.BadParameter("give an assessment id or a reporting year", param_hint="ASSESSMENT")
+        raise click.BadParameter("give an assessment id or a reporting year",
+                                 param_hint="ASSESSMENT")
     by_year = db.session.scalars(
         db.select(Assessment).where(Assessment.reporting_year == int(key))).all()
     if len(by_year) > 1:

@@ -41,70 +41,68 @@ _KIND_CODES = {kind: code for code, kind in enumerate(RATER_KINDS)}
 
 
 # --------------------------------------------------------------------------- ratings
+#
+# 2.5 million ratings must load in a second or two. Building one Python tuple per row
+# costs more than the query, so the database packs the (submission, topic, score) triples
+# into a single value that numpy decodes in one step: a bytea of big-endian integers on
+# PostgreSQL, a string of code points on SQLite. The respondents' groups (or rater kinds)
+# come from a second, small query over the submissions.
 
 
-def _ratings_sql(kind: str) -> str:
-    """Four integer columns: submission id, stratum code, topic id, score (0 = don't know).
+def _submission_filter(assessment_id: int, kind: str) -> str:
+    """Counted submissions of one kind: not deleted, and in a group (or of a rater kind).
 
-    Deleted submissions never count; a stakeholder submission whose group was removed
-    has no group to count in and is left out too.
+    The id is an int inlined in the text, so the same SQL serves every driver's paramstyle.
     """
+    column = "group_id" if kind == "stakeholder" else "rater_kind"
+    return (f"s.assessment_id = {int(assessment_id)} AND s.kind = '{kind}' "
+            f"AND s.deleted_at IS NULL AND s.{column} IS NOT NULL")
+
+
+def _stratum_sql(kind: str) -> str:
+    """The group id, or the rater kind as its position in RATER_KINDS (-1 when unknown)."""
     if kind == "stakeholder":
-        stratum, where = "s.group_id", "s.group_id IS NOT NULL"
-    else:
-        cases = " ".join(f"WHEN '{k}' THEN {c}" for k, c in _KIND_CODES.items())
-        stratum, where = f"CASE s.rater_kind {cases} ELSE -1 END", "s.rater_kind IS NOT NULL"
-    return (
-        f"SELECT s.id, {stratum}, r.topic_id, COALESCE(CAST(r.score AS INTEGER), 0) "
-        "FROM rating r JOIN submission s ON s.id = r.submission_id "
-        f"WHERE s.assessment_id = {{p}} AND s.kind = '{kind}' AND s.deleted_at IS NULL "
-        f"AND {where}"
-    )
+        return "s.group_id"
+    cases = " ".join(f"WHEN '{k}' THEN {c}" for k, c in _KIND_CODES.items())
+    return f"CASE s.rater_kind {cases} ELSE -1 END"
 
 
-def _fetch_postgresql(raw, sql: str, assessment_id: int) -> np.ndarray:  # noqa: ANN001
-    """Binary COPY: every row is 4 int4 fields, so the stream is a fixed-width array."""
-    query = sql.format(p=int(assessment_id))
-    query = query.replace("CAST(r.score AS INTEGER)", "r.score::int4").replace(
-        "SELECT s.id,", "SELECT s.id::int4,")
-    buffer = bytearray()
-    with raw.cursor() as cursor:
-        with cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT BINARY)") as copy:
-            for chunk in copy:
-                buffer += chunk
-    header = 19 + int.from_bytes(buffer[15:19], "big")  # signature, flags, extension
-    body = memoryview(buffer)[header:len(buffer) - 2]  # trailer: int16 -1
-    fields = [("nf", ">i2")]
-    for i in range(4):
-        fields += [(f"len{i}", ">i4"), (f"v{i}", ">i4")]
-    row = np.dtype(fields)
-    records = np.frombuffer(body, dtype=row)
-    out = np.empty((len(records), 4), dtype=np.int64)
-    for i in range(4):
-        out[:, i] = records[f"v{i}"]
-    return out
+def _split(expr: str) -> str:
+    """Two code points of 15 bits each (offset 16), clear of controls and surrogates."""
+    return f"(({expr}) >> 15) + 16, (({expr}) & 32767) + 16"
 
 
-def _fetch_dbapi(raw, sql: str, assessment_id: int) -> np.ndarray:  # noqa: ANN001
-    """Any DB-API driver: fetch in large batches into one integer array."""
-    cursor = raw.cursor()
-    try:
-        cursor.execute(sql.format(p="?" if _paramstyle(raw) == "qmark" else "%s"),
-                       (int(assessment_id),))
-        parts = []
-        while True:
-            rows = cursor.fetchmany(500_000)
-            if not rows:
-                break
-            parts.append(np.array(rows, dtype=np.int64).reshape(-1, 4))
-    finally:
-        cursor.close()
-    return np.concatenate(parts) if parts else np.empty((0, 4), dtype=np.int64)
+_PACKED_SQL = {
+    "postgresql": ("SELECT string_agg(int4send(r.submission_id) || int4send(r.topic_id) "
+                   "|| int2send(COALESCE(r.score, 0)::int2), ''::bytea) "),
+    "sqlite": (f"SELECT group_concat(char({_split('r.submission_id')}, {_split('r.topic_id')}, "
+               "COALESCE(r.score, 0) + 16), '') "),
+}
+_PG_TRIPLE = np.dtype([("submission", ">i4"), ("topic", ">i4"), ("score", ">i2")])
 
 
-def _paramstyle(raw) -> str:  # noqa: ANN001
-    module = type(raw.driver_connection).__module__.split(".")[0]
-    return "qmark" if module == "sqlite3" else "format"
+def _decode_packed(dialect: str, packed) -> np.ndarray:  # noqa: ANN001
+    """The packed value as an (n, 3) array: submission id, topic id, score (0 = don't know)."""
+    if not packed:
+        return np.empty((0, 3), dtype=np.int64)
+    if dialect == "postgresql":
+        records = np.frombuffer(packed, dtype=_PG_TRIPLE)
+        return np.column_stack([records[f].astype(np.int64) for f in _PG_TRIPLE.names])
+    codes = np.frombuffer(packed.encode("utf-32-le"), dtype=np.uint32)
+    codes = codes.reshape(-1, 5).astype(np.int64) - 16
+    return np.column_stack([(codes[:, 0] << 15) | codes[:, 1],
+                            (codes[:, 2] << 15) | codes[:, 3], codes[:, 4]])
+
+
+def _rating_triples(cursor, dialect: str, where: str) -> np.ndarray:  # noqa: ANN001
+    """(submission id, topic id, score) of every rating of the counted submissions."""
+    # Only ints and fixed words are formatted into the SQL (see _submission_filter).
+    rows = f"FROM rating r WHERE r.submission_id IN (SELECT s.id FROM submission s WHERE {where})"  # noqa: S608, E501
+    if dialect in _PACKED_SQL:
+        cursor.execute(_PACKED_SQL[dialect] + rows)
+        return _decode_packed(dialect, cursor.fetchone()[0])
+    cursor.execute(f"SELECT r.submission_id, r.topic_id, COALESCE(r.score, 0) {rows}")
+    return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 3)
 
 
 def load_ratings(assessment_id: int, kind: str) -> pd.DataFrame:
@@ -112,29 +110,34 @@ def load_ratings(assessment_id: int, kind: str) -> pd.DataFrame:
 
     ``kind`` "stakeholder" gives respondent_id, group_id, topic_id, score; "company"
     gives respondent_id, rater_kind, topic_id, score. Score is float, NaN = don't know.
+    Deleted submissions never count; a stakeholder submission whose group was removed
+    (or a company one without a rater kind) has nowhere to count and is left out.
     """
     if kind not in RATING_COLUMNS:
         raise ValueError(f"kind must be one of {sorted(RATING_COLUMNS)}")
-    sql = _ratings_sql(kind)
     engine = db.engine
+    dialect = engine.dialect.name
+    where = _submission_filter(assessment_id, kind)
     raw = engine.raw_connection()
     try:
-        if engine.dialect.name == "postgresql":
-            values = _fetch_postgresql(raw.driver_connection, sql, assessment_id)
-        else:
-            values = _fetch_dbapi(raw, sql, assessment_id)
+        cursor = raw.cursor()
+        cursor.execute(f"SELECT s.id, {_stratum_sql(kind)} FROM submission s "  # noqa: S608
+                       f"WHERE {where} ORDER BY s.id")
+        submissions = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 2)
+        triples = _rating_triples(cursor, dialect, where)
+        cursor.close()
         raw.commit()
     finally:
         raw.close()
-    score = values[:, 3].astype(float)
+    if len(submissions):
+        stratum = submissions[np.searchsorted(submissions[:, 0], triples[:, 0]), 1]
+    else:
+        stratum = np.empty(0, dtype=np.int64)
+    score = triples[:, 2].astype(float)
     score[score == 0] = np.nan
     columns = RATING_COLUMNS[kind]
-    frame = pd.DataFrame({
-        columns[0]: values[:, 0],
-        columns[1]: values[:, 1],
-        columns[2]: values[:, 2],
-        columns[3]: score,
-    })
+    frame = pd.DataFrame({columns[0]: triples[:, 0], columns[1]: stratum,
+                          columns[2]: triples[:, 1], columns[3]: score})
     if kind == "company":
         frame = frame[frame["rater_kind"] >= 0]
         frame["rater_kind"] = np.asarray(RATER_KINDS, dtype=object)[frame["rater_kind"]]
@@ -230,7 +233,9 @@ def report_data(assessment: Assessment, locale: str,
 
 
 def _finite(value: float) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
 
 
 def _ci(low: float, high: float) -> tuple[float, float] | None:
@@ -471,8 +476,8 @@ def weights_in_force(data: ReportData) -> dict:
     return {
         "groups": [(data.group_name(g), settings.group_weights.get(g, 1.0),
                     result.group_weights_used.get(g)) for g in data.group_ids],
-        "kinds": [(k, settings.rater_kind_weights.get(k, 1.0), result.rater_kind_weights_used.get(k))
-                  for k in RATER_KINDS],
+        "kinds": [(k, settings.rater_kind_weights.get(k, 1.0),
+                   result.rater_kind_weights_used.get(k)) for k in RATER_KINDS],
         "mode": settings.threshold_mode,
         "threshold_company": _finite(result.threshold_company),
         "threshold_stakeholder": _finite(result.threshold_stakeholder),

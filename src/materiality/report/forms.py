@@ -4,16 +4,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    SelectChoice,
     BooleanField,
     FloatField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-
 
 
 class ConfirmForm(FlaskForm):

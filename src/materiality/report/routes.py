@@ -20,9 +20,8 @@ from ..models import Assessment, CompanyScoreOverride
 from ..services import methodology as methodology_service
 from ..services.report_tables import normalize_locale, topic_table_html
 from ..services.scoring import RATER_KINDS
-from . import bp
+from . import bp, exports
 from . import data as report
-from . import exports
 from .forms import ConfirmForm, MatrixOptionsForm, OverrideForm, PromoteForm, ScoringSettingsForm
 from .operations import (
     OperationRefused,
