@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 TOPICS = 25
+#: The production command's worker settings (README); BENCH_GUNICORN_ARGS overrides them.
+GUNICORN_ARGS = os.environ.get("BENCH_GUNICORN_ARGS", "-w 4 -k gthread --threads 4").split()
 
 
 def free_port() -> int:
@@ -87,7 +89,7 @@ with app.app_context():
 
 def start_gunicorn(module: str, database_url: str, port: int) -> subprocess.Popen:
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", "4", "-k", "gthread", "--threads", "4",
+        [str(BIN / "gunicorn"), *GUNICORN_ARGS,
          "-b", f"127.0.0.1:{port}", "--log-level", "warning", module],
         cwd=ROOT, env=env_for(database_url))
     deadline = time.time() + 30
@@ -219,7 +221,7 @@ def run_backend(label: str, survey_url: str, floor_url: str, total: int, clients
         stop(server)
     floor_stored = count_rows(floor_url, "SELECT count(*) FROM floor_row")
     print(f"\n[{label}] {total} submissions of a {TOPICS}-topic survey, {clients} clients, "
-          "gunicorn -w 4 -k gthread --threads 4")
+          "gunicorn " + " ".join(GUNICORN_ARGS))
     for name, result, rows in (("survey", survey, stored), ("floor ", floor, floor_stored)):
         print(f"  {name}: {result['rate']:7.1f}/s  p50 {result['p50']:6.1f} ms  "
               f"p95 {result['p95']:6.1f} ms  p99 {result['p99']:6.1f} ms  "

@@ -27,7 +27,7 @@ from ..admin.operations import ordered_groups
 from ..auth.access import admin_required
 from ..extensions import db
 from ..models import Assessment, InvitationCode, LinkState, Submission, SurveyLink
-from ..survey.routes import page_locale
+from ..i18n import locale_code
 from ..services.qr import qr_png, qr_svg, qr_svg_data_uri
 from . import bp
 from .forms import ClosingForm, CodesForm
@@ -77,7 +77,7 @@ def _qr_response(url: str, fmt: str, filename: str) -> Response:
 
 @bp.context_processor
 def fieldwork_helpers() -> dict:
-    return {"link_url": link_url, "code_url": code_url, "loc": page_locale()}
+    return {"link_url": link_url, "code_url": code_url, "loc": locale_code()}
 
 
 # -- links --------------------------------------------------------------------------------

@@ -98,6 +98,14 @@ def assessment_topics(assessment_id: int) -> list[Topic]:
     ))
 
 
+def assessment_topic_ids(assessment_id: int) -> list[int]:
+    """The ids of the topics asked, in order: all a POST needs to check the answers."""
+    return list(db.session.scalars(
+        select(AssessmentTopic.topic_id).where(AssessmentTopic.assessment_id == assessment_id)
+        .order_by(AssessmentTopic.position)
+    ))
+
+
 def open_groups() -> list[StakeholderGroup]:
     """Groups a respondent may pick on a general link (not archived, not invitation-only)."""
     return list(db.session.scalars(
@@ -147,7 +155,7 @@ class PostedResponse:
 
 
 def read_response(form, link: SurveyLink, questionnaire: Questionnaire,  # noqa: ANN001
-                  topics: list[Topic], groups: list[StakeholderGroup],
+                  topic_ids: list[int], groups: list[StakeholderGroup],
                   messages: dict[str, str]) -> PostedResponse:
     """Check the posted form; ``messages`` holds the translated error texts."""
     posted = PostedResponse(group_id=link.group_id, rater_kind=link.rater_kind)
@@ -165,14 +173,14 @@ def read_response(form, link: SurveyLink, questionnaire: Questionnaire,  # noqa:
         else:
             posted.errors["rater_kind"] = messages["rater_kind"]
     if questionnaire.rates_topics:
-        for topic in topics:
-            value = form.get(f"t{topic.id}", "")
+        for topic_id in topic_ids:
+            value = form.get(f"t{topic_id}", "")
             if value in SCORES:
-                posted.scores[topic.id] = int(value)
+                posted.scores[topic_id] = int(value)
             elif value == DONT_KNOW:
-                posted.scores[topic.id] = None
+                posted.scores[topic_id] = None
             else:
-                posted.errors[f"t{topic.id}"] = messages["topic"]
+                posted.errors[f"t{topic_id}"] = messages["topic"]
     for question in questionnaire.questions:
         value = (form.get(question.key) or "").strip()
         if isinstance(question, ChoiceQuestion):
@@ -211,13 +219,13 @@ def store_submission(*, uid: str, link: SurveyLink, response: PostedResponse,
         })
     ).scalar_one()
     if response.scores:
-        db.session.execute(insert(Rating), [
+        db.session.execute(insert(Rating.__table__), [
             {"submission_id": submission_id, "topic_id": topic_id, "score": score}
             for topic_id, score in response.scores.items()
         ])
     answers = {k: v for k, v in response.answers.items() if k not in SUBMISSION_COLUMNS}
     if answers:
-        db.session.execute(insert(Answer), [
+        db.session.execute(insert(Answer.__table__), [
             {"submission_id": submission_id, "question": key, "value": value}
             for key, value in answers.items()
         ])

@@ -15,16 +15,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.access import public
 from ..extensions import csrf, db, limiter
+from ..i18n import locale_code
 from ..models import InvitationCode, QuestionnaireKind, SurveyLink
 from . import bp
 from .operations import (
     PostedResponse,
+    assessment_topic_ids,
     assessment_topics,
     code_used,
     find_code,
@@ -38,6 +39,7 @@ from .operations import (
     store_submission,
     submission_exists,
 )
+from .widgets import ScaleRenderer
 from .questionnaires import DONT_KNOW, IMPORTANCE_SCALE, RATER_KINDS, questionnaire_for
 
 HONEYPOT = "website"
@@ -58,11 +60,6 @@ def _link_get_limit():  # noqa: ANN202
 
 def _code_limit():  # noqa: ANN202
     return _limit("SURVEY_CODE_LIMIT", "30/minute")()
-
-
-def page_locale() -> str:
-    """The page's language as stored on a submission: "en" or "zh_CN"."""
-    return "en" if get_locale().language == "en" else "zh_CN"
 
 
 def _messages() -> dict[str, str]:
@@ -140,18 +137,18 @@ def _questionnaire(link: SurveyLink, code: InvitationCode | None, action: str):
         return redirect(thanks_url, code=303)
     stamp = read_stamp(secret, form.get("stamp", ""), link.token, code_text)
     questionnaire = questionnaire_for(link.kind)
-    topics = assessment_topics(link.assessment_id) if questionnaire.rates_topics else []
+    topic_ids = assessment_topic_ids(link.assessment_id) if questionnaire.rates_topics else []
     groups = open_groups() if _picks_group(link) else []
-    response = read_response(form, link, questionnaire, topics, groups, _messages())
+    response = read_response(form, link, questionnaire, topic_ids, groups, _messages())
     if stamp is None or stamp[0] != form.get("uid"):
         uid = new_uid()
         return _render(link, code, action, uid, make_stamp(secret, uid, link.token, code_text),
-                       response, topics, groups, notice=_notice("expired"))
+                       response, groups=groups, notice=_notice("expired"))
     uid, rendered_at = stamp
     min_seconds = current_app.config.get("SURVEY_MIN_SECONDS", 0)
     too_fast = (datetime.now(UTC) - rendered_at).total_seconds() < min_seconds
     if response.errors or too_fast:
-        return _render(link, code, action, uid, form["stamp"], response, topics, groups,
+        return _render(link, code, action, uid, form["stamp"], response, groups=groups,
                        notice=_notice("too_fast") if too_fast and not response.errors else None)
     if code is not None and code_used(code):
         if submission_exists(uid):
@@ -159,7 +156,7 @@ def _questionnaire(link: SurveyLink, code: InvitationCode | None, action: str):
         return render_template("survey/closed.html", reason="code_used", link=link), 409
     try:
         store_submission(uid=uid, link=link, response=response, code=code,
-                         locale=page_locale(), started_at=rendered_at)
+                         locale=locale_code(), started_at=rendered_at)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -187,13 +184,17 @@ def _render(link: SurveyLink, code: InvitationCode | None, action: str, uid: str
     errors = response.errors if response else {}
     values = request.form.to_dict() if request.method == "POST" else {}
     values.pop(HONEYPOT, None)
-    locale = page_locale()
+    locale = locale_code()
     return render_template(
         "survey/page.html",
         link=link, assessment=link.assessment, questionnaire=questionnaire, topics=topics,
         groups=groups, picks_group=bool(groups) or _picks_group(link),
         picks_rater=link.kind == QuestionnaireKind.COMPANY and link.rater_kind is None,
-        rater_kinds=RATER_KINDS, scale=IMPORTANCE_SCALE, dont_know=DONT_KNOW,
+        rater_kinds=RATER_KINDS,
+        # Translated and escaped once per page, not once per topic.
+        scale=ScaleRenderer([(value, str(label), "") for value, label in IMPORTANCE_SCALE]
+                            + [(DONT_KNOW, _("Don't know"), " scale-dk")]),
+        topic_prompt=str(questionnaire.topic_prompt or ""),
         values=values, errors=errors, uid=uid, stamp=stamp, action=action,
         storage_key="survey:" + (f"i:{code.code}" if code else link.token),
         locale=locale, notice=notice, honeypot=HONEYPOT,
