@@ -8,8 +8,6 @@ services in ``materiality.services`` take.
 """
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -24,7 +22,6 @@ from ..models import (
     CompanyScoreOverride,
     LabelPosition,
     QuestionnaireKind,
-    Rating,
     StakeholderGroup,
     Submission,
     Topic,
@@ -413,30 +410,31 @@ RAW_COLUMNS = ("submission_id", "kind", "group_id", "group_name", "rater_kind",
 def raw_responses_csv(assessment_id: int, locale: str) -> bytes:
     """Every counted rating, one row each, as CSV (UTF-8 with BOM) to recompute from.
 
-    Deleted submissions are left out, as they are from every score; an empty score is
-    "don't know". Names are in ``locale``.
+    Exactly the rows the scores use (``load_ratings``): deleted submissions are left
+    out; an empty score is "don't know". Names are in ``locale``. Built with pandas,
+    so millions of rows export in seconds.
     """
     locale = normalize_locale(locale)
-    groups = {g.id: g.name(locale) for g in db.session.scalars(db.select(StakeholderGroup))}
-    topics = {t.id: t.name(locale) for t in db.session.scalars(db.select(Topic))}
-    rows = db.session.execute(
+    groups = {g.id: _guard(g.name(locale))
+              for g in db.session.scalars(db.select(StakeholderGroup))}
+    topics = {t.id: _guard(t.name(locale)) for t in db.session.scalars(db.select(Topic))}
+    ratings = pd.concat([load_ratings(assessment_id, kind)[
+        ["respondent_id", "topic_id", "score"]] for kind in RATING_COLUMNS], ignore_index=True)
+    submissions = pd.DataFrame(db.session.execute(
         db.select(Submission.id, Submission.kind, Submission.group_id, Submission.rater_kind,
-                  Rating.topic_id, Rating.score, Submission.submitted_at)
-        .join(Rating, Rating.submission_id == Submission.id)
+                  Submission.submitted_at)
         .where(Submission.assessment_id == assessment_id, Submission.deleted_at.is_(None))
-        .order_by(Submission.id, Rating.topic_id))
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow(RAW_COLUMNS)
-    for sid, kind, group_id, rater_kind, topic_id, score, submitted_at in rows:
-        writer.writerow([
-            sid, kind, "" if group_id is None else group_id,
-            _guard(groups.get(group_id, "")) if group_id is not None else "",
-            rater_kind or "", topic_id, _guard(topics.get(topic_id, "")),
-            "" if score is None else score,
-            submitted_at.isoformat() if submitted_at else "",
-        ])
-    return buffer.getvalue().encode("utf-8-sig")
+    ).all(), columns=["submission_id", "kind", "group_id", "rater_kind", "submitted_at"])
+    submissions["submitted_at"] = [d.isoformat() if d else "" for d in submissions["submitted_at"]]
+    submissions["group_id"] = submissions["group_id"].astype("Int64")
+    submissions["group_name"] = submissions["group_id"].map(groups)
+    frame = ratings.rename(columns={"respondent_id": "submission_id"}).merge(
+        submissions, on="submission_id", how="inner")
+    frame["topic_name"] = frame["topic_id"].map(topics)
+    frame["score"] = frame["score"].astype("Int64")
+    frame = frame.sort_values(["submission_id", "topic_id"], kind="stable")
+    return frame.to_csv(columns=list(RAW_COLUMNS), index=False, lineterminator="\r\n"
+                        ).encode("utf-8-sig")
 
 
 def _guard(text: str) -> str:
