@@ -17,8 +17,8 @@ from .fieldwork.operations import assessment_links, ensure_links
 from .models import (
     Assessment,
     QuestionnaireKind,
-    Rating,
     RaterKind,
+    Rating,
     StakeholderGroup,
     Submission,
     SurveyLink,
