@@ -17,3 +17,49 @@ def browser_type_launch_args() -> dict:
     return {"executable_path": CHROMIUM,
             "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--no-first-run"]}
+
+
+@pytest.fixture
+def live_server(sqlite_template, tmp_path):
+    """Start the app on a migrated SQLite copy with the demo data, in a real threaded server.
+
+    Call it with config overrides; it returns (base URL, app). CSRF stays on unless
+    a test turns it off, so the journeys go through the real forms.
+    """
+    import shutil
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from materiality import create_app
+    from materiality.extensions import db
+    from materiality.seed import seed_demo
+
+    started = []
+
+    def start(**config):  # noqa: ANN003, ANN202
+        path = tmp_path / "live.sqlite3"
+        shutil.copyfile(sqlite_template, path)
+        settings = {"TESTING": True, "SECRET_KEY": "test-secret-key",
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "RATELIMIT_ENABLED": False,
+                    "SURVEY_MIN_SECONDS": 0, "PUBLIC_BASE_URL": ""}
+        settings.update(config)
+        app = create_app(settings)
+        context = app.app_context()
+        context.push()
+        seed_demo()
+        db.session.commit()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        started.append((server, thread, context))
+        return f"http://127.0.0.1:{server.server_port}", app
+
+    yield start
+    for server, thread, context in started:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+        db.session.remove()
+        db.engine.dispose()
+        context.pop()

@@ -2,16 +2,11 @@
 from __future__ import annotations
 
 import io
-import shutil
-import threading
-from pathlib import Path
 
 import pytest
 import zxingcpp
 from PIL import Image
-from werkzeug.serving import make_server
 
-from materiality import create_app
 from materiality.auth.operations import create_user
 from materiality.extensions import db
 from materiality.models import Rating, Submission
@@ -22,30 +17,12 @@ PASSWORD = "phone test password"  # noqa: S105
 
 
 @pytest.fixture
-def live_app(sqlite_template: Path, tmp_path: Path):
-    """The app on a migrated SQLite copy, served by a real threaded server."""
-    path = tmp_path / "e2e.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "SURVEY_MIN_SECONDS": 0, "PUBLIC_BASE_URL": ""})
-    with app.app_context():
-        from materiality.seed import seed_demo
-
-        seed_demo()
-        db.session.commit()
-        create_user("admin@example.org", PASSWORD, "admin")
-        db.session.commit()
-        link = link_for(make_links(), group_id=1)
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_port}", link
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-        db.session.remove()
-        db.engine.dispose()
+def live_app(live_server):
+    """The demo with its survey links, served for real (CSRF off: the survey is exempt anyway)."""
+    base, _app = live_server(WTF_CSRF_ENABLED=False)
+    create_user("admin@example.org", PASSWORD, "admin")
+    db.session.commit()
+    return base, link_for(make_links(), group_id=1)
 
 
 def test_phone_survey_from_poster_qr_survives_a_reload(live_app, browser):

@@ -1,57 +1,23 @@
 """In a real browser: drag a label handle on the matrix preview, save, and the move is kept."""
 from __future__ import annotations
 
-import shutil
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
 
-from materiality import create_app
 from materiality.auth.operations import create_user
 from materiality.extensions import db
 from materiality.models import LabelPosition
 
-CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "editor test password"  # noqa: S105
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason=f"{CHROMIUM} is not installed"),
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args() -> dict:
-    """The Debian chromium, headless."""
-    return {"executable_path": CHROMIUM,
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--disable-component-update", "--disable-sync", "--no-first-run"]}
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def live_app(sqlite_template: Path, tmp_path: Path):
-    """The demo on a migrated SQLite copy with CSRF on, served by a real threaded server."""
-    path = tmp_path / "report.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "RATELIMIT_ENABLED": False, "PUBLIC_BASE_URL": ""})
-    with app.app_context():
-        from materiality.seed import seed_demo
-
-        seed_demo()
-        create_user("editor@example.org", PASSWORD, "editor")
-        db.session.commit()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{server.server_port}"
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
-        db.session.remove()
-        db.engine.dispose()
+def live_app(live_server):
+    """The demo served for real with CSRF on, and an editor account."""
+    base, _app = live_server()
+    create_user("editor@example.org", PASSWORD, "editor")
+    db.session.commit()
+    return base
 
 
 def test_editor_drags_a_label_and_the_move_is_kept(live_app, browser):
