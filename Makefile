@@ -50,6 +50,7 @@ run: install
 
 ## The whole suite (PostgreSQL too when TEST_DATABASE_URL is set; browser tests when chromium is present).
 test: install
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## Speed and memory figures (see benchmarks/README.md).

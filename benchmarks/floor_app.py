@@ -5,7 +5,17 @@ import os
 import uuid
 
 from flask import Flask, request
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, create_engine, func, insert
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    func,
+    insert,
+)
 
 from materiality.config import normalise_database_url
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import TEST_PASSWORD
+
 from materiality.auth.routes import safe_next
 from materiality.extensions import db
 from materiality.models import User

@@ -1,9 +1,10 @@
 """The command-line tasks: create-user, seed-demo, import-topics."""
 from __future__ import annotations
 
+from test_topic_library import sixty_topics_csv
+
 from materiality.extensions import db
 from materiality.models import Assessment, GroupStatement, StakeholderGroup, Topic, User
-from test_topic_library import sixty_topics_csv
 
 
 def counts() -> tuple[int, ...]:

@@ -7,10 +7,10 @@ import io
 import pytest
 import zxingcpp
 from PIL import Image
+from survey_helpers import fill, link_for, make_links
 
 from materiality.extensions import db
 from materiality.models import InvitationCode, ResponseTarget, Submission, SurveyLink
-from survey_helpers import fill, link_for, make_links
 
 pytestmark = pytest.mark.usefixtures("demo_data")
 

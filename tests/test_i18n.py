@@ -8,7 +8,6 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 
-
 def test_default_is_chinese(client):
     page = client.get("/auth/login").get_data(as_text=True)
     assert 'lang="zh-CN"' in page and "登录" in page

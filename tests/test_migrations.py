@@ -5,10 +5,10 @@ import os
 import uuid
 
 import pytest
+from conftest import TEST_DATABASE_URL, base_test_config
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
-from conftest import TEST_DATABASE_URL, base_test_config
 from materiality import create_app
 from materiality.config import normalise_database_url
 from materiality.extensions import db

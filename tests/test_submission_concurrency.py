@@ -7,11 +7,11 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from survey_helpers import hidden_fields, link_for, make_links, topic_fields
 from werkzeug.serving import make_server
 
 from materiality.extensions import db
 from materiality.models import Rating, Submission
-from survey_helpers import hidden_fields, link_for, make_links, topic_fields
 
 pytestmark = pytest.mark.usefixtures("demo_data")
 CLIENTS = 50

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from survey_helpers import fill, hidden_fields, link_for, make_links, topic_fields
 
 from materiality import create_app
 from materiality.extensions import db
@@ -14,10 +15,8 @@ from materiality.models import (
     Rating,
     StakeholderGroup,
     Submission,
-    SurveyLink,
     Topic,
 )
-from survey_helpers import fill, hidden_fields, link_for, make_links, topic_fields
 
 pytestmark = pytest.mark.usefixtures("demo_data")
 

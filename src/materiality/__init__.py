@@ -5,8 +5,8 @@ from pathlib import Path
 
 from flask import Flask, render_template
 
-from .config import build_config
 from .auth.access import init_access_control
+from .config import build_config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .i18n import LOCALE_NAMES, locale_code, select_locale
 

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from test_topic_library import sixty_topics_csv
 
 from materiality.auth.operations import create_user
 from materiality.extensions import db
 from materiality.models import Assessment, Topic
-from test_topic_library import sixty_topics_csv
 
 pytestmark = pytest.mark.browser
 PASSWORD = "staff test password"  # noqa: S105

@@ -6,11 +6,11 @@ import io
 import pytest
 import zxingcpp
 from PIL import Image
+from survey_helpers import link_for, make_links
 
 from materiality.auth.operations import create_user
 from materiality.extensions import db
 from materiality.models import Rating, Submission
-from survey_helpers import link_for, make_links
 
 pytestmark = pytest.mark.browser
 PASSWORD = "phone test password"  # noqa: S105

@@ -5,13 +5,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
-    SelectChoice,
     BooleanField,
     DateField,
     EmailField,
     FloatField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,

@@ -98,7 +98,10 @@ class OptionCount:
     share: float
 
 
-def feedback_results(assessment_id: int) -> tuple[int, list[tuple[ChoiceQuestion, list[OptionCount]]], list[str]]:
+QuestionCounts = list[tuple[ChoiceQuestion, list[OptionCount]]]
+
+
+def feedback_results(assessment_id: int) -> tuple[int, QuestionCounts, list[str]]:
     """(responses, counts and shares per option per question, open suggestions)."""
     live_feedback = select(Submission.id).where(
         Submission.assessment_id == assessment_id,

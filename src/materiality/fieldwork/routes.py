@@ -26,8 +26,8 @@ from ..admin.forms import ConfirmForm, ReasonForm
 from ..admin.operations import ordered_groups
 from ..auth.access import admin_required
 from ..extensions import db
-from ..models import Assessment, InvitationCode, LinkState, Submission, SurveyLink
 from ..i18n import locale_code
+from ..models import Assessment, InvitationCode, LinkState, Submission, SurveyLink
 from ..services.qr import qr_png, qr_svg, qr_svg_data_uri
 from . import bp
 from .forms import ClosingForm, CodesForm

@@ -39,8 +39,8 @@ from .operations import (
     store_submission,
     submission_exists,
 )
-from .widgets import ScaleRenderer
 from .questionnaires import DONT_KNOW, IMPORTANCE_SCALE, RATER_KINDS, questionnaire_for
+from .widgets import ScaleRenderer
 
 HONEYPOT = "website"
 
