@@ -259,21 +259,26 @@ def topic_table_csv(
     when it leaves the report.
     """
     t = texts(locale)
-    data = []
-    for row in rows:
-        data.append([
-            row.rank,
-            row.topic,
-            row.category,
-            None if row.company_score is None else float(row.company_score),
-            format_ci(row.company_ci, full_precision=True),
-            None if row.stakeholder_score is None else float(row.stakeholder_score),
-            format_ci(row.stakeholder_ci, full_precision=True),
-            tier_label(row.tier, locale),
-            *(row.n_by_group.get(name) for name in group_names),
-            t["yes"] if row.company_overridden else t["no"],
-        ])
+    data = _topic_data(rows, locale, group_names, full_precision=True)
     return _csv_bytes([*_topic_headers(locale, group_names), t["overridden"]], data)
+
+
+def _topic_data(rows: Sequence[TopicScoreRow], locale: str, group_names: Sequence[str],
+                full_precision: bool) -> list[list[Any]]:
+    """The topic table's cells as data (CSV and XLSX): numbers stay numbers."""
+    t = texts(locale)
+    return [[
+        row.rank,
+        row.topic,
+        row.category,
+        None if row.company_score is None else float(row.company_score),
+        format_ci(row.company_ci, full_precision=full_precision),
+        None if row.stakeholder_score is None else float(row.stakeholder_score),
+        format_ci(row.stakeholder_ci, full_precision=full_precision),
+        tier_label(row.tier, locale),
+        *(row.n_by_group.get(name) for name in group_names),
+        t["yes"] if row.company_overridden else t["no"],
+    ] for row in rows]
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -360,20 +365,7 @@ def topic_table_xlsx(
 ) -> bytes:
     """The topic score table as a workbook; scores stay numbers shown with two decimals."""
     t = texts(locale)
-    data = []
-    for row in rows:
-        data.append([
-            row.rank,
-            row.topic,
-            row.category,
-            None if row.company_score is None else float(row.company_score),
-            format_ci(row.company_ci),
-            None if row.stakeholder_score is None else float(row.stakeholder_score),
-            format_ci(row.stakeholder_ci),
-            tier_label(row.tier, locale),
-            *(row.n_by_group.get(name) for name in group_names),
-            t["yes"] if row.company_overridden else t["no"],
-        ])
+    data = _topic_data(rows, locale, group_names, full_precision=False)
     n_columns = len(group_names)
     return _xlsx_sheet(
         t["topic_sheet"],
