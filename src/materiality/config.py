@@ -69,6 +69,10 @@ def build_config(instance_path: Path) -> dict:
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
         "SURVEY_MIN_SECONDS": int(os.environ.get("SURVEY_MIN_SECONDS", "3")),
+        # Per link and per invitation code, not per IP: a whole room may share one Wi-Fi.
+        "SURVEY_LINK_GET_LIMIT": os.environ.get("SURVEY_LINK_GET_LIMIT", "600/minute"),
+        "SURVEY_LINK_POST_LIMIT": os.environ.get("SURVEY_LINK_POST_LIMIT", "300/minute"),
+        "SURVEY_CODE_LIMIT": os.environ.get("SURVEY_CODE_LIMIT", "30/minute"),
         "TRUST_PROXY": _bool(os.environ.get("TRUST_PROXY")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

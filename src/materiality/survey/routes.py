@@ -45,21 +45,9 @@ from .widgets import ScaleRenderer
 HONEYPOT = "website"
 
 
-def _limit(name: str, default: str):  # noqa: ANN202
+def _config_limit(name: str):  # noqa: ANN202
     """A rate limit read from the config at request time (tests and benchmarks change it)."""
-    return lambda: current_app.config.get(name, default)
-
-
-def _link_post_limit():  # noqa: ANN202
-    return _limit("SURVEY_LINK_POST_LIMIT", "300/minute")()
-
-
-def _link_get_limit():  # noqa: ANN202
-    return _limit("SURVEY_LINK_GET_LIMIT", "600/minute")()
-
-
-def _code_limit():  # noqa: ANN202
-    return _limit("SURVEY_CODE_LIMIT", "30/minute")()
+    return lambda: current_app.config[name]
 
 
 def _messages() -> dict[str, str]:
@@ -83,8 +71,8 @@ def _notice(code: str) -> str:
 @bp.route("/s/<token>", methods=["GET", "POST"])
 @public
 @csrf.exempt
-@limiter.limit(_link_get_limit, methods=["GET"])
-@limiter.limit(_link_post_limit, methods=["POST"])
+@limiter.limit(_config_limit("SURVEY_LINK_GET_LIMIT"), methods=["GET"])
+@limiter.limit(_config_limit("SURVEY_LINK_POST_LIMIT"), methods=["POST"])
 def by_link(token: str):
     """A questionnaire reached by its link (or its QR code)."""
     link = find_link(token)
@@ -98,7 +86,7 @@ def by_link(token: str):
 @bp.route("/i/<code>", methods=["GET", "POST"])
 @public
 @csrf.exempt
-@limiter.limit(_code_limit)
+@limiter.limit(_config_limit("SURVEY_CODE_LIMIT"))
 def by_code(code: str):
     """A questionnaire reached by a single-use invitation code."""
     invitation = find_code(code)
