@@ -5,7 +5,7 @@
 an SQLite temp file, and PostgreSQL (database ``bench_scoring``, created when missing)
 when reachable. Then, in a fresh process so memory is the scoring's own:
 
-* ``load_ratings`` (materiality.report.data, what the pages and exports use) for both
+* ``load_ratings`` (materiality.report.ratings, what the pages and exports use) for both
   questionnaires, and ``compute_scores`` (load + score_assessment with 1000 bootstrap
   samples, thresholds and tiers): wall time and peak RSS;
 * one SQL ``GROUP BY (topic, group)`` with count/avg over the same rows, for comparison.
@@ -248,7 +248,8 @@ def measure(url: str, assessment_id: int) -> dict:
     """In this (fresh) process: load, score, and the SQL GROUP BY, with times and memory."""
     from materiality.extensions import db
     from materiality.models import Assessment
-    from materiality.report.data import compute_scores, load_ratings
+    from materiality.report.data import compute_scores
+    from materiality.report.ratings import load_ratings
 
     app = make_app(url)
     with app.app_context():

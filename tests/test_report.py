@@ -247,7 +247,7 @@ def test_report_index_lists_assessments(editor_client, demo):
 
 def test_load_ratings_reads_large_ids_dont_know_and_empty_assessments(app, demo):
     from materiality.models import Rating, SurveyLink
-    from materiality.report.data import load_ratings
+    from materiality.report.ratings import load_ratings
 
     link = db.session.scalar(db.select(SurveyLink).where(SurveyLink.kind == "company"))
     big = Submission(id=1_234_567, uid="big", assessment_id=demo.id, link_id=link.id,

@@ -16,11 +16,11 @@ from .data import (
     ReportData,
     matrix_points,
     methodology_input,
-    raw_responses_csv,
     report_data,
     response_rows,
     topic_score_rows,
 )
+from .ratings import raw_responses_csv
 
 LOCALES = ("zh_CN", "en")
 TABLE_FORMATS = ("xlsx", "csv", "docx", "html")
