@@ -206,3 +206,40 @@ def test_rate_limits_apply_per_link(app):
         assert client.get(f"/s/{two}").status_code == 200
         db.session.remove()
         db.engine.dispose()
+
+
+def _redis_url() -> str | None:
+    """The Redis for shared rate limits (TEST_REDIS_URL, set by .ci/run), if it answers."""
+    import os
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except Exception:  # noqa: BLE001  (no Redis here: the test says so and skips)
+        return None
+    return url
+
+
+def test_two_instances_share_the_rate_limit_through_redis(app):
+    """Behind a load balancer each instance counts the same link's requests in one place."""
+    url = _redis_url()
+    if url is None:
+        pytest.skip("no Redis reachable at TEST_REDIS_URL")
+    import redis
+
+    redis.Redis.from_url(url).flushdb()
+    config = {"TESTING": True, "SECRET_KEY": "test-secret-key",
+              "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+              "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": url,
+              "SURVEY_LINK_GET_LIMIT": "3/minute"}
+    first, second = create_app(config), create_app(config)
+    token = link_for(make_links(), group_id=1).token
+    db.session.commit()
+    codes = [instance.test_client().get(f"/s/{token}").status_code
+             for instance in (first, second, first, second)]
+    assert codes == [200, 200, 200, 429]
+    page = second.test_client().get(f"/s/{token}?lang=en").get_data(as_text=True)
+    assert "Too many requests" in page
+    redis.Redis.from_url(url).flushdb()
