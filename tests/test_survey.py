@@ -243,3 +243,6 @@ def test_two_instances_share_the_rate_limit_through_redis(app):
     page = second.test_client().get(f"/s/{token}?lang=en").get_data(as_text=True)
     assert "Too many requests" in page
     redis.Redis.from_url(url).flushdb()
+    for instance in (first, second):
+        with instance.app_context():
+            db.engine.dispose()
