@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import GroupStatement, StakeholderGroup, StatementKind
 from . import bp
 from .forms import ConfirmForm, GroupForm, StatementForm
 from .operations import move_in_list, next_position, ordered_groups
+from .saving import commit_or_flag_duplicate, copy_text_fields
 
 KINDS = (StatementKind.EXPECTATION.value, StatementKind.RESPONSE.value)
 
@@ -22,18 +22,10 @@ def groups():
 
 
 def _save_group(form: GroupForm, group: StakeholderGroup) -> bool:
-    group.name_zh = (form.name_zh.data or "").strip() or None
-    group.name_en = (form.name_en.data or "").strip() or None
+    copy_text_fields(form, group, ("name_zh", "name_en"))
     group.weight = form.weight.data
     group.invitation_only = form.invitation_only.data
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        form.name_zh.errors.append(_("A group with this name exists already."))
-        return False
-    db.session.commit()
-    return True
+    return commit_or_flag_duplicate(form.name_zh, _("A group with this name exists already."))
 
 
 @bp.route("/groups/new", methods=["GET", "POST"])
@@ -91,11 +83,10 @@ def statement_new(group_id: int, kind: str):
     group = db.get_or_404(StakeholderGroup, group_id)
     form = StatementForm()
     if form.validate_on_submit():
-        db.session.add(GroupStatement(
-            group_id=group.id, kind=kind, position=next_position(group.id, kind),
-            text_zh=(form.text_zh.data or "").strip() or None,
-            text_en=(form.text_en.data or "").strip() or None,
-        ))
+        statement = GroupStatement(group_id=group.id, kind=kind,
+                                   position=next_position(group.id, kind))
+        copy_text_fields(form, statement, ("text_zh", "text_en"))
+        db.session.add(statement)
         db.session.commit()
         flash(_("Added."), "success")
         return redirect(url_for("admin.group_detail", group_id=group.id, _anchor=kind))
@@ -110,8 +101,7 @@ def statement_edit(statement_id: int):
     group = db.get_or_404(StakeholderGroup, statement.group_id)
     form = StatementForm(obj=statement)
     if form.validate_on_submit():
-        statement.text_zh = (form.text_zh.data or "").strip() or None
-        statement.text_en = (form.text_en.data or "").strip() or None
+        copy_text_fields(form, statement, ("text_zh", "text_en"))
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("admin.group_detail", group_id=group.id, _anchor=statement.kind))

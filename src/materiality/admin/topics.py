@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_
-from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from ..extensions import db
@@ -20,6 +19,7 @@ from ..services.topic_files import (
 from . import bp
 from .forms import CategoryForm, ConfirmForm, ImportForm, TopicForm
 from .operations import category_spellings, import_topics, topic_records
+from .saving import commit_or_flag_duplicate, copy_text_fields
 
 
 def _categories() -> list[Category]:
@@ -62,18 +62,10 @@ def topics():
 
 def _save_topic(form: TopicForm, topic: Topic) -> bool:
     """Copy the form into the topic; False (with the field error set) on a duplicate name."""
-    for column in ("name_zh", "name_en", "description_zh", "description_en",
-                   "cass_codes", "gri_codes", "esrs_codes"):
-        setattr(topic, column, (form[column].data or "").strip() or None)
+    copy_text_fields(form, topic, ("name_zh", "name_en", "description_zh", "description_en",
+                                   "cass_codes", "gri_codes", "esrs_codes"))
     topic.category_id = form.category_id.data
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        form.name_zh.errors.append(_("A topic with this name exists already."))
-        return False
-    db.session.commit()
-    return True
+    return commit_or_flag_duplicate(form.name_zh, _("A topic with this name exists already."))
 
 
 @bp.route("/topics/new", methods=["GET", "POST"])
@@ -119,15 +111,10 @@ def categories():
     """The categories, and a form to add one."""
     form = CategoryForm()
     if form.validate_on_submit():
-        position = len(_categories())
-        db.session.add(Category(key=form.key.data, name_zh=form.name_zh.data or None,
-                                name_en=form.name_en.data or None, position=position))
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()
-            form.key.errors.append(_("This key is taken."))
-        else:
+        category = Category(key=form.key.data, position=len(_categories()))
+        copy_text_fields(form, category, ("name_zh", "name_en"))
+        db.session.add(category)
+        if commit_or_flag_duplicate(form.key, _("This key is taken.")):
             flash(_("Category added."), "success")
             return redirect(url_for("admin.categories"))
     return render_template("admin/categories.html", form=form, categories=_categories())
