@@ -197,13 +197,18 @@ def test_survey_page_shows_intro_in_the_chosen_language(client):
 def test_rate_limits_apply_per_link(app):
     app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
                       "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                      "RATELIMIT_ENABLED": True, "SURVEY_LINK_GET_LIMIT": "2/minute"})
+                      "RATELIMIT_ENABLED": True, "SURVEY_MIN_SECONDS": 0,
+                      "SURVEY_LINK_GET_LIMIT": "2/minute", "SURVEY_LINK_POST_LIMIT": "1/minute"})
     with app.app_context():
         assessment = make_links()
         one, two = (link_for(assessment, group_id=g).token for g in (1, 2))
         client = app.test_client()
-        assert [client.get(f"/s/{one}").status_code for _ in range(3)] == [200, 200, 429]
+        data, first_post = fill(client, f"/s/{one}")
+        assert [client.get(f"/s/{one}").status_code for _ in range(2)] == [200, 429]
         assert client.get(f"/s/{two}").status_code == 200
+        # Answers are counted apart from page views: the GET limit did not stop this POST.
+        assert first_post.status_code == 303
+        assert client.post(f"/s/{one}", data=data).status_code == 429
         db.session.remove()
         db.engine.dispose()
 

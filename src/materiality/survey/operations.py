@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, insert, select, update
 
 from ..extensions import db
 from ..models import (
     Answer,
+    Assessment,
     AssessmentStatus,
     AssessmentTopic,
     InvitationCode,
@@ -48,22 +48,99 @@ def new_uid() -> str:
 
 # -- finding links and codes ------------------------------------------------------------
 
-def find_link(token: str) -> SurveyLink | None:
-    """The link with this token, its assessment loaded in the same query."""
-    return db.session.scalar(
-        select(SurveyLink).options(joinedload(SurveyLink.assessment), joinedload(SurveyLink.group))
-        .where(SurveyLink.token == token)
+@dataclass(frozen=True)
+class LinkFacts:
+    """What answering a link needs to know, read in one query (no ORM objects).
+
+    The survey POST is the hot path under load; it needs the link's state, its
+    assessment's state and the topics asked, nothing else.
+    """
+
+    id: int
+    token: str
+    assessment_id: int
+    assessment_title: str
+    assessment_status: str
+    kind: str
+    group_id: int | None
+    rater_kind: str | None
+    state: str
+    closes_at: datetime | None
+    requires_code: bool
+    #: The ids of the topics asked, in the assessment's order.
+    topic_ids: tuple[int, ...]
+
+    @property
+    def picks_group(self) -> bool:
+        """A general stakeholder link: the respondent picks a group first."""
+        return self.kind == QuestionnaireKind.STAKEHOLDER and self.group_id is None
+
+    @property
+    def picks_rater(self) -> bool:
+        """A general company link: the rater says how they take part."""
+        return self.kind == QuestionnaireKind.COMPANY and self.rater_kind is None
+
+
+@dataclass(frozen=True)
+class CodeFacts:
+    """An invitation code as found: its id, text and when it was used."""
+
+    id: int
+    code: str
+    used_at: datetime | None
+
+
+_link = SurveyLink.__table__
+_assessment = Assessment.__table__
+_asked = AssessmentTopic.__table__
+_code = InvitationCode.__table__
+_LINK_COLUMNS = (
+    _link.c.id, _link.c.token, _link.c.assessment_id, _assessment.c.title, _assessment.c.status,
+    _link.c.kind, _link.c.group_id, _link.c.rater_kind, _link.c.state, _link.c.closes_at,
+    _link.c.requires_code, _asked.c.topic_id,
+)
+# One row per topic asked (one row with a NULL topic when none are): built once, bound per call.
+_LINK_BY_TOKEN = (
+    select(*_LINK_COLUMNS)
+    .join_from(_link, _assessment, _assessment.c.id == _link.c.assessment_id)
+    .outerjoin(_asked, _asked.c.assessment_id == _link.c.assessment_id)
+    .where(_link.c.token == bindparam("token"))
+    .order_by(_asked.c.position)
+)
+_LINK_BY_CODE = (
+    select(_code.c.id.label("code_id"), _code.c.used_at, *_LINK_COLUMNS)
+    .join_from(_code, _link, _link.c.id == _code.c.link_id)
+    .join(_assessment, _assessment.c.id == _link.c.assessment_id)
+    .outerjoin(_asked, _asked.c.assessment_id == _link.c.assessment_id)
+    .where(_code.c.code == bindparam("code"))
+    .order_by(_asked.c.position)
+)
+
+
+def _link_facts(rows: list) -> LinkFacts | None:  # noqa: ANN001  (SQLAlchemy rows)
+    if not rows:
+        return None
+    first = rows[0]
+    return LinkFacts(
+        id=first.id, token=first.token, assessment_id=first.assessment_id,
+        assessment_title=first.title, assessment_status=first.status, kind=first.kind,
+        group_id=first.group_id, rater_kind=first.rater_kind, state=first.state,
+        closes_at=first.closes_at, requires_code=bool(first.requires_code),
+        topic_ids=tuple(row.topic_id for row in rows if row.topic_id is not None),
     )
 
 
-def find_code(code: str) -> InvitationCode | None:
-    """The invitation code, with its link and the link's assessment."""
-    return db.session.scalar(
-        select(InvitationCode)
-        .options(joinedload(InvitationCode.link).joinedload(SurveyLink.assessment),
-                 joinedload(InvitationCode.link).joinedload(SurveyLink.group))
-        .where(InvitationCode.code == code)
-    )
+def find_link(token: str) -> LinkFacts | None:
+    """The link with this token, with its assessment's state and topics."""
+    return _link_facts(db.session.execute(_LINK_BY_TOKEN, {"token": token}).all())
+
+
+def find_code(code: str) -> tuple[CodeFacts, LinkFacts] | None:
+    """The invitation code and the link it opens."""
+    rows = db.session.execute(_LINK_BY_CODE, {"code": code}).all()
+    if not rows:
+        return None
+    return CodeFacts(rows[0].code_id, code, rows[0].used_at), _link_facts(rows)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -71,7 +148,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def link_unavailable(link: SurveyLink, now: datetime | None = None) -> str | None:
+def link_unavailable(link: LinkFacts, now: datetime | None = None) -> str | None:
     """Why the link takes no answers now ("paused", "closed", "not_open"), or None.
 
     The feedback form is about the published report, so it runs on after the
@@ -84,24 +161,16 @@ def link_unavailable(link: SurveyLink, now: datetime | None = None) -> str | Non
         return "closed"
     if link.closes_at is not None and _aware(link.closes_at) <= now:
         return "closed"
-    if link.kind != QuestionnaireKind.FEEDBACK and link.assessment.status != AssessmentStatus.OPEN:
+    if link.kind != QuestionnaireKind.FEEDBACK and link.assessment_status != AssessmentStatus.OPEN:
         return "not_open"
     return None
 
 
 def assessment_topics(assessment_id: int) -> list[Topic]:
-    """The topics asked, in order (one query)."""
+    """The topics asked, in order, with their names and descriptions (one query)."""
     return list(db.session.scalars(
         select(Topic).join(AssessmentTopic, AssessmentTopic.topic_id == Topic.id)
         .where(AssessmentTopic.assessment_id == assessment_id)
-        .order_by(AssessmentTopic.position)
-    ))
-
-
-def assessment_topic_ids(assessment_id: int) -> list[int]:
-    """The ids of the topics asked, in order: all a POST needs to check the answers."""
-    return list(db.session.scalars(
-        select(AssessmentTopic.topic_id).where(AssessmentTopic.assessment_id == assessment_id)
         .order_by(AssessmentTopic.position)
     ))
 
@@ -154,26 +223,25 @@ class PostedResponse:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def read_response(form, link: SurveyLink, questionnaire: Questionnaire,  # noqa: ANN001
-                  topic_ids: list[int], groups: list[StakeholderGroup],
-                  messages: dict[str, str]) -> PostedResponse:
-    """Check the posted form; ``messages`` holds the translated error texts."""
+def read_response(form, link: LinkFacts, questionnaire: Questionnaire,  # noqa: ANN001
+                  groups: list[StakeholderGroup], messages: dict[str, str]) -> PostedResponse:
+    """Check the posted form against the questions; ``messages`` holds the error texts."""
     posted = PostedResponse(group_id=link.group_id, rater_kind=link.rater_kind)
-    if link.kind == QuestionnaireKind.STAKEHOLDER and link.group_id is None:
+    if link.picks_group:
         chosen = form.get("group", "")
         allowed = {str(g.id): g.id for g in groups}
         if chosen in allowed:
             posted.group_id = allowed[chosen]
         else:
             posted.errors["group"] = messages["group"]
-    if link.kind == QuestionnaireKind.COMPANY and link.rater_kind is None:
+    if link.picks_rater:
         chosen = form.get("rater_kind", "")
         if chosen in {value for value, _label in RATER_KINDS}:
             posted.rater_kind = chosen
         else:
             posted.errors["rater_kind"] = messages["rater_kind"]
     if questionnaire.rates_topics:
-        for topic_id in topic_ids:
+        for topic_id in link.topic_ids:
             value = form.get(f"t{topic_id}", "")
             if value in SCORES:
                 posted.scores[topic_id] = int(value)
@@ -197,41 +265,44 @@ def read_response(form, link: SurveyLink, questionnaire: Questionnaire,  # noqa:
 
 # -- storing ----------------------------------------------------------------------------
 
-def store_submission(*, uid: str, link: SurveyLink, response: PostedResponse,
-                     code: InvitationCode | None, locale: str,
-                     started_at: datetime | None) -> int:
+_INSERT_SUBMISSION = insert(Submission.__table__).returning(Submission.__table__.c.id)
+_INSERT_RATINGS = insert(Rating.__table__)
+_INSERT_ANSWERS = insert(Answer.__table__)
+_MARK_CODE_USED = (update(_code).where(_code.c.id == bindparam("code_id"))
+                   .values(used_at=bindparam("used_at")))
+
+
+def store_submission(*, uid: str, link: LinkFacts, response: PostedResponse,
+                     code: CodeFacts | None, locale: str, started_at: datetime | None) -> int:
     """Insert the submission and all its ratings and answers; flush only.
 
-    One INSERT for the submission and one executemany per child table keep the
-    POST lean. The UNIQUE constraints on uid and invitation_code_id make a second
-    store of the same response, or a second use of a code, fail at commit time.
+    Every row is built before the first INSERT: on SQLite that INSERT takes the
+    database's one write lock, held until the view commits, so the statements
+    follow each other with nothing in between. The UNIQUE constraints on uid
+    and invitation_code_id make a second store of the same response, or a
+    second use of a code, fail at commit time.
     """
     now = datetime.now(UTC)
-    submission_id = db.session.execute(
-        insert(Submission).returning(Submission.id).values({
-            "uid": uid, "assessment_id": link.assessment_id, "link_id": link.id,
-            "kind": link.kind, "group_id": response.group_id,
-            "rater_kind": response.rater_kind,
-            "invitation_code_id": code.id if code else None, "locale": locale,
-            "started_at": started_at, "submitted_at": now,
-            "other_topics": response.answers.get("other_topics"),
-            "expectations": response.answers.get("expectations"),
-        })
-    ).scalar_one()
-    if response.scores:
-        db.session.execute(insert(Rating.__table__), [
-            {"submission_id": submission_id, "topic_id": topic_id, "score": score}
-            for topic_id, score in response.scores.items()
-        ])
-    answers = {k: v for k, v in response.answers.items() if k not in SUBMISSION_COLUMNS}
-    if answers:
-        db.session.execute(insert(Answer.__table__), [
-            {"submission_id": submission_id, "question": key, "value": value}
-            for key, value in answers.items()
-        ])
+    submission = {
+        "uid": uid, "assessment_id": link.assessment_id, "link_id": link.id,
+        "kind": link.kind, "group_id": response.group_id, "rater_kind": response.rater_kind,
+        "invitation_code_id": code.id if code else None, "locale": locale,
+        "started_at": started_at, "submitted_at": now,
+        "other_topics": response.answers.get("other_topics"),
+        "expectations": response.answers.get("expectations"),
+    }
+    ratings = [{"topic_id": topic_id, "score": score}
+               for topic_id, score in response.scores.items()]
+    answers = [{"question": key, "value": value} for key, value in response.answers.items()
+               if key not in SUBMISSION_COLUMNS]
+    submission_id = db.session.execute(_INSERT_SUBMISSION, submission).scalar_one()
+    for rows, statement in ((ratings, _INSERT_RATINGS), (answers, _INSERT_ANSWERS)):
+        if rows:
+            for row in rows:
+                row["submission_id"] = submission_id
+            db.session.execute(statement, rows)
     if code is not None:
-        db.session.execute(update(InvitationCode).where(InvitationCode.id == code.id)
-                           .values(used_at=now))
+        db.session.execute(_MARK_CODE_USED, {"code_id": code.id, "used_at": now})
     return submission_id
 
 
@@ -240,7 +311,7 @@ def submission_exists(uid: str) -> bool:
     return db.session.scalar(select(Submission.id).where(Submission.uid == uid)) is not None
 
 
-def code_used(code: InvitationCode) -> bool:
+def code_used(code: CodeFacts) -> bool:
     """True when a (not deleted or deleted) response already used this code."""
     if code.used_at is not None:
         return True

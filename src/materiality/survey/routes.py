@@ -16,16 +16,18 @@ from datetime import UTC, datetime
 
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.access import public
 from ..extensions import csrf, db, limiter
 from ..i18n import locale_code
-from ..models import InvitationCode, QuestionnaireKind, SurveyLink
+from ..models import Assessment, StakeholderGroup
 from . import bp
 from .operations import (
+    CodeFacts,
+    LinkFacts,
     PostedResponse,
-    assessment_topic_ids,
     assessment_topics,
     code_used,
     find_code,
@@ -44,20 +46,25 @@ from .widgets import ScaleRenderer
 
 HONEYPOT = "website"
 
+#: Shown next to a question; lazy, so a valid POST translates nothing.
+ERROR_MESSAGES = {
+    "group": _l("Please choose your group."),
+    "rater_kind": _l("Please choose how you take part."),
+    "topic": _l("Please choose a rating, or \u201cDon't know\u201d."),
+    "choice": _l("Please choose an answer."),
+    "too_long": _l("This answer is too long."),
+}
+
 
 def _config_limit(name: str):  # noqa: ANN202
     """A rate limit read from the config at request time (tests and benchmarks change it)."""
     return lambda: current_app.config[name]
 
 
-def _messages() -> dict[str, str]:
-    return {
-        "group": _("Please choose your group."),
-        "rater_kind": _("Please choose how you take part."),
-        "topic": _("Please choose a rating, or \u201cDon't know\u201d."),
-        "choice": _("Please choose an answer."),
-        "too_long": _("This answer is too long."),
-    }
+def _link_limit() -> str:
+    """Reading a link's form and sending answers to it are limited apart."""
+    method = "POST" if request.method == "POST" else "GET"
+    return current_app.config[f"SURVEY_LINK_{method}_LIMIT"]
 
 
 def _notice(code: str) -> str:
@@ -71,8 +78,8 @@ def _notice(code: str) -> str:
 @bp.route("/s/<token>", methods=["GET", "POST"])
 @public
 @csrf.exempt
-@limiter.limit(_config_limit("SURVEY_LINK_GET_LIMIT"), methods=["GET"])
-@limiter.limit(_config_limit("SURVEY_LINK_POST_LIMIT"), methods=["POST"])
+# One limit checked per request (per_method keeps GET and POST counted apart).
+@limiter.limit(_link_limit, per_method=True)
 def by_link(token: str):
     """A questionnaire reached by its link (or its QR code)."""
     link = find_link(token)
@@ -80,7 +87,7 @@ def by_link(token: str):
         return render_template("survey/closed.html", reason="unknown"), 404
     if link.requires_code:
         return render_template("survey/closed.html", reason="code_required", link=link)
-    return _questionnaire(link, None, url_for("survey.by_link", token=token))
+    return _questionnaire(link, None)
 
 
 @bp.route("/i/<code>", methods=["GET", "POST"])
@@ -89,10 +96,11 @@ def by_link(token: str):
 @limiter.limit(_config_limit("SURVEY_CODE_LIMIT"))
 def by_code(code: str):
     """A questionnaire reached by a single-use invitation code."""
-    invitation = find_code(code)
-    if invitation is None:
+    found = find_code(code)
+    if found is None:
         return render_template("survey/closed.html", reason="unknown"), 404
-    return _questionnaire(invitation.link, invitation, url_for("survey.by_code", code=code))
+    invitation, link = found
+    return _questionnaire(link, invitation)
 
 
 @bp.route("/s/<token>/thanks")
@@ -105,7 +113,7 @@ def thanks(token: str):
     return render_template("survey/thanks.html", link=link, done=request.args.get("done", ""))
 
 
-def _questionnaire(link: SurveyLink, code: InvitationCode | None, action: str):
+def _questionnaire(link: LinkFacts, code: CodeFacts | None):
     """Show, check and store one questionnaire, whichever way it was reached."""
     reason = link_unavailable(link)
     if reason:
@@ -116,7 +124,7 @@ def _questionnaire(link: SurveyLink, code: InvitationCode | None, action: str):
         if code is not None and code_used(code):
             return render_template("survey/closed.html", reason="code_used", link=link)
         uid = new_uid()
-        return _render(link, code, action, uid, make_stamp(secret, uid, link.token, code_text))
+        return _render(link, code, uid, make_stamp(secret, uid, link.token, code_text))
 
     form = request.form
     thanks_url = url_for("survey.thanks", token=link.token, done=form.get("uid", ""))
@@ -124,19 +132,17 @@ def _questionnaire(link: SurveyLink, code: InvitationCode | None, action: str):
         # A bot filled the hidden field: answer as if stored, store nothing.
         return redirect(thanks_url, code=303)
     stamp = read_stamp(secret, form.get("stamp", ""), link.token, code_text)
-    questionnaire = questionnaire_for(link.kind)
-    topic_ids = assessment_topic_ids(link.assessment_id) if questionnaire.rates_topics else []
-    groups = open_groups() if _picks_group(link) else []
-    response = read_response(form, link, questionnaire, topic_ids, groups, _messages())
+    groups = open_groups() if link.picks_group else []
+    response = read_response(form, link, questionnaire_for(link.kind), groups, ERROR_MESSAGES)
     if stamp is None or stamp[0] != form.get("uid"):
         uid = new_uid()
-        return _render(link, code, action, uid, make_stamp(secret, uid, link.token, code_text),
+        return _render(link, code, uid, make_stamp(secret, uid, link.token, code_text),
                        response, groups=groups, notice=_notice("expired"))
     uid, rendered_at = stamp
     min_seconds = current_app.config.get("SURVEY_MIN_SECONDS", 0)
     too_fast = (datetime.now(UTC) - rendered_at).total_seconds() < min_seconds
     if response.errors or too_fast:
-        return _render(link, code, action, uid, form["stamp"], response, groups=groups,
+        return _render(link, code, uid, form["stamp"], response, groups=groups,
                        notice=_notice("too_fast") if too_fast and not response.errors else None)
     if code is not None and code_used(code):
         if submission_exists(uid):
@@ -156,34 +162,30 @@ def _questionnaire(link: SurveyLink, code: InvitationCode | None, action: str):
     return redirect(thanks_url, code=303)
 
 
-def _picks_group(link: SurveyLink) -> bool:
-    return link.kind == QuestionnaireKind.STAKEHOLDER and link.group_id is None
-
-
-def _render(link: SurveyLink, code: InvitationCode | None, action: str, uid: str, stamp: str,
-            response: PostedResponse | None = None, topics=None, groups=None,  # noqa: ANN001
+def _render(link: LinkFacts, code: CodeFacts | None, uid: str, stamp: str,
+            response: PostedResponse | None = None, groups=None,  # noqa: ANN001
             notice: str | None = None):
     """The form, with the posted values checked and errors next to their questions."""
     questionnaire = questionnaire_for(link.kind)
-    if topics is None:
-        topics = assessment_topics(link.assessment_id) if questionnaire.rates_topics else []
+    topics = assessment_topics(link.assessment_id) if questionnaire.rates_topics else []
     if groups is None:
-        groups = open_groups() if _picks_group(link) else []
+        groups = open_groups() if link.picks_group else []
     errors = response.errors if response else {}
     values = request.form.to_dict() if request.method == "POST" else {}
     values.pop(HONEYPOT, None)
-    locale = locale_code()
     return render_template(
         "survey/page.html",
-        link=link, assessment=link.assessment, questionnaire=questionnaire, topics=topics,
-        groups=groups, picks_group=bool(groups) or _picks_group(link),
-        picks_rater=link.kind == QuestionnaireKind.COMPANY and link.rater_kind is None,
+        link=link, questionnaire=questionnaire, topics=topics,
+        assessment=db.session.get(Assessment, link.assessment_id),
+        group=db.session.get(StakeholderGroup, link.group_id) if link.group_id else None,
+        groups=groups, picks_group=link.picks_group, picks_rater=link.picks_rater,
         rater_kinds=RATER_KINDS,
         # Translated and escaped once per page, not once per topic.
         scale=ScaleRenderer([(value, str(label), "") for value, label in IMPORTANCE_SCALE]
                             + [(DONT_KNOW, _("Don't know"), " scale-dk")]),
         topic_prompt=str(questionnaire.topic_prompt or ""),
-        values=values, errors=errors, uid=uid, stamp=stamp, action=action,
+        values=values, errors=errors, uid=uid, stamp=stamp,
+        action=url_for(request.endpoint, **request.view_args),
         storage_key="survey:" + (f"i:{code.code}" if code else link.token),
-        locale=locale, notice=notice, honeypot=HONEYPOT,
+        locale=locale_code(), notice=notice, honeypot=HONEYPOT,
     ), (400 if errors else 200)
