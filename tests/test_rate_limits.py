@@ -65,3 +65,27 @@ def test_concurrent_hits_count_every_one():
     for thread in threads:
         thread.join()
     assert errors == [] and storage.get("link") == 16000
+
+
+def _limited_app(database_url: str):  # noqa: ANN202
+    from materiality import create_app
+
+    return create_app({"TESTING": True, "SECRET_KEY": "test-secret-key", "WTF_CSRF_ENABLED": False,
+                       "SQLALCHEMY_DATABASE_URI": database_url, "RATELIMIT_ENABLED": True})
+
+
+def test_login_posts_are_limited_per_address(app):
+    limited = _limited_app(app.config["SQLALCHEMY_DATABASE_URI"])
+    client = limited.test_client()
+    form = {"email": "nobody@example.org", "password": "wrong"}
+    codes = [client.post("/auth/login", data=form).status_code for _ in range(31)]
+    assert codes == [200] * 30 + [429]
+    # Another address still gets in; reading the form is not limited.
+    assert client.post("/auth/login", data=form,
+                       environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 200
+    assert client.get("/auth/login").status_code == 200
+    with limited.app_context():
+        from materiality.extensions import db
+
+        db.engine.dispose()
+

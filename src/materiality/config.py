@@ -60,14 +60,18 @@ def build_config(instance_path: Path) -> dict:
         "APP_ENV": "production" if production else "development",
         "SECRET_KEY": load_secret_key(instance_path, production),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A pooled network connection may have been dropped (a database restart);
+        # an embedded SQLite file cannot be, so it skips the round trip.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LOCALE", "zh_CN"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "Asia/Shanghai"),
         # The public address printed on QR codes; the app often sits behind a proxy.
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # No X-RateLimit headers: respondents' phones ignore them, and each costs
+        # the storage (Redis, with several instances) extra reads on every response.
+        "RATELIMIT_HEADERS_ENABLED": False,
         "SURVEY_MIN_SECONDS": int(os.environ.get("SURVEY_MIN_SECONDS", "3")),
         # Per link and per invitation code, not per IP: a whole room may share one Wi-Fi.
         "SURVEY_LINK_GET_LIMIT": os.environ.get("SURVEY_LINK_GET_LIMIT", "600/minute"),

@@ -8,9 +8,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import String, bindparam, cast, func, insert, select, update
 
 from ..extensions import db
 from ..models import (
@@ -67,8 +68,8 @@ class LinkFacts:
     state: str
     closes_at: datetime | None
     requires_code: bool
-    #: The ids of the topics asked, in the assessment's order.
-    topic_ids: tuple[int, ...]
+    #: The ids of the topics asked (their order is the render's business).
+    topic_ids: frozenset[int]
 
     @property
     def picks_group(self) -> bool:
@@ -94,53 +95,53 @@ _link = SurveyLink.__table__
 _assessment = Assessment.__table__
 _asked = AssessmentTopic.__table__
 _code = InvitationCode.__table__
+# The topics asked as one string ("3,1,2"): one row per link, whatever the number of topics.
+_TOPIC_IDS = (
+    select(func.aggregate_strings(cast(_asked.c.topic_id, String), ","))
+    .where(_asked.c.assessment_id == _link.c.assessment_id)
+    .scalar_subquery()
+)
 _LINK_COLUMNS = (
     _link.c.id, _link.c.token, _link.c.assessment_id, _assessment.c.title, _assessment.c.status,
     _link.c.kind, _link.c.group_id, _link.c.rater_kind, _link.c.state, _link.c.closes_at,
-    _link.c.requires_code, _asked.c.topic_id,
+    _link.c.requires_code, _TOPIC_IDS.label("topic_ids"),
 )
-# One row per topic asked (one row with a NULL topic when none are): built once, bound per call.
+# Built once, bound per call.
 _LINK_BY_TOKEN = (
     select(*_LINK_COLUMNS)
     .join_from(_link, _assessment, _assessment.c.id == _link.c.assessment_id)
-    .outerjoin(_asked, _asked.c.assessment_id == _link.c.assessment_id)
     .where(_link.c.token == bindparam("token"))
-    .order_by(_asked.c.position)
 )
 _LINK_BY_CODE = (
     select(_code.c.id.label("code_id"), _code.c.used_at, *_LINK_COLUMNS)
     .join_from(_code, _link, _link.c.id == _code.c.link_id)
     .join(_assessment, _assessment.c.id == _link.c.assessment_id)
-    .outerjoin(_asked, _asked.c.assessment_id == _link.c.assessment_id)
     .where(_code.c.code == bindparam("code"))
-    .order_by(_asked.c.position)
 )
 
 
-def _link_facts(rows: list) -> LinkFacts | None:  # noqa: ANN001  (SQLAlchemy rows)
-    if not rows:
-        return None
-    first = rows[0]
+def _link_facts(row) -> LinkFacts:  # noqa: ANN001  (a SQLAlchemy row)
     return LinkFacts(
-        id=first.id, token=first.token, assessment_id=first.assessment_id,
-        assessment_title=first.title, assessment_status=first.status, kind=first.kind,
-        group_id=first.group_id, rater_kind=first.rater_kind, state=first.state,
-        closes_at=first.closes_at, requires_code=bool(first.requires_code),
-        topic_ids=tuple(row.topic_id for row in rows if row.topic_id is not None),
+        id=row.id, token=row.token, assessment_id=row.assessment_id,
+        assessment_title=row.title, assessment_status=row.status, kind=row.kind,
+        group_id=row.group_id, rater_kind=row.rater_kind, state=row.state,
+        closes_at=row.closes_at, requires_code=bool(row.requires_code),
+        topic_ids=frozenset(int(i) for i in row.topic_ids.split(",")) if row.topic_ids else frozenset(),
     )
 
 
 def find_link(token: str) -> LinkFacts | None:
     """The link with this token, with its assessment's state and topics."""
-    return _link_facts(db.session.execute(_LINK_BY_TOKEN, {"token": token}).all())
+    row = db.session.connection().execute(_LINK_BY_TOKEN, {"token": token}).first()
+    return _link_facts(row) if row else None
 
 
 def find_code(code: str) -> tuple[CodeFacts, LinkFacts] | None:
     """The invitation code and the link it opens."""
-    rows = db.session.execute(_LINK_BY_CODE, {"code": code}).all()
-    if not rows:
+    row = db.session.connection().execute(_LINK_BY_CODE, {"code": code}).first()
+    if row is None:
         return None
-    return CodeFacts(rows[0].code_id, code, rows[0].used_at), _link_facts(rows)
+    return CodeFacts(row.code_id, code, row.used_at), _link_facts(row)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -186,7 +187,9 @@ def open_groups() -> list[StakeholderGroup]:
 
 # -- the signed render stamp ------------------------------------------------------------
 
+@lru_cache(maxsize=4)
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    """One serializer per key: building one derives its signing key each time."""
     return URLSafeTimedSerializer(secret_key, salt="survey-form")
 
 
@@ -295,14 +298,17 @@ def store_submission(*, uid: str, link: LinkFacts, response: PostedResponse,
                for topic_id, score in response.scores.items()]
     answers = [{"question": key, "value": value} for key, value in response.answers.items()
                if key not in SUBMISSION_COLUMNS]
-    submission_id = db.session.execute(_INSERT_SUBMISSION, submission).scalar_one()
+    # Core statements on the session's connection: the same transaction, which the
+    # view commits, without the ORM's per-statement bookkeeping.
+    connection = db.session.connection()
+    submission_id = connection.execute(_INSERT_SUBMISSION, submission).scalar_one()
     for rows, statement in ((ratings, _INSERT_RATINGS), (answers, _INSERT_ANSWERS)):
         if rows:
             for row in rows:
                 row["submission_id"] = submission_id
-            db.session.execute(statement, rows)
+            connection.execute(statement, rows)
     if code is not None:
-        db.session.execute(_MARK_CODE_USED, {"code_id": code.id, "used_at": now})
+        connection.execute(_MARK_CODE_USED, {"code_id": code.id, "used_at": now})
     return submission_id
 
 
