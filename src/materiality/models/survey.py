@@ -140,7 +140,12 @@ class Submission(db.Model):
 
 
 class Rating(db.Model):
-    """A respondent's rating of one topic: 1–5, or NULL for "don't know"."""
+    """A respondent's rating of one topic: 1–5, or NULL for "don't know".
+
+    Read by submission only (scores load an assessment's ratings through its
+    submissions), so the primary key is the one index. A topic_id index would
+    add 25 scattered index pages to every submission's write (migration 0002).
+    """
 
     __table_args__ = (
         CheckConstraint("score IS NULL OR (score >= 1 AND score <= 5)", name="score_range"),
@@ -149,7 +154,7 @@ class Rating(db.Model):
     submission_id: Mapped[int] = mapped_column(
         ForeignKey("submission.id", ondelete="CASCADE"), primary_key=True
     )
-    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), primary_key=True, index=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id"), primary_key=True)
     score: Mapped[int | None] = mapped_column(SmallInteger)
 
 
