@@ -158,16 +158,12 @@ SUBMISSION_COLUMNS = ("id, uid, assessment_id, link_id, kind, group_id, rater_ki
 
 
 def _load_sqlite(path: str, ids: dict, data: dict, respondents: int) -> None:
-    """executemany in one transaction (the topic index rebuilt after it)."""
+    """executemany in one transaction."""
     import sqlite3
 
     submissions, ratings, company = _rows(ids, data, respondents)
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous=OFF")
-    # Building the topic index once after the load is faster than keeping it up to date.
-    index = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'ix_rating_topic_id'")
-    index_sql = index.fetchone()[0]
-    conn.execute("DROP INDEX ix_rating_topic_id")
     with conn:
         conn.executemany(f"INSERT INTO submission ({SUBMISSION_COLUMNS}) "  # noqa: S608
                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", submissions)
@@ -175,7 +171,6 @@ def _load_sqlite(path: str, ids: dict, data: dict, respondents: int) -> None:
                          ratings)
         conn.executemany("INSERT INTO rating (submission_id, topic_id, score) VALUES (?, ?, ?)",
                          company)
-    conn.execute(index_sql)
     conn.execute("ANALYZE")
     conn.close()
 
