@@ -20,7 +20,8 @@ from sqlalchemy import (
 from materiality.config import normalise_database_url
 
 URL = normalise_database_url(os.environ["DATABASE_URL"])
-engine = create_engine(URL, pool_pre_ping=True)
+# The app's engine policy (config.py): pre-ping network databases only.
+engine = create_engine(URL, pool_pre_ping=not URL.startswith("sqlite"))
 metadata = MetaData()
 floor_row = Table("floor_row", metadata,
                   Column("id", Integer, primary_key=True),
