@@ -1,7 +1,10 @@
 """The survey's safe submission: link state, reading a posted response, storing it.
 
-Functions here only flush; the view commits once and handles a duplicate
-submission id (IntegrityError on the UNIQUE submission.uid) at the edge.
+Functions here never commit: they write inside the request's transaction, and the
+view commits once and handles a duplicate submission id (IntegrityError on the
+UNIQUE submission.uid) at the edge. The POST path reads and writes with Core
+statements (one query for the link, one INSERT per table): it is the hot path
+under load, measured by benchmarks/bench_submissions.py.
 """
 from __future__ import annotations
 
@@ -297,7 +300,7 @@ _MARK_CODE_USED = (update(_code).where(_code.c.id == bindparam("code_id"))
 
 def store_submission(*, uid: str, link: LinkFacts, response: PostedResponse,
                      code: CodeFacts | None, locale: str, started_at: datetime | None) -> int:
-    """Insert the submission and all its ratings and answers; flush only.
+    """Insert the submission and all its ratings and answers; no commit.
 
     Every row is built before the first INSERT: on SQLite that INSERT takes the
     database's one write lock, held until the view commits, so the statements
