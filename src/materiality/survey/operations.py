@@ -1,13 +1,15 @@
 """The survey's safe submission: link state, reading a posted response, storing it.
 
-Functions here never commit: they write inside the request's transaction, and the
-view commits once and handles a duplicate submission id (IntegrityError on the
-UNIQUE submission.uid) at the edge. The POST path reads and writes with Core
-statements (one query for the link, one INSERT per table): it is the hot path
-under load, measured by benchmarks/bench_submissions.py.
+Functions here never commit: they read and write on the Core connection the view
+passes in, and the view commits once and handles a duplicate submission id
+(IntegrityError on the UNIQUE submission.uid) at the edge. The POST path is the
+hot path under load (benchmarks/bench_submissions.py): one query for the link,
+then the submission and all its ratings in one statement on PostgreSQL, two on
+SQLite, with no ORM session in between.
 """
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,6 +18,7 @@ from functools import lru_cache
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import (
     ARRAY,
+    Connection,
     Integer,
     SmallInteger,
     String,
@@ -144,15 +147,15 @@ def _link_facts(row) -> LinkFacts:  # noqa: ANN001  (a SQLAlchemy row)
     )
 
 
-def find_link(token: str) -> LinkFacts | None:
+def find_link(connection: Connection, token: str) -> LinkFacts | None:
     """The link with this token, with its assessment's state and topics."""
-    row = db.session.connection().execute(_LINK_BY_TOKEN, {"token": token}).first()
+    row = connection.execute(_LINK_BY_TOKEN, {"token": token}).first()
     return _link_facts(row) if row else None
 
 
-def find_code(code: str) -> tuple[CodeFacts, LinkFacts] | None:
+def find_code(connection: Connection, code: str) -> tuple[CodeFacts, LinkFacts] | None:
     """The invitation code and the link it opens."""
-    row = db.session.connection().execute(_LINK_BY_CODE, {"code": code}).first()
+    row = connection.execute(_LINK_BY_CODE, {"code": code}).first()
     if row is None:
         return None
     return CodeFacts(row.code_id, code, row.used_at), _link_facts(row)
@@ -190,13 +193,22 @@ def assessment_topics(assessment_id: int) -> list[Topic]:
     ))
 
 
+_OPEN_GROUPS = (
+    select(StakeholderGroup)
+    .where(StakeholderGroup.archived.is_(False), StakeholderGroup.invitation_only.is_(False))
+    .order_by(StakeholderGroup.position, StakeholderGroup.id)
+)
+
+
 def open_groups() -> list[StakeholderGroup]:
     """Groups a respondent may pick on a general link (not archived, not invitation-only)."""
-    return list(db.session.scalars(
-        select(StakeholderGroup)
-        .where(StakeholderGroup.archived.is_(False), StakeholderGroup.invitation_only.is_(False))
-        .order_by(StakeholderGroup.position, StakeholderGroup.id)
-    ))
+    return list(db.session.scalars(_OPEN_GROUPS))
+
+
+def open_group_ids(connection: Connection) -> frozenset[int]:
+    """The ids of open_groups(): what a posted general-link response may choose."""
+    ids = _OPEN_GROUPS.with_only_columns(StakeholderGroup.id)
+    return frozenset(connection.scalars(ids))
 
 
 # -- the signed render stamp ------------------------------------------------------------
@@ -241,14 +253,16 @@ class PostedResponse:
 
 
 def read_response(form, link: LinkFacts, questionnaire: Questionnaire,  # noqa: ANN001
-                  groups: list[StakeholderGroup], messages: dict[str, str]) -> PostedResponse:
-    """Check the posted form against the questions; ``messages`` holds the error texts."""
+                  group_ids: frozenset[int], messages: dict[str, str]) -> PostedResponse:
+    """Check the posted form against the questions; ``messages`` holds the error texts.
+
+    ``group_ids`` are the groups a general link may choose (see open_group_ids).
+    """
     posted = PostedResponse(group_id=link.group_id, rater_kind=link.rater_kind)
     if link.picks_group:
         chosen = form.get("group", "")
-        allowed = {str(g.id): g.id for g in groups}
-        if chosen in allowed:
-            posted.group_id = allowed[chosen]
+        if chosen.isdigit() and int(chosen) in group_ids:
+            posted.group_id = int(chosen)
         else:
             posted.errors["group"] = messages["group"]
     if link.picks_rater:
@@ -282,23 +296,49 @@ def read_response(form, link: LinkFacts, questionnaire: Questionnaire,  # noqa: 
 
 # -- storing ----------------------------------------------------------------------------
 
-_INSERT_SUBMISSION = insert(Submission.__table__).returning(Submission.__table__.c.id)
-_INSERT_RATINGS = insert(Rating.__table__)
-# PostgreSQL: the ratings as two arrays in one statement. An executemany would
-# send 25 INSERTs (psycopg's pipeline: a packet and a server execution each) and
-# cost the database about as much as the rest of the response together.
-_INSERT_RATINGS_FROM_ARRAYS = insert(Rating.__table__).from_select(
-    ["submission_id", "topic_id", "score"],
-    select(bindparam("submission_id", type_=Integer),
-           func.unnest(bindparam("topic_ids", type_=ARRAY(Integer))),
-           func.unnest(bindparam("scores", type_=ARRAY(SmallInteger)))),
+_submission = Submission.__table__
+_rating = Rating.__table__
+_SUBMISSION_FIELDS = (
+    "uid", "assessment_id", "link_id", "kind", "group_id", "rater_kind", "invitation_code_id",
+    "locale", "started_at", "submitted_at", "other_topics", "expectations",
 )
+_INSERT_SUBMISSION = insert(_submission).returning(_submission.c.id)
+_RATING_COLUMNS = ["submission_id", "topic_id", "score"]
+
+
+def _submission_with_ratings_postgresql():  # noqa: ANN202
+    """PostgreSQL: the submission and its ratings in one statement, returning the id.
+
+    The INSERT of the submission is a CTE whose id feeds the INSERT of the
+    ratings, which arrive as two arrays (topic ids, scores). One statement is
+    one round trip and one server execution for the whole response.
+    """
+    new = (insert(_submission)
+           .values({name: bindparam(name, type_=_submission.c[name].type) for name in _SUBMISSION_FIELDS})
+           .returning(_submission.c.id)
+           .cte("new_submission"))
+    ratings = (insert(_rating).from_select(_RATING_COLUMNS, select(
+        new.c.id,
+        func.unnest(bindparam("topic_ids", type_=ARRAY(Integer))),
+        func.unnest(bindparam("scores", type_=ARRAY(SmallInteger))),
+    )).cte("new_ratings"))
+    return select(new.c.id).add_cte(ratings)
+
+
+_INSERT_SUBMISSION_WITH_RATINGS_POSTGRESQL = _submission_with_ratings_postgresql()
+# SQLite: the ratings as one JSON object {"topic id": score} read by json_each, one
+# statement rather than an executemany of 25 rows, each bound in Python.
+_posted_scores = func.json_each(bindparam("scores", type_=String)).table_valued("key", "value")
+_INSERT_RATINGS_FROM_JSON = insert(_rating).from_select(_RATING_COLUMNS, select(
+    bindparam("submission_id", type_=Integer), cast(_posted_scores.c.key, Integer),
+    _posted_scores.c.value,
+))
 _INSERT_ANSWERS = insert(Answer.__table__)
 _MARK_CODE_USED = (update(_code).where(_code.c.id == bindparam("code_id"))
                    .values(used_at=bindparam("used_at")))
 
 
-def store_submission(*, uid: str, link: LinkFacts, response: PostedResponse,
+def store_submission(connection: Connection, *, uid: str, link: LinkFacts, response: PostedResponse,
                      code: CodeFacts | None, locale: str, started_at: datetime | None) -> int:
     """Insert the submission and all its ratings and answers; no commit.
 
@@ -306,7 +346,7 @@ def store_submission(*, uid: str, link: LinkFacts, response: PostedResponse,
     database's one write lock, held until the view commits, so the statements
     follow each other with little in between. The UNIQUE constraints on uid
     and invitation_code_id make a second store of the same response, or a
-    second use of a code, fail at commit time.
+    second use of a code, fail (IntegrityError, at the INSERT or the commit).
     """
     now = datetime.now(UTC)
     submission = {
@@ -319,18 +359,15 @@ def store_submission(*, uid: str, link: LinkFacts, response: PostedResponse,
     }
     answers = [{"question": key, "value": value} for key, value in response.answers.items()
                if key not in SUBMISSION_COLUMNS]
-    # Core statements on the session's connection: the same transaction, which the
-    # view commits, without the ORM's per-statement bookkeeping.
-    connection = db.session.connection()
-    submission_id = connection.execute(_INSERT_SUBMISSION, submission).scalar_one()
     if response.scores and connection.dialect.name == "postgresql":
-        connection.execute(_INSERT_RATINGS_FROM_ARRAYS, {
-            "submission_id": submission_id, "topic_ids": list(response.scores),
-            "scores": list(response.scores.values())})
-    elif response.scores:
-        connection.execute(_INSERT_RATINGS, [
-            {"submission_id": submission_id, "topic_id": topic_id, "score": score}
-            for topic_id, score in response.scores.items()])
+        submission_id = connection.execute(_INSERT_SUBMISSION_WITH_RATINGS_POSTGRESQL, {
+            **submission, "topic_ids": list(response.scores),
+            "scores": list(response.scores.values())}).scalar_one()
+    else:
+        submission_id = connection.execute(_INSERT_SUBMISSION, submission).scalar_one()
+        if response.scores:
+            connection.execute(_INSERT_RATINGS_FROM_JSON, {
+                "submission_id": submission_id, "scores": json.dumps(response.scores)})
     if answers:
         for row in answers:
             row["submission_id"] = submission_id
@@ -340,14 +377,14 @@ def store_submission(*, uid: str, link: LinkFacts, response: PostedResponse,
     return submission_id
 
 
-def submission_exists(uid: str) -> bool:
+def submission_exists(connection: Connection, uid: str) -> bool:
     """True when a response with this submission id is stored."""
-    return db.session.scalar(select(Submission.id).where(Submission.uid == uid)) is not None
+    return connection.scalar(select(_submission.c.id).where(_submission.c.uid == uid)) is not None
 
 
-def code_used(code: CodeFacts) -> bool:
+def code_used(connection: Connection, code: CodeFacts) -> bool:
     """True when a (not deleted or deleted) response already used this code."""
     if code.used_at is not None:
         return True
-    return db.session.scalar(
-        select(Submission.id).where(Submission.invitation_code_id == code.id)) is not None
+    return connection.scalar(
+        select(_submission.c.id).where(_submission.c.invitation_code_id == code.id)) is not None

@@ -17,11 +17,12 @@ from datetime import UTC, datetime
 from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.access import public
 from ..extensions import csrf, db, limiter
-from ..i18n import locale_code
+from ..i18n import LOCALES, locale_code
 from ..models import Assessment, StakeholderGroup
 from . import bp
 from .operations import (
@@ -35,6 +36,7 @@ from .operations import (
     link_unavailable,
     make_stamp,
     new_uid,
+    open_group_ids,
     open_groups,
     read_response,
     read_stamp,
@@ -82,12 +84,15 @@ def _notice(code: str) -> str:
 @limiter.limit(_link_limit, per_method=True)
 def by_link(token: str):
     """A questionnaire reached by its link (or its QR code)."""
-    link = find_link(token)
-    if link is None:
-        return render_template("survey/closed.html", reason="unknown"), 404
-    if link.requires_code:
-        return render_template("survey/closed.html", reason="code_required", link=link)
-    return _questionnaire(link, None)
+    # A Core connection, not the ORM session: the POST is the hot path under load,
+    # and the session's bookkeeping cost about a tenth of it (benchmarks/).
+    with db.engine.connect() as connection:
+        link = find_link(connection, token)
+        if link is None:
+            return render_template("survey/closed.html", reason="unknown"), 404
+        if link.requires_code:
+            return render_template("survey/closed.html", reason="code_required", link=link)
+        return _questionnaire(connection, link, None)
 
 
 @bp.route("/i/<code>", methods=["GET", "POST"])
@@ -96,24 +101,25 @@ def by_link(token: str):
 @limiter.limit(_config_limit("SURVEY_CODE_LIMIT"))
 def by_code(code: str):
     """A questionnaire reached by a single-use invitation code."""
-    found = find_code(code)
-    if found is None:
-        return render_template("survey/closed.html", reason="unknown"), 404
-    invitation, link = found
-    return _questionnaire(link, invitation)
+    with db.engine.connect() as connection:
+        found = find_code(connection, code)
+        if found is None:
+            return render_template("survey/closed.html", reason="unknown"), 404
+        invitation, link = found
+        return _questionnaire(connection, link, invitation)
 
 
 @bp.route("/s/<token>/thanks")
 @public
 def thanks(token: str):
     """Shown once a response is stored, and again for a retried one."""
-    link = find_link(token)
+    link = find_link(db.session.connection(), token)
     if link is None:
         return render_template("survey/closed.html", reason="unknown"), 404
     return render_template("survey/thanks.html", link=link, done=request.args.get("done", ""))
 
 
-def _questionnaire(link: LinkFacts, code: CodeFacts | None):
+def _questionnaire(connection: Connection, link: LinkFacts, code: CodeFacts | None):
     """Show, check and store one questionnaire, whichever way it was reached."""
     reason = link_unavailable(link)
     if reason:
@@ -121,7 +127,7 @@ def _questionnaire(link: LinkFacts, code: CodeFacts | None):
     code_text = code.code if code else None
     secret = current_app.config["SECRET_KEY"]
     if request.method == "GET":
-        if code is not None and code_used(code):
+        if code is not None and code_used(connection, code):
             return render_template("survey/closed.html", reason="code_used", link=link)
         uid = new_uid()
         return _render(link, code, uid, make_stamp(secret, uid, link.token, code_text))
@@ -132,29 +138,32 @@ def _questionnaire(link: LinkFacts, code: CodeFacts | None):
         # A bot filled the hidden field: answer as if stored, store nothing.
         return redirect(thanks_url, code=303)
     stamp = read_stamp(secret, form.get("stamp", ""), link.token, code_text)
-    groups = open_groups() if link.picks_group else []
-    response = read_response(form, link, questionnaire_for(link.kind), groups, ERROR_MESSAGES)
+    group_ids = open_group_ids(connection) if link.picks_group else frozenset()
+    response = read_response(form, link, questionnaire_for(link.kind), group_ids, ERROR_MESSAGES)
     if stamp is None or stamp[0] != form.get("uid"):
         uid = new_uid()
         return _render(link, code, uid, make_stamp(secret, uid, link.token, code_text),
-                       response, groups=groups, notice=_notice("expired"))
+                       response, notice=_notice("expired"))
     uid, rendered_at = stamp
     min_seconds = current_app.config.get("SURVEY_MIN_SECONDS", 0)
     too_fast = (datetime.now(UTC) - rendered_at).total_seconds() < min_seconds
     if response.errors or too_fast:
-        return _render(link, code, uid, form["stamp"], response, groups=groups,
+        return _render(link, code, uid, form["stamp"], response,
                        notice=_notice("too_fast") if too_fast and not response.errors else None)
-    if code is not None and code_used(code):
-        if submission_exists(uid):
+    if code is not None and code_used(connection, code):
+        if submission_exists(connection, uid):
             return redirect(thanks_url, code=303)
         return render_template("survey/closed.html", reason="code_used", link=link), 409
+    # The language the form was shown in (a hidden field), so a POST needs no locale lookup.
+    locale = form.get("locale")
     try:
-        store_submission(uid=uid, link=link, response=response, code=code,
-                         locale=locale_code(), started_at=rendered_at)
-        db.session.commit()
+        store_submission(connection, uid=uid, link=link, response=response, code=code,
+                         locale=locale if locale in LOCALES else locale_code(),
+                         started_at=rendered_at)
+        connection.commit()
     except IntegrityError:
-        db.session.rollback()
-        if submission_exists(uid):  # a double tap or a retry: stored once, same thanks
+        connection.rollback()
+        if submission_exists(connection, uid):  # a double tap or a retry: stored once, same thanks
             return redirect(thanks_url, code=303)
         if code is not None:  # the code was used by someone else in the meantime
             return render_template("survey/closed.html", reason="code_used", link=link), 409
@@ -163,13 +172,11 @@ def _questionnaire(link: LinkFacts, code: CodeFacts | None):
 
 
 def _render(link: LinkFacts, code: CodeFacts | None, uid: str, stamp: str,
-            response: PostedResponse | None = None, groups=None,  # noqa: ANN001
-            notice: str | None = None):
+            response: PostedResponse | None = None, notice: str | None = None):
     """The form, with the posted values checked and errors next to their questions."""
     questionnaire = questionnaire_for(link.kind)
     topics = assessment_topics(link.assessment_id) if questionnaire.rates_topics else []
-    if groups is None:
-        groups = open_groups() if link.picks_group else []
+    groups = open_groups() if link.picks_group else []
     errors = response.errors if response else {}
     values = request.form.to_dict() if request.method == "POST" else {}
     values.pop(HONEYPOT, None)
