@@ -221,7 +221,8 @@ def fetch_forms(port: int, paths: list[str], total: int, clients: int, survey: b
         html = response.read().decode()
         if response.status != 200:
             raise RuntimeError(f"GET {response.status}")
-        fields = dict(re.findall(r'name="(uid|stamp)" value="([^"]*)"', html))
+        # The hidden fields a browser posts back with the answers.
+        fields = dict(re.findall(r'name="(uid|stamp|locale)" value="([^"]*)"', html))
         if survey:
             for name in dict.fromkeys(re.findall(r'name="(t\d+)"', html)):
                 fields[name] = str(1 + (index + len(name)) % 5)

@@ -7,7 +7,7 @@ from flask import Flask, render_template
 
 from .auth.access import init_access_control
 from .config import build_config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import SessionInterface, babel, csrf, db, limiter, login_manager, migrate
 from .i18n import LOCALE_NAMES, locale_code, select_locale
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the module-level extension objects to this app."""
+    app.session_interface = SessionInterface()
     db.init_app(app)
     _configure_sqlite(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
