@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from flask import Flask, request
+from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel
 from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -54,15 +55,10 @@ class SessionInterface(SecureCookieSessionInterface):
                                                      "digest_method": self.digest_method})
 
 
-def _limit_key() -> str:
-    """Rate-limit surveys per link or invitation code, not per IP: a room shares one Wi-Fi."""
-    view_args = request.view_args or {}
-    return view_args.get("token") or view_args.get("code") or request.remote_addr or "-"
-
-
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=_limit_key, default_limits=[])
+# The survey views count their own limits per link and per code (survey/routes.py).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -26,6 +26,7 @@ from sqlalchemy import (
     cast,
     func,
     insert,
+    literal_column,
     select,
     update,
 )
@@ -113,8 +114,9 @@ _assessment = Assessment.__table__
 _asked = AssessmentTopic.__table__
 _code = InvitationCode.__table__
 # The topics asked as one string ("3,1,2"): one row per link, whatever the number of topics.
+# The separator is SQL text: a bound one would be rendered into the SQL on every call.
 _TOPIC_IDS = (
-    select(func.aggregate_strings(cast(_asked.c.topic_id, String), ","))
+    select(func.aggregate_strings(cast(_asked.c.topic_id, String), literal_column("','")))
     .where(_asked.c.assessment_id == _link.c.assessment_id)
     .scalar_subquery()
 )

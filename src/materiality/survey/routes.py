@@ -12,11 +12,15 @@ and the code carry their own rate limits; and CSP form-action 'self' applies.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import lru_cache
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from limits import RateLimitItem
+from limits import parse as parse_limit
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -58,15 +62,24 @@ ERROR_MESSAGES = {
 }
 
 
-def _config_limit(name: str):  # noqa: ANN202
-    """A rate limit read from the config at request time (tests and benchmarks change it)."""
-    return lambda: current_app.config[name]
+#: "300/minute" -> a limits item, parsed once per setting.
+_parsed_limit: Callable[[str], RateLimitItem] = lru_cache(maxsize=16)(parse_limit)
 
 
-def _link_limit() -> str:
-    """Reading a link's form and sending answers to it are limited apart."""
-    method = "POST" if request.method == "POST" else "GET"
-    return current_app.config[f"SURVEY_LINK_{method}_LIMIT"]
+def _count_request(limit_setting: str, scope: str, key: str) -> None:
+    """Count this request against a limit per link or per code; 429 once it is used up.
+
+    Not per IP address: a whole room may answer over one Wi-Fi. Flask-Limiter owns
+    the storage (memory://, or Redis shared by every instance) and the strategy;
+    these views call its rate limiter directly instead of through its decorator,
+    which resolved and parsed its limits anew on every request and cost a tenth of
+    a submission (benchmarks/README.md). The limits are read from the config per
+    request, so tests and benchmarks can change them.
+    """
+    config = current_app.config
+    if config["RATELIMIT_ENABLED"] and not limiter.limiter.hit(
+            _parsed_limit(config[limit_setting]), scope, key):
+        abort(429)
 
 
 def _notice(code: str) -> str:
@@ -80,10 +93,11 @@ def _notice(code: str) -> str:
 @bp.route("/s/<token>", methods=["GET", "POST"])
 @public
 @csrf.exempt
-# One limit checked per request (per_method keeps GET and POST counted apart).
-@limiter.limit(_link_limit, per_method=True)
 def by_link(token: str):
     """A questionnaire reached by its link (or its QR code)."""
+    # Page views and answers are counted apart: reading the form uses up no answers.
+    method = "POST" if request.method == "POST" else "GET"
+    _count_request(f"SURVEY_LINK_{method}_LIMIT", f"survey-link-{method}", token)
     # A Core connection, not the ORM session: the POST is the hot path under load,
     # and the session's bookkeeping cost about a tenth of it (benchmarks/).
     with db.engine.connect() as connection:
@@ -98,9 +112,9 @@ def by_link(token: str):
 @bp.route("/i/<code>", methods=["GET", "POST"])
 @public
 @csrf.exempt
-@limiter.limit(_config_limit("SURVEY_CODE_LIMIT"))
 def by_code(code: str):
     """A questionnaire reached by a single-use invitation code."""
+    _count_request("SURVEY_CODE_LIMIT", "survey-code", code)
     with db.engine.connect() as connection:
         found = find_code(connection, code)
         if found is None:
