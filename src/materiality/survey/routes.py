@@ -46,6 +46,7 @@ from .operations import (
     read_stamp,
     store_submission,
     submission_exists,
+    survey_connection,
 )
 from .questionnaires import DONT_KNOW, IMPORTANCE_SCALE, RATER_KINDS, questionnaire_for
 from .widgets import ScaleRenderer
@@ -99,8 +100,8 @@ def by_link(token: str):
     method = "POST" if request.method == "POST" else "GET"
     _count_request(f"SURVEY_LINK_{method}_LIMIT", f"survey-link-{method}", token)
     # A Core connection, not the ORM session: the POST is the hot path under load,
-    # and the session's bookkeeping cost about a tenth of it (benchmarks/).
-    with db.engine.connect() as connection:
+    # and the session's bookkeeping cost about a tenth of it (benchmarks/README.md).
+    with survey_connection() as connection:
         link = find_link(connection, token)
         if link is None:
             return render_template("survey/closed.html", reason="unknown"), 404
@@ -115,7 +116,7 @@ def by_link(token: str):
 def by_code(code: str):
     """A questionnaire reached by a single-use invitation code."""
     _count_request("SURVEY_CODE_LIMIT", "survey-code", code)
-    with db.engine.connect() as connection:
+    with survey_connection() as connection:
         found = find_code(connection, code)
         if found is None:
             return render_template("survey/closed.html", reason="unknown"), 404
