@@ -8,15 +8,16 @@ the floor: benchmarks/floor_app.py, a bare Flask app whose POST inserts one row.
 
 100 concurrent clients on 127.0.0.1 first fetch every form (a uid and a signed stamp
 for the survey; timed and printed as its own phase: a respondent opens the form and
-sends it minutes later). Then rounds alternate: 2,000 complete survey submissions,
-then 2,000 floor POSTs, three times. The two servers are compared round by round
-and the medians are judged, because this shared 2-core machine drifts by a third
-from minute to minute. Printed per phase: requests per second, p50/p95/p99 latency,
-errors, and the machine's CPU time per request (both cores, the database included);
-at the end, rows stored against submissions acknowledged, and the targets.
+sends it minutes later). Then three rounds: each sends 2,000 complete survey
+submissions and 2,000 floor POSTs, in four alternating slices of 500 (survey, floor,
+survey, floor...), because this shared 2-core machine's speed drifts by a third
+within seconds. The two servers are compared round by round and the medians are
+judged. Printed per phase: requests per second, p50/p95/p99 latency, errors, and the
+machine's CPU time per request (both cores, the database included); at the end, rows
+stored against submissions acknowledged, and the targets.
 
 Run: .venv/bin/python benchmarks/bench_submissions.py [--total 2000] [--clients 100]
-     [--rounds 3] [--database sqlite|postgresql|both]
+     [--rounds 3] [--slices 4] [--database sqlite|postgresql|both]
 BENCH_GUNICORN_ARGS overrides the worker settings (to compare others).
 """
 from __future__ import annotations
@@ -154,9 +155,9 @@ def _machine_busy() -> tuple[int, int]:
 def _run_clients(port: int, jobs: list, clients: int, send) -> dict:  # noqa: ANN001
     """``clients`` threads share ``jobs``; ``send(connection, job)`` returns a result or raises.
 
-    Latency is measured around each ``send``; the rate is jobs done per wall second;
-    the CPU figure is the whole machine's busy time per request (server, database
-    and these clients together: they share the two cores).
+    Returns the raw figures of one burst (see summarize): each ``send``'s latency,
+    the errors, the results by job index, the wall time and the machine's busy
+    CPU time (server, database and these clients together: they share the cores).
     """
     lock = threading.Lock()
     queue = iter(enumerate(jobs))
@@ -196,9 +197,16 @@ def _run_clients(port: int, jobs: list, clients: int, send) -> dict:  # noqa: AN
         thread.join()
     wall = time.perf_counter() - started
     busy_after, total_after = _machine_busy()
-    latencies.sort()
-    cores = os.cpu_count() or 1
     busy_share = (busy_after - busy_before) / max(1, total_after - total_before)
+    return {"latencies": latencies, "errors": errors, "results": results, "wall": wall,
+            "cpu": busy_share * (os.cpu_count() or 1) * wall}
+
+
+def summarize(*bursts: dict) -> dict:
+    """Requests per second, p50/p95/p99 latency, CPU per request and errors over bursts."""
+    latencies = sorted(latency for burst in bursts for latency in burst["latencies"])
+    errors = [error for burst in bursts for error in burst["errors"]]
+    wall = sum(burst["wall"] for burst in bursts)
 
     def pct(p: float) -> float:
         if not latencies:
@@ -206,13 +214,13 @@ def _run_clients(port: int, jobs: list, clients: int, send) -> dict:  # noqa: AN
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
     return {"rate": len(latencies) / wall, "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99),
-            "cpu_ms": busy_share * cores * wall * 1000 / max(1, len(latencies)),
+            "cpu_ms": sum(burst["cpu"] for burst in bursts) * 1000 / max(1, len(latencies)),
             "errors": len(errors), "error_kinds": sorted(set(errors))[:3],
-            "acknowledged": len(latencies), "results": results}
+            "acknowledged": len(latencies)}
 
 
 def fetch_forms(port: int, paths: list[str], total: int, clients: int, survey: bool) -> dict:
-    """GET ``total`` forms; each result is (path, urlencoded complete answer)."""
+    """GET ``total`` forms (one burst); each result is (path, urlencoded complete answer)."""
 
     def fetch_form(connection: http.client.HTTPConnection, index: int) -> tuple[str, str]:
         path = paths[index % len(paths)]
@@ -233,7 +241,7 @@ def fetch_forms(port: int, paths: list[str], total: int, clients: int, survey: b
 
 
 def submit_forms(port: int, forms: list[tuple[str, str]], clients: int) -> dict:
-    """POST every form; a 303 (to the thank-you page, or the floor's redirect) is an answer stored."""
+    """POST every form (one burst); a 303 (to the thank-you page, or the floor's redirect) is stored."""
 
     def submit(connection: http.client.HTTPConnection, form: tuple[str, str]) -> None:
         path, body = form
@@ -281,7 +289,7 @@ def _line(name: str, result: dict) -> str:
 
 
 def run_backend(label: str, survey_url: str, floor_url: str, total: int, clients: int,
-                rounds: int) -> bool:
+                rounds: int, slices: int) -> bool:
     """Both apps up side by side, forms fetched, then alternating POST rounds; True if targets met."""
     tokens = prepare(survey_url)
     subprocess.run([sys.executable, str(ROOT / "benchmarks/floor_app.py")], cwd=ROOT,
@@ -290,21 +298,28 @@ def run_backend(label: str, survey_url: str, floor_url: str, total: int, clients
     floor_server, floor_port = start_gunicorn("benchmarks.floor_app:app", floor_url)
     survey_paths = [f"/s/{t}" for t in tokens]
     print(f"\n[{label}] {rounds} rounds of {total} submissions of a {TOPICS}-topic survey and "
-          f"{total} floor POSTs, {clients} clients, gunicorn {' '.join(GUNICORN_ARGS)}")
+          f"{total} floor POSTs, {clients} clients, sent in {slices} alternating slices; "
+          f"gunicorn {' '.join(GUNICORN_ARGS)}")
     try:
         warm_up(survey_port, survey_paths[0])
         warm_up(floor_port, "/floor")
         survey_forms = fetch_forms(survey_port, survey_paths, total * rounds, clients, survey=True)
         floor_forms = fetch_forms(floor_port, ["/floor"], total * rounds, clients, survey=False)
-        print(_line("survey form GET ", survey_forms))
-        print(_line("floor GET       ", floor_forms))
+        print(_line("survey form GET ", summarize(survey_forms)))
+        print(_line("floor GET       ", summarize(floor_forms)))
         survey_ready = [survey_forms["results"][i] for i in sorted(survey_forms["results"])]
         floor_ready = [floor_forms["results"][i] for i in sorted(floor_forms["results"])]
         survey_rounds, floor_rounds = [], []
         for n in range(rounds):
-            batch = slice(n * total, (n + 1) * total)
-            survey_rounds.append(submit_forms(survey_port, survey_ready[batch], clients))
-            floor_rounds.append(submit_forms(floor_port, floor_ready[batch], clients))
+            # The machine's speed drifts within seconds: each round's submissions go out
+            # in slices, a survey slice then a floor slice, so both see the same machine.
+            survey_bursts, floor_bursts = [], []
+            for k in range(slices):
+                start, stop_at = n * total + k * total // slices, n * total + (k + 1) * total // slices
+                survey_bursts.append(submit_forms(survey_port, survey_ready[start:stop_at], clients))
+                floor_bursts.append(submit_forms(floor_port, floor_ready[start:stop_at], clients))
+            survey_rounds.append(summarize(*survey_bursts))
+            floor_rounds.append(summarize(*floor_bursts))
             print(_line(f"round {n + 1} survey  ", survey_rounds[-1]))
             print(_line(f"round {n + 1} floor   ", floor_rounds[-1])
                   + f"  survey = {survey_rounds[-1]['rate'] / floor_rounds[-1]['rate']:.0%} of floor")
@@ -337,6 +352,8 @@ def main() -> int:
     parser.add_argument("--total", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--slices", type=int, default=4,
+                        help="each round's submissions go out in this many alternating slices")
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-submissions-"))
@@ -345,13 +362,13 @@ def main() -> int:
         if args.database in ("sqlite", "both"):
             met &= run_backend("SQLite", f"sqlite:///{workdir / 'survey.sqlite3'}",
                                f"sqlite:///{workdir / 'floor.sqlite3'}",
-                               args.total, args.clients, args.rounds)
+                               args.total, args.clients, args.rounds, args.slices)
         if args.database in ("postgresql", "both"):
             survey_pg = fresh_postgres("bench")
             floor_pg = fresh_postgres("bench_floor")
             if survey_pg and floor_pg:
                 met &= run_backend("PostgreSQL", survey_pg, floor_pg,
-                                   args.total, args.clients, args.rounds)
+                                   args.total, args.clients, args.rounds, args.slices)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     # Figures, not a test: exit 0 even when a target is missed (run_all reports crashes).
