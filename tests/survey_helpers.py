@@ -44,9 +44,8 @@ def link_for(assessment: Assessment, kind: str = "stakeholder", group_id=None, r
 
 
 def hidden_fields(html: str) -> dict[str, str]:
-    """The uid and the signed stamp of a rendered form."""
-    return {name: re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
-            for name in ("uid", "stamp")}
+    """The hidden fields a browser posts back: the uid, the signed stamp, the page's language."""
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
 
 
 def topic_fields(html: str) -> list[str]:
@@ -54,9 +53,10 @@ def topic_fields(html: str) -> list[str]:
     return list(dict.fromkeys(re.findall(r'name="(t\d+)"', html)))
 
 
-def fill(client, url: str, extra: dict | None = None, score: str = "4", skip: int = 0):  # noqa: ANN001
+def fill(client, url: str, extra: dict | None = None, score: str = "4", skip: int = 0,  # noqa: ANN001
+         headers: dict | None = None):
     """GET the form and POST a complete answer (minus ``skip`` topics); returns (data, response)."""
-    page = client.get(url)
+    page = client.get(url, headers=headers)
     assert page.status_code == 200, page.status_code
     html = page.get_data(as_text=True)
     data = hidden_fields(html)
@@ -64,4 +64,4 @@ def fill(client, url: str, extra: dict | None = None, score: str = "4", skip: in
     for name in names[skip:]:
         data[name] = score
     data.update(extra or {})
-    return data, client.post(url, data=data)
+    return data, client.post(url, data=data, headers=headers)

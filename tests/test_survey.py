@@ -46,6 +46,19 @@ def test_every_group_link_stores_a_whole_response_for_its_group(client):
     assert len(stored()) == 8
 
 
+def test_a_response_records_the_language_its_form_was_shown_in(client):
+    link = link_for(make_links(), group_id=1)
+    english, _response = fill(client, f"/s/{link.token}?lang=en")
+    assert english["locale"] == "en"
+    chinese, _response = fill(client, f"/s/{link.token}?lang=zh_CN")
+    assert chinese["locale"] == "zh_CN"
+    # A forged value is not stored: the request's own language is.
+    forged, _response = fill(client, f"/s/{link.token}", {"locale": "<b>xx</b>"},
+                             headers={"Accept-Language": "en"})
+    locales = dict(db.session.execute(db.select(Submission.uid, Submission.locale)).all())
+    assert [locales[d["uid"]] for d in (english, chinese, forged)] == ["en", "zh_CN", "en"]
+
+
 def test_general_link_asks_for_the_group_first(client):
     assessment = make_links()
     link = link_for(assessment)
