@@ -34,7 +34,6 @@ from .operations import (
     LinkFacts,
     PostedResponse,
     assessment_topics,
-    code_used,
     find_code,
     find_link,
     link_unavailable,
@@ -44,11 +43,9 @@ from .operations import (
     open_groups,
     read_response,
     read_stamp,
-    store_submission,
-    submission_exists,
-    survey_connection,
 )
 from .questionnaires import DONT_KNOW, IMPORTANCE_SCALE, RATER_KINDS, questionnaire_for
+from .storing import code_used, store_submission, submission_exists, survey_connection
 from .widgets import ScaleRenderer
 
 HONEYPOT = "website"
