@@ -23,7 +23,7 @@ translations: $(STAMP)
 
 ## Refresh the catalogs from the code and templates after adding UI strings.
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(CATALOGS)/messages.pot --no-location --sort-output --project materiality .
+	$(BIN)/pybabel extract -F babel.cfg --ignore-dirs=".*" -k _l -k lazy_gettext -o $(CATALOGS)/messages.pot --no-location --sort-output --project materiality .
 	$(BIN)/pybabel update -i $(CATALOGS)/messages.pot -d $(CATALOGS) --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python -c "$$FILL_ENGLISH"
 

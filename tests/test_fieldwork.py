@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import zxingcpp
@@ -112,6 +113,31 @@ def test_dashboard_counts_targets_days_and_soft_delete(admin_client):
     html = admin_client.get(f"/fieldwork/assessments/{assessment.id}/responses?lang=en") \
         .get_data(as_text=True)
     assert "20%" in html and "Test entry by staff" in html
+
+
+def test_the_responses_list_pages_through_every_response_newest_first(admin_client):
+    assessment = make_links()
+    link = link_for(assessment, group_id=1)
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    db.session.add_all(Submission(
+        uid=f"paging-{n}", assessment_id=assessment.id, link_id=link.id, kind="stakeholder",
+        group_id=1, submitted_at=start + timedelta(minutes=n), expectations=f"answer #{n:03d}")
+        for n in range(1, 206))
+    db.session.commit()
+    url = f"/fieldwork/assessments/{assessment.id}/responses?lang=en"
+
+    first = admin_client.get(url).get_data(as_text=True)
+    assert "1–100 of 205" in first
+    assert "answer #205" in first and "answer #106" in first and "answer #105" not in first
+    assert first.index("answer #205") < first.index("answer #204")
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+
+    last = admin_client.get(url + "&page=3").get_data(as_text=True)
+    assert "201–205 of 205" in last and "answer #001" in last and "answer #006" not in last
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+    # A page past the end (a deletion since) shows the last page.
+    assert "201–205 of 205" in admin_client.get(url + "&page=9").get_data(as_text=True)
+    assert "1–100 of 205" in admin_client.get(url + "&page=x").get_data(as_text=True)
 
 
 def test_feedback_results_count_shares_and_suggestions(admin_client, client):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -125,11 +126,22 @@ def feedback_results(assessment_id: int) -> tuple[int, QuestionCounts, list[str]
     return total, results, suggestions
 
 
-def recent_submissions(assessment_id: int, limit: int = 500) -> list[Submission]:
-    """The newest responses (deleted ones too, marked), for the list."""
-    return list(db.session.scalars(
-        select(Submission).where(Submission.assessment_id == assessment_id)
-        .order_by(Submission.submitted_at.desc(), Submission.id.desc()).limit(limit)))
+#: Rows of the responses list per page: a day's fieldwork fits on a few pages.
+RESPONSES_PER_PAGE = 100
+
+
+def submissions_page(assessment_id: int, page: int) -> Pagination:
+    """One page of the responses, newest first (deleted ones too, marked).
+
+    A page past the last one shows the last page, so a link kept from before a
+    deletion still lands somewhere.
+    """
+    query = (select(Submission).where(Submission.assessment_id == assessment_id)
+             .order_by(Submission.submitted_at.desc(), Submission.id.desc()))
+    found = db.paginate(query, page=page, per_page=RESPONSES_PER_PAGE, error_out=False)
+    if not found.items and found.pages and page > found.pages:
+        found = db.paginate(query, page=found.pages, per_page=RESPONSES_PER_PAGE, error_out=False)
+    return found
 
 
 def today_utc() -> datetime:

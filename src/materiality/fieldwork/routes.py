@@ -46,8 +46,8 @@ from .results import (
     counts_by_kind,
     feedback_results,
     progress_by_group,
-    recent_submissions,
     responses_per_day,
+    submissions_page,
 )
 
 
@@ -212,7 +212,8 @@ def responses(assessment_id: int):
         progress=progress_by_group(assessment.id, ordered_groups()),
         by_kind=counts_by_kind(assessment.id), per_day=per_day, bars=bars,
         chart_width=chart_width, chart_height=chart_height,
-        submissions=recent_submissions(assessment.id), confirm=ConfirmForm())
+        submissions=submissions_page(assessment.id, request.args.get("page", 1, type=int)),
+        confirm=ConfirmForm())
 
 
 @bp.route("/assessments/<int:assessment_id>/targets", methods=["POST"])
