@@ -81,6 +81,19 @@ def test_links_can_be_paused_closed_and_given_a_closing_date(admin_client, clien
     assert "closed" in admin_client.get(f"/s/{link.token}?lang=en").get_data(as_text=True)
 
 
+def test_a_closing_time_is_entered_and_shown_in_the_organisations_time_zone(admin_client):
+    link = link_for(make_links(), group_id=1)
+    # Staff in Beijing (the default zone, Asia/Shanghai) close the link at 17:00 local time.
+    admin_client.post(f"/fieldwork/links/{link.id}/closing", data={"closes_at": "2099-12-15T17:00"})
+    db.session.refresh(link)
+    assert link.closes_at.replace(tzinfo=UTC) == datetime(2099, 12, 15, 9, 0, tzinfo=UTC)
+    links_page = admin_client.get(f"/fieldwork/assessments/{link.assessment_id}/links?lang=en") \
+        .get_data(as_text=True)
+    assert 'value="2099-12-15T17:00"' in links_page and "Closes at (UTC+08:00)" in links_page
+    poster = admin_client.get(f"/fieldwork/links/{link.id}/poster?lang=en").get_data(as_text=True)
+    assert "Open until 2099-12-15 17:00 (UTC+08:00)" in poster
+
+
 def test_editors_read_results_but_cannot_change_links(editor_client):
     assessment = make_links()
     link = link_for(assessment, group_id=1)
@@ -130,6 +143,7 @@ def test_the_responses_list_pages_through_every_response_newest_first(admin_clie
     assert "1–100 of 205" in first
     assert "answer #205" in first and "answer #106" in first and "answer #105" not in first
     assert first.index("answer #205") < first.index("answer #204")
+    assert "2026-03-01 11:25" in first  # #205 arrived 03:25 UTC, shown in Beijing time
     assert 'rel="next"' in first and 'rel="prev"' not in first
 
     last = admin_client.get(url + "&page=3").get_data(as_text=True)

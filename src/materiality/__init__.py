@@ -8,7 +8,7 @@ from flask import Flask, render_template
 from .auth.access import init_access_control
 from .config import build_config
 from .extensions import SessionInterface, babel, csrf, db, limiter, login_manager, migrate
-from .i18n import LOCALE_NAMES, locale_code, select_locale
+from .i18n import LOCALE_NAMES, local_input_value, local_time, locale_code, select_locale
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE_FOLDER = PROJECT_ROOT / "templates"
@@ -131,7 +131,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Values every template needs: the locale and the language switch."""
+    """Values every template needs: the locale and the language switch; local times."""
+    app.jinja_env.filters.update(local_time=local_time, local_input_value=local_input_value)
 
     @app.context_processor
     def inject_locale() -> dict:

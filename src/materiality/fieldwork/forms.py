@@ -18,8 +18,8 @@ class CodesForm(FlaskForm):
 
 
 class ClosingForm(FlaskForm):
-    """Set or clear the moment a link closes (UTC)."""
+    """Set or clear the moment a link closes, entered in the app's time zone."""
 
-    closes_at = DateTimeLocalField(_l("Closes at (UTC)"), format="%Y-%m-%dT%H:%M",
+    closes_at = DateTimeLocalField(_l("Closes at"), format="%Y-%m-%dT%H:%M",
                                    validators=[Optional()])
     submit = SubmitField(_l("Save"))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC
 
 from flask import (
     Response,
@@ -26,7 +25,7 @@ from ..admin.forms import ConfirmForm, ReasonForm
 from ..admin.operations import ordered_groups
 from ..auth.access import admin_required
 from ..extensions import db
-from ..i18n import locale_code
+from ..i18n import from_local_time, locale_code, time_zone_label
 from ..models import Assessment, InvitationCode, LinkState, Submission, SurveyLink
 from ..services.qr import qr_png, qr_svg, qr_svg_data_uri
 from . import bp
@@ -88,7 +87,8 @@ def links(assessment_id: int):
     assessment = db.get_or_404(Assessment, assessment_id)
     return render_template("fieldwork/links.html", assessment=assessment,
                            links=assessment_links(assessment.id), confirm=ConfirmForm(),
-                           closing=ClosingForm(formdata=None), section="links")
+                           closing=ClosingForm(formdata=None), section="links",
+                           time_zone=time_zone_label())
 
 
 @bp.route("/assessments/<int:assessment_id>/links/create", methods=["POST"])
@@ -127,7 +127,7 @@ def link_closing(link_id: int):
         flash(_("Enter the closing date and time as YYYY-MM-DD HH:MM."), "error")
     else:
         value = form.closes_at.data
-        set_link_closing(link, value.replace(tzinfo=UTC) if value else None)
+        set_link_closing(link, from_local_time(value) if value else None)
         db.session.commit()
         flash(_("Closing date saved."), "success")
     return redirect(url_for("fieldwork.links", assessment_id=link.assessment_id))
