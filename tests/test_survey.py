@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from markupsafe import escape
 from survey_helpers import fill, hidden_fields, link_for, make_links, topic_fields
 
 from materiality import create_app
@@ -200,10 +201,16 @@ def test_script_in_topic_names_and_descriptions_is_shown_as_text(client):
 
 
 def test_survey_page_shows_intro_in_the_chosen_language(client):
-    link = link_for(make_links(), group_id=1)
+    assessment = make_links()
+    link = link_for(assessment, group_id=1)
     english = client.get(f"/s/{link.token}?lang=en").get_data(as_text=True)
     chinese = client.get(f"/s/{link.token}?lang=zh_CN").get_data(as_text=True)
     assert "Production safety" in english and "安全生产" in chinese
+    for page, locale in ((english, "en"), (chinese, "zh_CN")):
+        assert str(escape(assessment.intro(locale).splitlines()[0])) in page
+        assert str(escape(assessment.privacy(locale).splitlines()[0])) in page
+        assert str(escape(link.group.name(locale))) in page
+    assert "You answer as" in english and "Privacy note" in english
     assert 'name="website"' in english and "survey.js" in english
 
 

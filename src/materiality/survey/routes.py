@@ -27,15 +27,14 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.access import public
 from ..extensions import csrf, db, limiter
 from ..i18n import LOCALES, locale_code
-from ..models import Assessment, StakeholderGroup
 from . import bp
 from .operations import (
     CodeFacts,
     LinkFacts,
     PostedResponse,
-    assessment_topics,
     find_code,
     find_link,
+    form_heading,
     link_unavailable,
     make_stamp,
     new_uid,
@@ -43,6 +42,7 @@ from .operations import (
     open_groups,
     read_response,
     read_stamp,
+    topics_asked,
 )
 from .questionnaires import DONT_KNOW, IMPORTANCE_SCALE, RATER_KINDS, questionnaire_for
 from .storing import code_used, store_submission, submission_exists, survey_connection
@@ -142,7 +142,7 @@ def _questionnaire(connection: Connection, link: LinkFacts, code: CodeFacts | No
         if code is not None and code_used(connection, code):
             return render_template("survey/closed.html", reason="code_used", link=link)
         uid = new_uid()
-        return _render(link, code, uid, make_stamp(secret, uid, link.token, code_text))
+        return _render(connection, link, code, uid, make_stamp(secret, uid, link.token, code_text))
 
     form = request.form
     thanks_url = url_for("survey.thanks", token=link.token, done=form.get("uid", ""))
@@ -154,13 +154,13 @@ def _questionnaire(connection: Connection, link: LinkFacts, code: CodeFacts | No
     response = read_response(form, link, questionnaire_for(link.kind), group_ids, ERROR_MESSAGES)
     if stamp is None or stamp[0] != form.get("uid"):
         uid = new_uid()
-        return _render(link, code, uid, make_stamp(secret, uid, link.token, code_text),
+        return _render(connection, link, code, uid, make_stamp(secret, uid, link.token, code_text),
                        response, notice=_notice("expired"))
     uid, rendered_at = stamp
     min_seconds = current_app.config.get("SURVEY_MIN_SECONDS", 0)
     too_fast = (datetime.now(UTC) - rendered_at).total_seconds() < min_seconds
     if response.errors or too_fast:
-        return _render(link, code, uid, form["stamp"], response,
+        return _render(connection, link, code, uid, form["stamp"], response,
                        notice=_notice("too_fast") if too_fast and not response.errors else None)
     if code is not None and code_used(connection, code):
         if submission_exists(connection, uid):
@@ -183,11 +183,12 @@ def _questionnaire(connection: Connection, link: LinkFacts, code: CodeFacts | No
     return redirect(thanks_url, code=303)
 
 
-def _render(link: LinkFacts, code: CodeFacts | None, uid: str, stamp: str,
-            response: PostedResponse | None = None, notice: str | None = None):
+def _render(connection: Connection, link: LinkFacts, code: CodeFacts | None, uid: str,
+            stamp: str, response: PostedResponse | None = None, notice: str | None = None):
     """The form, with the posted values checked and errors next to their questions."""
     questionnaire = questionnaire_for(link.kind)
-    topics = assessment_topics(link.assessment_id) if questionnaire.rates_topics else []
+    locale = locale_code()
+    topics = topics_asked(connection, link.assessment_id, locale) if questionnaire.rates_topics else []
     groups = open_groups() if link.picks_group else []
     errors = response.errors if response else {}
     values = request.form.to_dict() if request.method == "POST" else {}
@@ -195,8 +196,7 @@ def _render(link: LinkFacts, code: CodeFacts | None, uid: str, stamp: str,
     return render_template(
         "survey/page.html",
         link=link, questionnaire=questionnaire, topics=topics,
-        assessment=db.session.get(Assessment, link.assessment_id),
-        group=db.session.get(StakeholderGroup, link.group_id) if link.group_id else None,
+        heading=form_heading(connection, link, locale),
         groups=groups, picks_group=link.picks_group, picks_rater=link.picks_rater,
         rater_kinds=RATER_KINDS,
         # Translated and escaped once per page, not once per topic.
@@ -206,5 +206,5 @@ def _render(link: LinkFacts, code: CodeFacts | None, uid: str, stamp: str,
         values=values, errors=errors, uid=uid, stamp=stamp,
         action=url_for(request.endpoint, **request.view_args),
         storage_key="survey:" + (f"i:{code.code}" if code else link.token),
-        locale=locale_code(), notice=notice, honeypot=HONEYPOT,
+        locale=locale, notice=notice, honeypot=HONEYPOT,
     ), (400 if errors else 200)
