@@ -1,4 +1,4 @@
-"""On a phone: scan the poster's QR code, fill in half, reload, keep the answers, submit."""
+"""On a phone: scan the poster's QR code, fill in, reload, switch language, submit; staff count each once."""
 from __future__ import annotations
 
 import io
@@ -77,3 +77,64 @@ def test_phone_survey_from_poster_qr_survives_a_reload(live_app, browser):
     submission = db.session.scalar(db.select(Submission).filter_by(link_id=link.id))
     scores = db.session.scalars(db.select(Rating.score).filter_by(submission_id=submission.id)).all()
     assert len(scores) == 23 and scores.count(4) >= half and None in scores
+
+
+def answer_cards(page, first: int, last: int, option: int) -> None:  # noqa: ANN001
+    """Rate topic cards first..last-1 on the one-card-at-a-time phone layout."""
+    cards = page.locator(".q-topic")
+    for index in range(first, last):
+        card = cards.nth(index)
+        card.locator("label.scale-option").nth(option).click()
+        card.locator(".card-next").click()
+
+
+def test_a_chinese_and_an_english_phone_are_each_counted_once_for_staff(live_app, browser):
+    """The issue's "done when": answers in both languages, each response counted once."""
+    base, link = live_app
+    url = f"{base}/s/{link.token}"
+
+    chinese = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, locale="zh-CN")
+    page = chinese.new_page()
+    page.goto(url)
+    assert page.get_attribute("html", "lang") == "zh-CN" and "下一步" in page.inner_text("form")
+    answer_cards(page, 0, 23, 2)
+    page.locator(".q-card").nth(23).locator(".card-next").click()  # skip "other topics"
+    page.fill("textarea[name=expectations]", "希望加强信息披露")
+    page.locator(".survey-send").dblclick()  # a double tap still stores one response
+    page.wait_for_url("**/thanks**")
+    assert "感谢您的参与" in page.inner_text("main")
+    chinese.close()
+
+    # A phone set to Chinese whose reader switches to English halfway: nothing is lost.
+    english = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, locale="zh-CN")
+    page = english.new_page()
+    page.goto(url)
+    answer_cards(page, 0, 5, 4)
+    page.click(".lang-switch a[hreflang=en]")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == "en" and "Next" in page.inner_text("form")
+    cards = page.locator(".q-topic")
+    assert all(cards.nth(i).locator("input[value='5']").is_checked() for i in range(5))
+    answer_cards(page, 5, 23, 5)  # "Don't know" for the rest
+    page.locator(".q-card").nth(23).locator(".card-next").click()
+    page.click(".survey-send")
+    page.wait_for_url("**/thanks**")
+    assert "Thank you!" in page.inner_text("main")
+    english.close()
+
+    staff = browser.new_context(locale="en-US").new_page()
+    staff.goto(f"{base}/auth/login?lang=en")
+    staff.fill("input[name=email]", "admin@example.org")
+    staff.fill("input[name=password]", PASSWORD)
+    staff.click("button[type=submit]")
+    staff.goto(f"{base}/fieldwork/assessments/{link.assessment_id}/responses")
+    group_row = staff.locator("table").first.locator("tr", has_text=link.group.name("en"))
+    assert group_row.locator("td.num").inner_text() == "2"
+    assert "1–2 of 2" in staff.inner_text("main")
+    assert "希望加强信息披露" in staff.inner_text("main")
+
+    db.session.remove()
+    stored = db.session.scalars(db.select(Submission).filter_by(link_id=link.id)).all()
+    assert sorted(s.locale for s in stored) == ["en", "zh_CN"]
