@@ -67,6 +67,12 @@ def test_codes_are_generated_downloaded_and_printed(admin_client):
     assert "Board &lt;b&gt;" in listing
     png = admin_client.get(f"/fieldwork/codes/{codes[0].id}/qr.png").data
     assert decode(png) == f"http://localhost/i/{codes[0].code}"
+    assert fill(admin_client, f"/i/{codes[0].code}")[1].status_code == 303
+    db.session.expire_all()  # the survey stored on its own connection; this session is the test's
+    rows = list(csv.DictReader(io.StringIO(
+        admin_client.get(f"/fieldwork/links/{link.id}/codes.csv").get_data(as_text=True)
+        .lstrip("\ufeff"))))
+    assert rows[0]["used_at"].endswith("+00:00") and rows[1]["used_at"] == ""  # UTC, said so
 
 
 def test_links_can_be_paused_closed_and_given_a_closing_date(admin_client, client):

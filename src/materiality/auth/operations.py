@@ -6,7 +6,7 @@ from datetime import timedelta
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-from ..models import User, now_utc
+from ..models import User, as_utc, now_utc
 
 # Checked against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -26,10 +26,7 @@ def authenticate(email: str, password: str, max_failures: int, lock_minutes: int
         check_password_hash(_DUMMY_HASH, password)
         return None
     now = now_utc()
-    locked_until = user.locked_until
-    if locked_until is not None and locked_until.tzinfo is None:  # SQLite drops the zone
-        locked_until = locked_until.replace(tzinfo=now.tzinfo)
-    if locked_until is not None and locked_until > now:
+    if user.locked_until is not None and as_utc(user.locked_until) > now:
         check_password_hash(_DUMMY_HASH, password)
         return None
     if not user.check_password(password) or not user.active:

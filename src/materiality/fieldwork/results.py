@@ -13,7 +13,14 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import Answer, QuestionnaireKind, ResponseTarget, StakeholderGroup, Submission
+from ..models import (
+    Answer,
+    QuestionnaireKind,
+    ResponseTarget,
+    StakeholderGroup,
+    Submission,
+    as_utc,
+)
 from ..survey.questionnaires import FEEDBACK, ChoiceQuestion
 
 LIVE = Submission.deleted_at.is_(None)
@@ -61,7 +68,7 @@ def responses_per_day(assessment_id: int, timezone: str) -> list[tuple[date, int
     moments = db.session.scalars(select(Submission.submitted_at).where(
         Submission.assessment_id == assessment_id, LIVE))
     per_day = Counter(
-        (m if m.tzinfo else m.replace(tzinfo=UTC)).astimezone(zone).date() for m in moments)
+        as_utc(m).astimezone(zone).date() for m in moments)
     if not per_day:
         return []
     first, last = min(per_day), max(per_day)

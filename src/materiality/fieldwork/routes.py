@@ -26,7 +26,7 @@ from ..admin.operations import ordered_groups
 from ..auth.access import admin_required
 from ..extensions import db
 from ..i18n import from_local_time, locale_code, time_zone_label
-from ..models import Assessment, InvitationCode, LinkState, Submission, SurveyLink
+from ..models import Assessment, InvitationCode, LinkState, Submission, SurveyLink, as_utc
 from ..services.qr import qr_png, qr_svg, qr_svg_data_uri
 from . import bp
 from .forms import ClosingForm, CodesForm
@@ -175,7 +175,7 @@ def codes_csv(link_id: int):
     writer.writerow(["code", "url", "note", "used_at"])
     for code in link_codes(link.id):
         writer.writerow([code.code, code_url(code), code.note or "",
-                         code.used_at.isoformat() if code.used_at else ""])
+                         as_utc(code.used_at).isoformat() if code.used_at else ""])
     return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="invitation-codes-link-{link.id}.csv"'})
 

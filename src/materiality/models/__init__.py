@@ -1,5 +1,5 @@
 """The domain models, one module per domain; import them from here."""
-from ._base import now_utc, pick_language
+from ._base import as_utc, now_utc, pick_language
 from .assessment import (
     Assessment,
     AssessmentStatus,
@@ -28,5 +28,5 @@ __all__ = [
     "CompanyScoreOverride", "GroupStatement", "InvitationCode", "LabelPosition", "LinkState",
     "QuestionnaireKind", "Rating", "RaterKind", "ResponseTarget", "Role", "StakeholderGroup",
     "StatementKind", "Submission", "SurveyLink", "ThresholdMode", "Topic", "User",
-    "new_token", "now_utc", "pick_language",
+    "as_utc", "new_token", "now_utc", "pick_language",
 ]

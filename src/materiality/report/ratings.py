@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..extensions import db
-from ..models import StakeholderGroup, Submission, Topic
+from ..models import StakeholderGroup, Submission, Topic, as_utc
 from ..services.report_tables import normalize_locale
 from ..services.scoring import RATER_KINDS
 
@@ -151,7 +151,7 @@ def raw_responses_csv(assessment_id: int, locale: str) -> bytes:
                   Submission.submitted_at)
         .where(Submission.assessment_id == assessment_id, Submission.deleted_at.is_(None))
     ).all(), columns=["submission_id", "kind", "group_id", "rater_kind", "submitted_at"])
-    submissions["submitted_at"] = [d.isoformat() if d else "" for d in submissions["submitted_at"]]
+    submissions["submitted_at"] = [as_utc(d).isoformat() if d else "" for d in submissions["submitted_at"]]
     submissions["group_id"] = submissions["group_id"].astype("Int64")
     submissions["group_name"] = submissions["group_id"].map(groups)
     frame = ratings.rename(columns={"respondent_id": "submission_id"}).merge(

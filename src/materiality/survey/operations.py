@@ -34,8 +34,9 @@ from ..models import (
     StakeholderGroup,
     SurveyLink,
     Topic,
+    as_utc,
+    pick_language,
 )
-from ..models._base import pick_language
 from .questionnaires import (
     DONT_KNOW,
     IMPORTANCE_SCALE,
@@ -152,11 +153,6 @@ def find_code(connection: Connection, code: str) -> tuple[CodeFacts, LinkFacts] 
     return CodeFacts(row.code_id, code, row.used_at), _link_facts(row)
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def link_unavailable(link: LinkFacts, now: datetime | None = None) -> str | None:
     """Why the link takes no answers now ("paused", "closed", "not_open"), or None.
 
@@ -168,7 +164,7 @@ def link_unavailable(link: LinkFacts, now: datetime | None = None) -> str | None
         return "paused"
     if link.state == LinkState.CLOSED:
         return "closed"
-    if link.closes_at is not None and _aware(link.closes_at) <= now:
+    if link.closes_at is not None and as_utc(link.closes_at) <= now:
         return "closed"
     if link.kind != QuestionnaireKind.FEEDBACK and link.assessment_status != AssessmentStatus.OPEN:
         return "not_open"
@@ -285,7 +281,7 @@ def read_stamp(secret_key: str, stamp: str, link_token: str,
     if (not isinstance(payload, list) or len(payload) != 3
             or payload[1] != link_token or payload[2] != (code or "")):
         return None
-    return str(payload[0]), _aware(signed_at)
+    return str(payload[0]), as_utc(signed_at)
 
 
 # -- reading a posted response ----------------------------------------------------------
