@@ -20,6 +20,22 @@ def browser_type_launch_args() -> dict:
 
 
 @pytest.fixture
+def log_in(browser):  # noqa: ANN001
+    """Log a user in through the real login form, in a browser context of its own."""
+
+    def log_in(base: str, email: str, password: str):  # noqa: ANN202
+        page = browser.new_context(locale="en-US").new_page()
+        page.goto(f"{base}/auth/login?lang=en")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        return page
+
+    return log_in
+
+
+@pytest.fixture
 def live_server(sqlite_template, tmp_path):
     """Start the app on a migrated SQLite copy with the demo data, in a real threaded server.
 

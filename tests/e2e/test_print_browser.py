@@ -32,17 +32,11 @@ A4_POINTS = (595, 842)
 
 
 @pytest.fixture
-def admin_page(live_server, browser):
+def admin_page(live_server, log_in):
     base, _app = live_server(WTF_CSRF_ENABLED=False, PUBLIC_BASE_URL="https://survey.example.cn")
     create_user("admin@example.org", PASSWORD, "admin")
     db.session.commit()
-    page = browser.new_context(locale="en-US").new_page()
-    page.goto(f"{base}/auth/login?lang=en")
-    page.fill("input[name=email]", "admin@example.org")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return base, page
+    return base, log_in(base, "admin@example.org", PASSWORD)
 
 
 def print_to_pdf(page, url: str, path: Path) -> PdfReader:  # noqa: ANN001

@@ -25,20 +25,15 @@ def live_app(live_server):
     return base, link_for(make_links(), group_id=1)
 
 
-def test_phone_survey_from_poster_qr_survives_a_reload(live_app, browser):
+def test_phone_survey_from_poster_qr_survives_a_reload(live_app, browser, log_in):
     base, link = live_app
-    staff = browser.new_context()
-    page = staff.new_page()
-    page.goto(f"{base}/auth/login")
-    page.fill("input[name=email]", "admin@example.org")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit], input[type=submit]")
+    page = log_in(base, "admin@example.org", PASSWORD)
     page.goto(f"{base}/fieldwork/links/{link.id}/poster")
     src = page.get_attribute("img.poster-qr", "src")
     png = page.request.get(base + src).body()
     url = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))[0].text
     assert url == f"{base}/s/{link.token}"
-    staff.close()
+    page.context.close()
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                                 has_touch=True, locale="en-US")
@@ -88,7 +83,7 @@ def answer_cards(page, first: int, last: int, option: int) -> None:  # noqa: ANN
         card.locator(".card-next").click()
 
 
-def test_a_chinese_and_an_english_phone_are_each_counted_once_for_staff(live_app, browser):
+def test_a_chinese_and_an_english_phone_are_each_counted_once_for_staff(live_app, browser, log_in):
     """The issue's "done when": answers in both languages, each response counted once."""
     base, link = live_app
     url = f"{base}/s/{link.token}"
@@ -124,11 +119,7 @@ def test_a_chinese_and_an_english_phone_are_each_counted_once_for_staff(live_app
     assert "Thank you!" in page.inner_text("main")
     english.close()
 
-    staff = browser.new_context(locale="en-US").new_page()
-    staff.goto(f"{base}/auth/login?lang=en")
-    staff.fill("input[name=email]", "admin@example.org")
-    staff.fill("input[name=password]", PASSWORD)
-    staff.click("button[type=submit]")
+    staff = log_in(base, "admin@example.org", PASSWORD)
     staff.goto(f"{base}/fieldwork/assessments/{link.assessment_id}/responses")
     group_row = staff.locator("table").first.locator("tr", has_text=link.group.name("en"))
     assert group_row.locator("td.num").inner_text() == "2"
