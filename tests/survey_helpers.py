@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from materiality.extensions import db
 from materiality.fieldwork.operations import ensure_links
@@ -44,8 +45,10 @@ def link_for(assessment: Assessment, kind: str = "stakeholder", group_id=None, r
 
 
 def hidden_fields(html: str) -> dict[str, str]:
-    """The hidden fields a browser posts back: the uid, the signed stamp, the page's language."""
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    """The hidden fields a browser posts back (the uid, the signed stamp, the page's
+    language; kept answers on the busy page), their values unescaped as a browser does."""
+    return {name: unescape(value) for name, value
+            in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html)}
 
 
 def topic_fields(html: str) -> list[str]:

@@ -8,7 +8,7 @@ from markupsafe import escape
 from survey_helpers import fill, hidden_fields, link_for, make_links, topic_fields
 
 from materiality import create_app
-from materiality.extensions import db
+from materiality.extensions import db, limiter
 from materiality.fieldwork.operations import generate_codes
 from materiality.models import (
     Answer,
@@ -229,6 +229,34 @@ def test_rate_limits_apply_per_link(app):
         # Answers are counted apart from page views: the GET limit did not stop this POST.
         assert first_post.status_code == 303
         assert client.post(f"/s/{one}", data=data).status_code == 429
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_answers_refused_by_the_rate_limit_come_back_ready_to_resend(app):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
+                      "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                      "RATELIMIT_ENABLED": True, "SURVEY_MIN_SECONDS": 0,
+                      "SURVEY_LINK_POST_LIMIT": "1/minute"})
+    with app.app_context():
+        limiter.reset()
+        token = link_for(make_links(), group_id=1).token
+        client = app.test_client()
+        assert fill(client, f"/s/{token}")[1].status_code == 303  # the minute's one answer
+        data, refused = fill(client, f"/s/{token}", {"expectations": "<b>清洁能源</b>"},
+                             headers={"Accept-Language": "en"})
+        assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+        page = refused.get_data(as_text=True)
+        assert "Many people are answering right now" in page
+        assert "<b>清洁能源</b>" not in page and "&lt;b&gt;清洁能源&lt;/b&gt;" in page
+        kept = hidden_fields(page)
+        assert kept == data  # every answer, the submission id and the stamp
+        limiter.reset()  # the minute has passed
+        assert client.post(f"/s/{token}", data=kept).status_code == 303
+        limiter.reset()
+        assert client.post(f"/s/{token}", data=kept).status_code == 303  # sent twice, stored once
+        stored = db.session.scalars(db.select(Submission).filter_by(uid=data["uid"])).all()
+        assert len(stored) == 1 and stored[0].expectations == "<b>清洁能源</b>"
         db.session.remove()
         db.engine.dispose()
 

@@ -64,8 +64,8 @@ ERROR_MESSAGES = {
 _parsed_limit: Callable[[str], RateLimitItem] = lru_cache(maxsize=16)(parse_limit)
 
 
-def _count_request(limit_setting: str, scope: str, key: str) -> None:
-    """Count this request against a limit per link or per code; 429 once it is used up.
+def _over_limit(limit_setting: str, scope: str, key: str) -> bool:
+    """Count this request against a limit per link or per code; True once it is used up.
 
     Not per IP address: a whole room may answer over one Wi-Fi. Flask-Limiter owns
     the storage (memory://, or Redis shared by every instance) and the strategy;
@@ -75,9 +75,18 @@ def _count_request(limit_setting: str, scope: str, key: str) -> None:
     request, so tests and benchmarks can change them.
     """
     config = current_app.config
-    if config["RATELIMIT_ENABLED"] and not limiter.limiter.hit(
-            _parsed_limit(config[limit_setting]), scope, key):
+    return config["RATELIMIT_ENABLED"] and not limiter.limiter.hit(
+        _parsed_limit(config[limit_setting]), scope, key)
+
+
+def _busy():
+    """Refused by a rate limit: a page view gets the plain 429 page; posted answers come
+    back as hidden fields with a button to send them again (the same submission id, so
+    they are stored once), which loses nothing even without JavaScript."""
+    if request.method != "POST":
         abort(429)
+    return render_template("survey/busy.html", fields=request.form.items(multi=True)), 429, {
+        "Retry-After": "60"}
 
 
 def _notice(code: str) -> str:
@@ -95,7 +104,8 @@ def by_link(token: str):
     """A questionnaire reached by its link (or its QR code)."""
     # Page views and answers are counted apart: reading the form uses up no answers.
     method = "POST" if request.method == "POST" else "GET"
-    _count_request(f"SURVEY_LINK_{method}_LIMIT", f"survey-link-{method}", token)
+    if _over_limit(f"SURVEY_LINK_{method}_LIMIT", f"survey-link-{method}", token):
+        return _busy()
     # A Core connection, not the ORM session: the POST is the hot path under load,
     # and the session's bookkeeping cost about a tenth of it (benchmarks/README.md).
     with survey_connection() as connection:
@@ -112,7 +122,8 @@ def by_link(token: str):
 @csrf.exempt
 def by_code(code: str):
     """A questionnaire reached by a single-use invitation code."""
-    _count_request("SURVEY_CODE_LIMIT", "survey-code", code)
+    if _over_limit("SURVEY_CODE_LIMIT", "survey-code", code):
+        return _busy()
     with survey_connection() as connection:
         found = find_code(connection, code)
         if found is None:
