@@ -211,6 +211,9 @@ def test_survey_page_shows_intro_in_the_chosen_language(client):
         assert str(escape(assessment.privacy(locale).splitlines()[0])) in page
         assert str(escape(link.group.name(locale))) in page
     assert "You answer as" in english and "Privacy note" in english
+    # The labelled 1–5 scale: the number and its words, and "don't know" apart.
+    assert '<b class="scale-value">1</b> Not important' in english
+    assert '<b class="scale-value">5</b> 非常重要' in chinese and "不了解" in chinese
     assert 'name="website"' in english and "survey.js" in english
 
 

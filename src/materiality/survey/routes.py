@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from limits import RateLimitItem
 from limits import parse as parse_limit
+from markupsafe import Markup
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -211,7 +212,8 @@ def _render(connection: Connection, link: LinkFacts, code: CodeFacts | None, uid
         groups=groups, picks_group=link.picks_group, picks_rater=link.picks_rater,
         rater_kinds=RATER_KINDS,
         # Translated and escaped once per page, not once per topic.
-        scale=ScaleRenderer([(value, str(label), "") for value, label in IMPORTANCE_SCALE]
+        scale=ScaleRenderer([(value, Markup('<b class="scale-value">{}</b> {}').format(value, label), "")
+                             for value, label in IMPORTANCE_SCALE]
                             + [(DONT_KNOW, _("Don't know"), " scale-dk")]),
         topic_prompt=str(questionnaire.topic_prompt or ""),
         values=values, errors=errors, uid=uid, stamp=stamp,

@@ -15,7 +15,7 @@ class ScaleRenderer:
     """Renders one topic's scale; labels escaped once for the whole page."""
 
     def __init__(self, options: Sequence[tuple[str, str, str]]) -> None:
-        #: (value, label, extra CSS class) in display order
+        #: (value, label, extra CSS class) in display order; a Markup label is kept as is
         self._options = [(str(escape(value)), str(escape(label)), extra)
                          for value, label, extra in options]
 
