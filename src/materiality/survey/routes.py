@@ -26,7 +26,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.access import public
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, limiter
 from ..i18n import LOCALES, locale_code
 from . import bp
 from .operations import (
@@ -137,7 +137,8 @@ def by_code(code: str):
 @public
 def thanks(token: str):
     """Shown once a response is stored, and again for a retried one."""
-    link = find_link(db.session.connection(), token)
+    with survey_connection() as connection:
+        link = find_link(connection, token)
     if link is None:
         return render_template("survey/closed.html", reason="unknown"), 404
     return render_template("survey/thanks.html", link=link, done=request.args.get("done", ""))

@@ -30,7 +30,7 @@ from ..models import Answer, InvitationCode, Rating, Submission
 from .operations import CodeFacts, LinkFacts, PostedResponse
 from .questionnaires import SUBMISSION_COLUMNS
 
-_code = InvitationCode.__table__
+
 def survey_connection() -> Connection:
     """The Core connection one survey request reads and writes on (the view closes it).
 
@@ -48,6 +48,7 @@ def survey_connection() -> Connection:
 _submission = Submission.__table__
 _rating = Rating.__table__
 _answer = Answer.__table__
+_code = InvitationCode.__table__
 _SUBMISSION_FIELDS = (
     "uid", "assessment_id", "link_id", "kind", "group_id", "rater_kind", "invitation_code_id",
     "locale", "started_at", "submitted_at", "other_topics", "expectations",
