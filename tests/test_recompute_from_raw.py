@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from materiality.extensions import db
-from materiality.models import Assessment, StakeholderGroup, Submission
+from materiality.frozen_configuration import group_weights as assessment_group_weights
+from materiality.models import Assessment, AssessmentGroupWeight, StakeholderGroup, Submission
 from materiality.report.data import matrix_points, report_data
 
 GROUP_WEIGHTS = [3.0, 1.0, 2.0, 1.0, 0.5, 1.0, 4.0, 1.0]
@@ -28,7 +29,8 @@ def weighted_demo(demo_data) -> Assessment:
     assessment = db.session.scalar(db.select(Assessment))
     groups = db.session.scalars(db.select(StakeholderGroup).order_by(StakeholderGroup.position))
     for group, weight in zip(groups, GROUP_WEIGHTS, strict=True):
-        group.weight = weight
+        row = db.session.get(AssessmentGroupWeight, (assessment.id, group.id))
+        row.weight = weight
     for kind, weight in KIND_WEIGHTS.items():
         setattr(assessment, f"weight_{kind}", weight)
     deleted = db.session.scalar(db.select(Submission).order_by(Submission.id.desc()))
@@ -80,7 +82,8 @@ def check_against_table(expected: pd.DataFrame, table_csv: bytes) -> None:
 
 
 def group_weights() -> dict[int, float]:
-    return {g.id: g.weight for g in db.session.scalars(db.select(StakeholderGroup))}
+    """The demo assessment's own group weights (the groups' weights are only defaults)."""
+    return assessment_group_weights(db.session.scalar(db.select(Assessment)))
 
 
 def test_matrix_numbers_recomputed_from_the_cli_raw_export(runner, weighted_demo, tmp_path):

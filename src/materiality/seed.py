@@ -11,6 +11,7 @@ from importlib.resources import files
 
 from .demo_responses import add_demo_responses
 from .extensions import db
+from .frozen_configuration import freeze_group_weights
 from .models import (
     Assessment,
     AssessmentStatus,
@@ -125,6 +126,8 @@ def seed_demo() -> dict[str, int]:
         for position, topic in enumerate(ordered_topics):
             assessment.topic_links.append(AssessmentTopic(topic=topic, position=position))
         db.session.add(assessment)
+        db.session.flush()
+        freeze_group_weights(assessment)
         added["assessments"] += 1
     db.session.flush()
     added["responses"] = add_demo_responses(exists or assessment)

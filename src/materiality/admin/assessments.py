@@ -1,19 +1,23 @@
 """Assessments: create, edit, choose and order topics, open and close, copy a year."""
 from __future__ import annotations
 
+import math
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..frozen_configuration import freeze_group_weights, group_weights, is_closed, relevant_groups
 from ..models import Assessment, AssessmentStatus, Topic
 from . import bp
-from .forms import AssessmentForm, ConfirmForm, CopyAssessmentForm
+from .forms import AssessmentForm, ConfirmForm, CopyAssessmentForm, GroupWeightsForm
 from .operations import (
     OperationRefused,
     assessment_exists,
     copy_assessment,
     has_responses,
     set_assessment_topics,
+    set_group_weights,
 )
 
 TEXT_FIELDS = ("title", "reporting_year", "opens_on", "closes_on",
@@ -27,6 +31,13 @@ def refusal_message(code: str) -> str:
                  "the answers were given to the current list. Copy the assessment instead.")
     if code == "duplicate_topic":
         return _("A topic is selected twice.")
+    if code == "assessment_closed":
+        return _("This assessment is closed: its configuration and responses are frozen. "
+                 "Reopen it (with a reason) to change them.")
+    if code == "weight_not_positive":
+        return _("Weights must be numbers above zero.")
+    if code == "reason_required":
+        return _("Write the reason for this change; it is kept in the trail.")
     return code
 
 
@@ -47,6 +58,10 @@ def _save_assessment(form: AssessmentForm, assessment: Assessment) -> bool:
         value = form[name].data
         setattr(assessment, name, value.strip() or None if isinstance(value, str) else value)
     db.session.add(assessment)
+    if assessment.id is None:
+        # A new assessment starts from the groups' current weights and keeps them.
+        db.session.flush()
+        freeze_group_weights(assessment)
     db.session.commit()
     return True
 
@@ -156,9 +171,61 @@ def assessment_status(assessment_id: int, status: str):
         flash(_("Choose the topics before opening the assessment."), "error")
     else:
         assessment.status = status
+        if status == AssessmentStatus.CLOSED:
+            freeze_group_weights(assessment)  # every weight in force, kept with the results
         db.session.commit()
         flash(_("Status changed."), "success")
     return redirect(url_for("admin.assessment_detail", assessment_id=assessment.id))
+
+
+def _posted_weights(groups: list) -> tuple[dict[int, float], dict[int, str]]:
+    """Group weights from the form (weight_<group id>); unreadable entries reported."""
+    weights: dict[int, float] = {}
+    bad: dict[int, str] = {}
+    for group in groups:
+        raw = request.form.get(f"weight_{group.id}", "").strip()
+        try:
+            value = float(raw)
+        except ValueError:
+            bad[group.id] = raw
+            continue
+        if not math.isfinite(value) or not 0.01 <= value <= 100:
+            bad[group.id] = raw
+        else:
+            weights[group.id] = value
+    return weights, bad
+
+
+@bp.route("/assessments/<int:assessment_id>/weights", methods=["GET", "POST"])
+def assessment_weights(assessment_id: int):
+    """The assessment's own stakeholder-group weights (the groups' weights are defaults)."""
+    assessment = db.get_or_404(Assessment, assessment_id)
+    groups = relevant_groups(assessment)
+    form = GroupWeightsForm()
+    shown = {g.id: f"{w:g}" for g, w in
+             ((g, group_weights(assessment)[g.id]) for g in groups)}
+    bad: dict[int, str] = {}
+    status = 200
+    if form.validate_on_submit():
+        weights, bad = _posted_weights(groups)
+        if bad:
+            flash(_("Weights must be numbers from 0.01 to 100; nothing was changed."), "error")
+        else:
+            try:
+                before, _after = set_group_weights(assessment, weights, form.reason.data)
+            except OperationRefused as refused:
+                db.session.rollback()
+                form.reason.errors = [refusal_message(refused.code)]
+            else:
+                db.session.commit()
+                flash(_("Group weights saved.") if before else _("Nothing was changed."),
+                      "success")
+                return redirect(url_for("admin.assessment_weights", assessment_id=assessment.id))
+        shown.update({g.id: request.form.get(f"weight_{g.id}", "") for g in groups})
+        status = 400
+    return render_template("admin/assessment_weights.html", assessment=assessment,
+                           groups=groups, shown=shown, bad=bad, form=form,
+                           closed=is_closed(assessment)), status
 
 
 @bp.route("/assessments/<int:assessment_id>/copy", methods=["POST"])

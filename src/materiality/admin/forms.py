@@ -135,6 +135,14 @@ class CopyAssessmentForm(FlaskForm):
     submit = SubmitField(_l("Copy"))
 
 
+class GroupWeightsForm(FlaskForm):
+    """An assessment's own group weights (one number per group, read from the request)."""
+
+    reason = TextAreaField(_l("Reason for the change (kept in the trail)"),
+                           validators=[Length(max=2000)])
+    submit = SubmitField(_l("Save weights"))
+
+
 class UserForm(FlaskForm):
     """Add a staff account."""
 
@@ -163,5 +171,5 @@ class ReasonForm(FlaskForm):
 
 __all__ = [
     "AssessmentForm", "CategoryForm", "ConfirmForm", "CopyAssessmentForm",
-    "GroupForm", "ImportForm", "ReasonForm", "StatementForm", "TopicForm", "UserForm",
+    "GroupForm", "GroupWeightsForm", "ImportForm", "ReasonForm", "StatementForm", "TopicForm", "UserForm",
 ]

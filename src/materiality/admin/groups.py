@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..frozen_configuration import keep_group_weight
 from ..models import GroupStatement, StakeholderGroup, StatementKind
 from . import bp
 from .forms import ConfirmForm, GroupForm, StatementForm
@@ -23,6 +24,9 @@ def groups():
 
 def _save_group(form: GroupForm, group: StakeholderGroup) -> bool:
     copy_text_fields(form, group, ("name_zh", "name_en"))
+    if group.id is not None and group.weight != form.weight.data:
+        # The group's weight is the default for new assessments; existing ones keep theirs.
+        keep_group_weight(group, group.weight)
     group.weight = form.weight.data
     group.invitation_only = form.invitation_only.data
     return commit_or_flag_duplicate(form.name_zh, _("A group with this name exists already."))

@@ -4,13 +4,16 @@ Functions here only flush; the view (or CLI command) commits once at the edge.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import func
 
 from ..extensions import db
+from ..frozen_configuration import freeze_group_weights, group_weights, is_closed
 from ..models import (
     Assessment,
+    AssessmentGroupWeight,
     AssessmentStatus,
     AssessmentTopic,
     Category,
@@ -132,6 +135,8 @@ def set_assessment_topics(assessment: Assessment, topic_ids: Sequence[int]) -> N
     current = [link.topic_id for link in assessment.topic_links]
     if list(topic_ids) == current:
         return
+    if is_closed(assessment):
+        raise OperationRefused("assessment_closed")
     if has_responses(assessment):
         raise OperationRefused("has_responses")
     if len(set(topic_ids)) != len(topic_ids):
@@ -144,9 +149,11 @@ def set_assessment_topics(assessment: Assessment, topic_ids: Sequence[int]) -> N
 
 
 def copy_assessment(source: Assessment, title: str, reporting_year: int) -> Assessment:
-    """A new draft with the source's topics, texts, thresholds, weights and targets.
+    """A new draft with the source's topics, texts, thresholds, rater weights and targets.
 
-    Dates and responses are not copied: a new cycle asks again.
+    Group weights start from the groups' current weights, as for any new assessment
+    (last year's stay last year's). Dates and responses are not copied: a new cycle
+    asks again.
     """
     copy = Assessment(
         title=title,
@@ -169,8 +176,37 @@ def copy_assessment(source: Assessment, title: str, reporting_year: int) -> Asse
     for target in targets:
         db.session.add(ResponseTarget(assessment_id=copy.id, group_id=target.group_id,
                                       target=target.target))
-    db.session.flush()
+    freeze_group_weights(copy)
     return copy
+
+
+def set_group_weights(assessment: Assessment, weights: Mapping[int, float],
+                      reason: str | None) -> tuple[dict[str, float], dict[str, float]]:
+    """Change the assessment's own group weights; returns (before, after) of those changed.
+
+    Refused once the assessment is closed, for weights that are not positive finite
+    numbers, and without a reason when anything changes: the scores move.
+    """
+    if is_closed(assessment):
+        raise OperationRefused("assessment_closed")
+    if any(not math.isfinite(w) or w <= 0 for w in weights.values()):
+        raise OperationRefused("weight_not_positive")
+    current = group_weights(assessment)
+    changed = {g: float(w) for g, w in weights.items()
+               if g in current and not math.isclose(current[g], w, rel_tol=0, abs_tol=1e-12)}
+    if not changed:
+        return {}, {}
+    if not (reason or "").strip():
+        raise OperationRefused("reason_required")
+    for group_id, weight in changed.items():
+        row = db.session.get(AssessmentGroupWeight, (assessment.id, group_id))
+        if row is None:
+            db.session.add(AssessmentGroupWeight(assessment_id=assessment.id,
+                                                 group_id=group_id, weight=weight))
+        else:
+            row.weight = weight
+    db.session.flush()
+    return ({str(g): current[g] for g in changed}, {str(g): w for g, w in changed.items()})
 
 
 def assessment_exists(title: str, reporting_year: int, exclude_id: int | None = None) -> bool:

@@ -1,7 +1,9 @@
 """The domain models, one module per domain; import them from here."""
 from ._base import as_utc, now_utc, pick_language
 from .assessment import (
+    CLASSIC_METHOD_VERSION,
     Assessment,
+    AssessmentGroupWeight,
     AssessmentStatus,
     AssessmentTopic,
     CompanyScoreOverride,
@@ -24,7 +26,8 @@ from .survey import (
 from .user import Role, User
 
 __all__ = [
-    "Answer", "Assessment", "AssessmentStatus", "AssessmentTopic", "Category",
+    "CLASSIC_METHOD_VERSION", "Answer", "Assessment", "AssessmentGroupWeight",
+    "AssessmentStatus", "AssessmentTopic", "Category",
     "CompanyScoreOverride", "GroupStatement", "InvitationCode", "LabelPosition", "LinkState",
     "QuestionnaireKind", "Rating", "RaterKind", "ResponseTarget", "Role", "StakeholderGroup",
     "StatementKind", "Submission", "SurveyLink", "ThresholdMode", "Topic", "User",

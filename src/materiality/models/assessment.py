@@ -20,6 +20,12 @@ class AssessmentStatus(StrEnum):
     CLOSED = "closed"
 
 
+#: The classic method (weighted means of group and rater-kind means, bootstrap intervals,
+#: tiers by thresholds) in its current version; stored on each assessment so a result
+#: can name the method that produced it. Bump it when the computation changes.
+CLASSIC_METHOD_VERSION = "classic-1"
+
+
 class ThresholdMode(StrEnum):
     """How the tiers' thresholds are set (see services.scoring)."""
 
@@ -66,6 +72,9 @@ class Assessment(db.Model):
     weight_management: Mapped[float] = mapped_column(default=1.0)
     weight_internal_expert: Mapped[float] = mapped_column(default=1.0)
     weight_external_expert: Mapped[float] = mapped_column(default=1.0)
+    #: The scoring method and its version this assessment is computed with.
+    method_version: Mapped[str] = mapped_column(
+        String(32), default=CLASSIC_METHOD_VERSION, server_default=CLASSIC_METHOD_VERSION)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=now_utc)
 
     topic_links: Mapped[list[AssessmentTopic]] = relationship(
@@ -105,6 +114,24 @@ class AssessmentTopic(db.Model):
 
     assessment: Mapped[Assessment] = relationship(back_populates="topic_links")
     topic: Mapped[Topic] = relationship(lazy="joined")
+
+
+class AssessmentGroupWeight(db.Model):
+    """A stakeholder group's weight in one assessment's stakeholder score.
+
+    Taken from the group's weight when the assessment is created (or copied), then the
+    assessment's own: editing or archiving the group later leaves it alone.
+    """
+
+    __table_args__ = (CheckConstraint("weight > 0", name="weight_positive"),)
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("stakeholder_group.id", ondelete="CASCADE"), primary_key=True
+    )
+    weight: Mapped[float]
 
 
 class ResponseTarget(db.Model):

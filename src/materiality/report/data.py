@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import func
 
 from ..extensions import db
+from ..frozen_configuration import group_weights
 from ..models import (
     Assessment,
     CompanyScoreOverride,
@@ -37,10 +38,14 @@ def ordered_groups() -> list[StakeholderGroup]:
         .order_by(StakeholderGroup.position, StakeholderGroup.id)))
 
 
-def scoring_settings(assessment: Assessment, groups: list[StakeholderGroup]) -> ScoringSettings:
-    """The assessment's weights and thresholds as the scoring service's settings."""
+def scoring_settings(assessment: Assessment) -> ScoringSettings:
+    """The assessment's own weights and thresholds as the scoring service's settings.
+
+    Group weights are the assessment's (archived groups keep theirs), never the groups'
+    current defaults.
+    """
     return ScoringSettings(
-        group_weights={g.id: float(g.weight) for g in groups},
+        group_weights=group_weights(assessment),
         rater_kind_weights=assessment.rater_kind_weights,
         threshold_mode=assessment.threshold_mode,
         threshold_company=assessment.threshold_company,
@@ -66,7 +71,7 @@ def compute_scores(assessment: Assessment) -> ScoreResult:
         load_ratings(assessment.id, "stakeholder"),
         load_ratings(assessment.id, "company"),
         topic_ids,
-        scoring_settings(assessment, groups),
+        scoring_settings(assessment),
         company_overrides={o.topic_id: o.score for o in overrides(assessment.id)
                            if o.topic_id in allowed},
         group_ids=[g.id for g in groups],
@@ -261,7 +266,7 @@ def methodology_input(data: ReportData) -> MethodologyInput:
     """What the methodology note states, from the assessment and its scores."""
     assessment, result = data.assessment, data.result
     groups, kinds, feedback = respondent_counts(assessment.id)
-    weights = {g.id: float(g.weight) for g in data.groups}
+    weights = result.settings.group_weights
     start, end = _survey_dates(assessment)
     return MethodologyInput(
         assessment_title=assessment.title,

@@ -1,0 +1,130 @@
+"""An assessment's own configuration: group weights, rater-kind weights, thresholds, method.
+
+Group weights are copied from the stakeholder groups when an assessment is created
+(or copied from last year's) and belong to the assessment from then on: editing or
+archiving a group later never changes an existing assessment's scores. Closing an
+assessment freezes all of it; :func:`frozen_configuration` reads it as one dict.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from .extensions import db
+from .models import (
+    Assessment,
+    AssessmentGroupWeight,
+    AssessmentStatus,
+    CompanyScoreOverride,
+    StakeholderGroup,
+    Submission,
+    as_utc,
+)
+
+
+def is_closed(assessment: Assessment) -> bool:
+    """A closed assessment's configuration and responses are frozen until it is reopened."""
+    return assessment.status == AssessmentStatus.CLOSED
+
+
+def stored_group_weights(assessment_id: int) -> dict[int, float]:
+    """The weights kept for this assessment, by group id."""
+    rows = db.session.execute(
+        select(AssessmentGroupWeight.group_id, AssessmentGroupWeight.weight)
+        .where(AssessmentGroupWeight.assessment_id == assessment_id))
+    return {group_id: float(weight) for group_id, weight in rows}
+
+
+def group_weights(assessment: Assessment) -> dict[int, float]:
+    """Every group's weight in this assessment's stakeholder score, archived groups too.
+
+    The assessment's own weight where it keeps one; otherwise (a group added after the
+    assessment was created) the group's current weight, which is kept for the
+    assessment as soon as the group's weight is edited (see :func:`keep_group_weight`).
+    """
+    weights = {group_id: float(weight) for group_id, weight in db.session.execute(
+        select(StakeholderGroup.id, StakeholderGroup.weight))}
+    weights.update(stored_group_weights(assessment.id))
+    return weights
+
+
+def freeze_group_weights(assessment: Assessment) -> int:
+    """Keep every group's current weight for the assessment where it keeps none yet.
+
+    Called when an assessment is created, copied or closed; returns the rows added.
+    """
+    db.session.flush()
+    kept = stored_group_weights(assessment.id)
+    added = 0
+    for group_id, weight in db.session.execute(select(StakeholderGroup.id,
+                                                      StakeholderGroup.weight)):
+        if group_id not in kept:
+            db.session.add(AssessmentGroupWeight(assessment_id=assessment.id,
+                                                 group_id=group_id, weight=float(weight)))
+            added += 1
+    db.session.flush()
+    return added
+
+
+def keep_group_weight(group: StakeholderGroup, old_weight: float) -> int:
+    """Before a group's weight changes, keep the old one in every assessment that used it.
+
+    The group's weight is only the default for assessments created afterwards.
+    """
+    assessments = db.session.scalars(select(Assessment.id).where(~Assessment.id.in_(
+        select(AssessmentGroupWeight.assessment_id)
+        .where(AssessmentGroupWeight.group_id == group.id)))).all()
+    for assessment_id in assessments:
+        db.session.add(AssessmentGroupWeight(assessment_id=assessment_id, group_id=group.id,
+                                             weight=float(old_weight)))
+    db.session.flush()
+    return len(assessments)
+
+
+def relevant_groups(assessment: Assessment) -> list[StakeholderGroup]:
+    """Groups that count in this assessment: configured ones, those it keeps a weight for,
+    and those whose members answered it (archived or not), in the groups' order."""
+    answered = select(Submission.group_id).where(Submission.assessment_id == assessment.id,
+                                                 Submission.group_id.is_not(None))
+    kept = select(AssessmentGroupWeight.group_id).where(
+        AssessmentGroupWeight.assessment_id == assessment.id)
+    return list(db.session.scalars(
+        select(StakeholderGroup)
+        .where(StakeholderGroup.archived.is_(False) | StakeholderGroup.id.in_(answered)
+               | StakeholderGroup.id.in_(kept))
+        .order_by(StakeholderGroup.position, StakeholderGroup.id)))
+
+
+def frozen_configuration(assessment: Assessment) -> dict:
+    """Everything besides the ratings that decides the assessment's results, as plain data.
+
+    JSON-ready (string keys, floats, ISO times): the trail, the reproducibility bundle
+    and tests read the configuration through this one function.
+    """
+    weights = group_weights(assessment)
+    overrides = db.session.scalars(select(CompanyScoreOverride).where(
+        CompanyScoreOverride.assessment_id == assessment.id)
+        .order_by(CompanyScoreOverride.topic_id))
+    return {
+        "assessment_id": assessment.id,
+        "method_version": assessment.method_version,
+        "status": assessment.status,
+        "topics": [link.topic_id for link in assessment.topic_links],
+        "group_weights": {
+            str(group.id): {"weight": weights[group.id], "name_zh": group.name_zh,
+                            "name_en": group.name_en, "archived": group.archived}
+            for group in relevant_groups(assessment)
+        },
+        "rater_kind_weights": {k: float(v) for k, v in assessment.rater_kind_weights.items()},
+        "thresholds": {
+            "mode": assessment.threshold_mode,
+            "company": assessment.threshold_company,
+            "stakeholder": assessment.threshold_stakeholder,
+            "top_n": assessment.top_n,
+            "quantile": assessment.quantile,
+        },
+        "overrides": [
+            {"topic_id": o.topic_id, "score": float(o.score), "reason": o.reason,
+             "set_at": as_utc(o.set_at).isoformat() if o.set_at else None}
+            for o in overrides
+        ],
+    }
