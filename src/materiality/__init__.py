@@ -65,11 +65,9 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
 
-    from .models import User
+    from .auth.operations import load_session_user
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    login_manager.user_loader(load_session_user)
 
 
 def _check_rate_limits_in_their_views_only(app: Flask) -> None:

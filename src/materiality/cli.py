@@ -20,22 +20,34 @@ def register_cli(app: Flask) -> None:
     @click.option("--skip-existing", is_flag=True, help="Do nothing if the email exists.")
     def create_user_command(email: str, role: str, password: str | None,
                             skip_existing: bool) -> None:
-        """Add a staff account."""
-        from .auth.operations import create_user
+        """Add a staff account (the address and password rules of the login and users pages)."""
+        from .auth.forms import INVALID_EMAIL, PASSWORD_LENGTH
+        from .auth.operations import (
+            MAX_PASSWORD_LENGTH,
+            MIN_PASSWORD_LENGTH,
+            InvalidEmail,
+            create_user,
+            normalise_email,
+        )
         from .models import User
 
-        if db.session.scalar(db.select(User).where(User.email == email.strip().lower())):
+        try:
+            address = normalise_email(email)
+        except InvalidEmail as error:
+            # An account the login form would refuse could never log in.
+            raise click.ClickException(f"{email!r}: {INVALID_EMAIL}") from error
+        if db.session.scalar(db.select(User).where(User.email == address)):
             if skip_existing:
-                click.echo(f"{email} exists already; its password is unchanged.")
+                click.echo(f"{address} exists already; its password is unchanged.")
                 return
-            raise click.ClickException(f"{email} exists already.")
+            raise click.ClickException(f"{address} exists already.")
         generated = password is None
         password = password or secrets.token_urlsafe(12)
-        if len(password) < 10:
-            raise click.ClickException("The password needs at least 10 characters.")
-        create_user(email, password, role)
+        if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+            raise click.ClickException(str(PASSWORD_LENGTH))
+        create_user(address, password, role)
         db.session.commit()
-        click.echo(f"Created {role} {email}.")
+        click.echo(f"Created {role} {address}.")
         if generated:
             click.echo(f"Password (shown once): {password}")
 

@@ -19,13 +19,14 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
     Optional,
     ValidationError,
 )
+
+from ..auth.forms import PASSWORD_HINT, new_password_validators, staff_email
 
 
 def _either_language(zh_field: str, en_field: str):
@@ -146,13 +147,13 @@ class GroupWeightsForm(FlaskForm):
 class UserForm(FlaskForm):
     """Add a staff account."""
 
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), staff_email])
     role = SelectField(_l("Role"), choices=[
         SelectChoice("editor", _l("Editor: reads results, exports")),
         SelectChoice("admin", _l("Admin: configures everything")),
     ])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)],
-                             description=_l("At least 10 characters."))
+    password = PasswordField(_l("Password"), validators=new_password_validators(),
+                             description=PASSWORD_HINT)
     submit = SubmitField(_l("Add user"))
 
 

@@ -1,13 +1,16 @@
-"""Staff accounts: add, change role, deactivate, unlock."""
+"""Staff accounts: add, change role, deactivate, unlock, issue a password reset link."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.operations import create_user
+from ..auth.operations import RESET_LINK_HOURS, create_user, normalise_email, reset_token
 from ..extensions import db
-from ..models import Role, User
+from ..fieldwork.routes import public_url
+from ..models import Role, User, now_utc
 from . import bp
 from .forms import ConfirmForm, UserForm
 
@@ -17,7 +20,7 @@ def users():
     """List accounts and add one."""
     form = UserForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
+        email = normalise_email(form.email.data)
         if db.session.scalar(db.select(User).where(User.email == email)):
             form.email.errors.append(_("An account with this email exists already."))
         else:
@@ -49,3 +52,15 @@ def user_action(user_id: int, action: str):
     db.session.commit()
     flash(_("Account changed."), "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/reset-link", methods=["POST"])
+def user_reset_link(user_id: int):
+    """Show a one-time link that lets the account's owner set a new password."""
+    user = db.get_or_404(User, user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    link = public_url("auth.reset_password", token=reset_token(user, current_app.secret_key))
+    return render_template("admin/user_reset_link.html", account=user, link=link,
+                           hours=RESET_LINK_HOURS,
+                           expires_at=now_utc() + timedelta(hours=RESET_LINK_HOURS))

@@ -35,6 +35,9 @@ class User(UserMixin, db.Model):
     #: Consecutive failed logins; reset by a successful one.
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
+    #: Part of the id in every session and remember cookie; raising it (logout,
+    #: password change or reset) makes every cookie issued before unusable.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=now_utc)
 
     def set_password(self, password: str) -> None:
@@ -44,6 +47,10 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         """True when the password matches the stored hash."""
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """Flask-Login's id for the session and the remember cookie: "<id>:<session_version>"."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login reads this
