@@ -27,6 +27,12 @@ def cookies_of(client) -> dict[str, str]:
     return found
 
 
+def in_english(client):
+    """The client with English chosen (the default language is Chinese)."""
+    client.set_cookie("lang", "en")
+    return client
+
+
 def replay(app, cookies: dict[str, str]):
     """A new browser that holds only these cookies."""
     other = app.test_client()
@@ -87,7 +93,7 @@ def test_cookies_from_before_session_versions_open_nothing(app, client, admin_us
 
 
 def test_change_password_needs_the_current_one(app, client, admin_user):
-    log_in(client)
+    log_in(in_english(client))
     response = client.post("/auth/password", data={
         "current_password": "not my password", "new_password": NEW_PASSWORD,
         "new_password_again": NEW_PASSWORD})
@@ -99,7 +105,7 @@ def test_change_password_needs_the_current_one(app, client, admin_user):
 
 
 def test_change_password_checks_the_new_one(client, admin_user):
-    log_in(client)
+    log_in(in_english(client))
     mismatch = client.post("/auth/password", data={
         "current_password": TEST_PASSWORD, "new_password": NEW_PASSWORD,
         "new_password_again": NEW_PASSWORD + "x"})
@@ -153,3 +159,126 @@ def test_sessions_of_other_users_are_untouched(app, client, admin_user):
     log_in(client)
     client.post("/auth/logout")
     assert editor.get("/").status_code == 200
+
+
+# -- reset links ---------------------------------------------------------------------------
+
+def issue_reset_link(admin_client, user_id: int) -> str:
+    import re
+
+    page = admin_client.post(f"/admin/users/{user_id}/reset-link")
+    assert page.status_code == 200
+    return re.search(r'id="reset-link"[^>]*value="([^"]+)"', page.get_data(as_text=True))[1]
+
+
+def test_users_page_offers_a_reset_link(admin_client, editor_user):
+    page = admin_client.get("/admin/users").get_data(as_text=True)
+    assert f'action="/admin/users/{editor_user.id}/reset-link"' in page
+
+
+def test_reset_link_sets_a_new_password_once(app, admin_client, editor_user):
+    link = issue_reset_link(admin_client, editor_user.id)
+    assert link.startswith("http://localhost/auth/reset/")
+    path = link.removeprefix("http://localhost")
+    editor_device = app.test_client()
+    log_in(editor_device, editor_user.email)
+
+    stranger = in_english(app.test_client())
+    form = stranger.get(path)
+    assert form.status_code == 200 and editor_user.email in form.get_data(as_text=True)
+    response = stranger.post(path, data={"new_password": NEW_PASSWORD,
+                                         "new_password_again": NEW_PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/login"
+    assert log_in(app.test_client(), editor_user.email, NEW_PASSWORD).status_code == 302
+    assert log_in(app.test_client(), editor_user.email, TEST_PASSWORD).status_code == 200
+    # The editor's earlier sessions have ended.
+    assert editor_device.get("/").status_code == 302
+
+    # Used once: the link now refuses, and a second try changes nothing.
+    again = stranger.get(path)
+    assert again.status_code == 410 and "used already" in again.get_data(as_text=True)
+    stranger.post(path, data={"new_password": "yet another password",
+                              "new_password_again": "yet another password"})
+    db.session.expire_all()
+    assert db.session.get(User, editor_user.id).check_password(NEW_PASSWORD)
+
+
+def test_reset_link_checks_the_new_password(app, admin_client, editor_user):
+    path = issue_reset_link(admin_client, editor_user.id).removeprefix("http://localhost")
+    response = in_english(app.test_client()).post(path, data={"new_password": "short",
+                                                  "new_password_again": "short"})
+    assert response.status_code == 200
+    assert "The password needs 10 to 200 characters." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, editor_user.id).check_password(TEST_PASSWORD)
+    # A refused attempt does not use the link up.
+    assert app.test_client().get(path).status_code == 200
+
+
+def test_reset_link_lifts_a_lock(app, admin_client, editor_user):
+    editor_user.failed_logins = 3
+    from datetime import timedelta
+
+    from materiality.models import now_utc
+    editor_user.locked_until = now_utc() + timedelta(minutes=10)
+    db.session.commit()
+    path = issue_reset_link(admin_client, editor_user.id).removeprefix("http://localhost")
+    app.test_client().post(path, data={"new_password": NEW_PASSWORD,
+                                       "new_password_again": NEW_PASSWORD})
+    assert log_in(app.test_client(), editor_user.email, NEW_PASSWORD).status_code == 302
+
+
+def test_reset_link_expires_after_a_day(app, editor_user, monkeypatch):
+    import time
+
+    from itsdangerous import TimestampSigner
+
+    from materiality.auth.operations import reset_token
+
+    issued = int(time.time()) - 24 * 3600 - 60
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: issued)
+    token = reset_token(editor_user, app.secret_key)
+    monkeypatch.undo()
+    response = in_english(app.test_client()).get(f"/auth/reset/{token}")
+    assert response.status_code == 410 and "expired" in response.get_data(as_text=True)
+    # Issued just inside the day, the same kind of link still works.
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: issued + 120)
+    token = reset_token(editor_user, app.secret_key)
+    monkeypatch.undo()
+    assert app.test_client().get(f"/auth/reset/{token}").status_code == 200
+
+
+def test_a_password_change_voids_an_open_reset_link(app, admin_client, editor_user):
+    path = issue_reset_link(admin_client, editor_user.id).removeprefix("http://localhost")
+    editor = app.test_client()
+    log_in(editor, editor_user.email)
+    editor.post("/auth/password", data={"current_password": TEST_PASSWORD,
+                                        "new_password": NEW_PASSWORD,
+                                        "new_password_again": NEW_PASSWORD})
+    assert app.test_client().get(path).status_code == 410
+
+
+def test_forged_and_malformed_reset_links_open_nothing(app, admin_client, editor_user):
+    path = issue_reset_link(admin_client, editor_user.id).removeprefix("http://localhost")
+    anonymous = in_english(app.test_client())
+    forged = path[:-3] + ("aaa" if not path.endswith("aaa") else "bbb")
+    for bad in (forged, "/auth/reset/x", "/auth/reset/%00", "/auth/reset/" + "a" * 5000,
+                "/auth/reset/eyJ1c2VyIjoxfQ"):
+        response = anonymous.get(bad)
+        assert response.status_code == 404, bad
+        assert "not valid" in response.get_data(as_text=True)
+        assert anonymous.post(bad, data={"new_password": NEW_PASSWORD,
+                                         "new_password_again": NEW_PASSWORD}).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(User, editor_user.id).check_password(TEST_PASSWORD)
+
+
+def test_a_reset_link_from_another_secret_key_is_refused(app, editor_user):
+    from materiality.auth.operations import reset_token
+
+    token = reset_token(editor_user, "some other key")
+    assert app.test_client().get(f"/auth/reset/{token}").status_code == 404
+
+
+def test_editors_cannot_issue_reset_links(editor_client, admin_user):
+    assert editor_client.post(f"/admin/users/{admin_user.id}/reset-link").status_code == 403
