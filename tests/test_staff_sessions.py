@@ -85,7 +85,7 @@ def test_logout_ends_the_sessions_on_other_devices_too(app, client, admin_user):
 
 
 def test_cookies_from_before_session_versions_open_nothing(app, client, admin_user):
-    """A cookie holding the bare user id (as issued before migration 0003) is refused."""
+    """A cookie holding the bare user id (as issued before migration 0004) is refused."""
     with client.session_transaction() as session:
         session["_user_id"] = str(admin_user.id)
         session["_fresh"] = True
