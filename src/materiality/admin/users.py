@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from ..auth.operations import RESET_LINK_HOURS, create_user, normalise_email, reset_token
 from ..extensions import db
-from ..fieldwork.routes import public_url
 from ..models import Role, User, now_utc
 from . import bp
 from .forms import ConfirmForm, UserForm
@@ -60,6 +59,8 @@ def user_reset_link(user_id: int):
     user = db.get_or_404(User, user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    from ..fieldwork.routes import public_url  # here: fieldwork imports admin's forms
+
     link = public_url("auth.reset_password", token=reset_token(user, current_app.secret_key))
     return render_template("admin/user_reset_link.html", account=user, link=link,
                            hours=RESET_LINK_HOURS,
