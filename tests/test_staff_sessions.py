@@ -282,3 +282,26 @@ def test_a_reset_link_from_another_secret_key_is_refused(app, editor_user):
 
 def test_editors_cannot_issue_reset_links(editor_client, admin_user):
     assert editor_client.post(f"/admin/users/{admin_user.id}/reset-link").status_code == 403
+
+
+def test_reset_links_and_password_pages_are_never_cached(app, admin_client, editor_user):
+    page = admin_client.post(f"/admin/users/{editor_user.id}/reset-link")
+    assert page.headers["Cache-Control"] == "no-store"
+    path = issue_reset_link(admin_client, editor_user.id).removeprefix("http://localhost")
+    assert app.test_client().get(path).headers["Cache-Control"] == "no-store"
+    assert admin_client.get("/auth/password").headers["Cache-Control"] == "no-store"
+
+
+def test_users_page_shows_only_current_locks(admin_client, editor_user):
+    from datetime import timedelta
+
+    from materiality.models import now_utc
+
+    admin_client.set_cookie("lang", "en")
+    editor_user.locked_until = now_utc() + timedelta(minutes=5)
+    db.session.commit()
+    assert "locked after failed logins" in admin_client.get("/admin/users").get_data(as_text=True)
+    editor_user.locked_until = now_utc() - timedelta(minutes=5)
+    db.session.commit()
+    assert "locked after failed logins" not in admin_client.get("/admin/users").get_data(
+        as_text=True)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.operations import RESET_LINK_HOURS, create_user, normalise_email, reset_token
+from ..auth.operations import RESET_LINK_HOURS, create_user, is_locked, normalise_email, reset_token
 from ..extensions import db
 from ..models import Role, User, now_utc
 from . import bp
@@ -28,7 +28,10 @@ def users():
             flash(_("Account added."), "success")
             return redirect(url_for("admin.users"))
     accounts = db.session.scalars(db.select(User).order_by(User.email)).all()
-    return render_template("admin/users.html", form=form, accounts=accounts, confirm=ConfirmForm())
+    # A lock that has run out is no lock: show (and offer to lift) only the current ones.
+    locked = {account.id for account in accounts if is_locked(account)}
+    return render_template("admin/users.html", form=form, accounts=accounts, locked=locked,
+                           confirm=ConfirmForm())
 
 
 @bp.route("/users/<int:user_id>/<any(activate, deactivate, make_admin, make_editor, unlock):action>",
@@ -62,6 +65,8 @@ def user_reset_link(user_id: int):
     from ..fieldwork.routes import public_url  # here: fieldwork imports admin's forms
 
     link = public_url("auth.reset_password", token=reset_token(user, current_app.secret_key))
-    return render_template("admin/user_reset_link.html", account=user, link=link,
-                           hours=RESET_LINK_HOURS,
-                           expires_at=now_utc() + timedelta(hours=RESET_LINK_HOURS))
+    response = make_response(render_template(
+        "admin/user_reset_link.html", account=user, link=link, hours=RESET_LINK_HOURS,
+        expires_at=now_utc() + timedelta(hours=RESET_LINK_HOURS)))
+    response.headers["Cache-Control"] = "no-store"  # the link is a password until used
+    return response

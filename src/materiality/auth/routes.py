@@ -101,6 +101,14 @@ def change_password():
     return render_template("auth/change_password.html", form=form)
 
 
+@bp.after_request
+def _never_cache_password_pages(response):  # noqa: ANN001, ANN202
+    """Reset links and password forms stay out of every cache (the link is a secret)."""
+    if request.endpoint in ("auth.reset_password", "auth.change_password"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @public
 def reset_password(token: str):
