@@ -2,16 +2,21 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml setup.py | cksum | cut -d' ' -f1)
+# Every file that decides what gets installed; a change to any of them reinstalls.
+INSTALL_INPUTS := pyproject.toml setup.py constraints.txt requirements-hashed.txt
+STAMP := $(VENV)/.installed-$(shell cat $(INSTALL_INPUTS) | cksum | cut -d' ' -f1)
 FLASK := $(BIN)/flask --app wsgi
 CATALOGS := src/materiality/translations
 
 .PHONY: run test install translations extract-messages bench lint clean
 
-$(STAMP): pyproject.toml setup.py
+# The hashed font first (see requirements-hashed.txt), then everything else at the
+# versions in constraints.txt.
+$(STAMP): $(INSTALL_INPUTS)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,prod]'
+	$(BIN)/python -m pip install --quiet --upgrade pip -c constraints.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-hashed.txt
+	$(BIN)/python -m pip install --quiet -e '.[test,prod]' -c constraints.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 

@@ -1,7 +1,12 @@
-"""Compile the translation catalogs (.po -> .mo) whenever the package is built or installed."""
+"""Build steps pyproject.toml cannot declare.
+
+The translation catalogs (.po -> .mo) are compiled whenever the package is built or
+installed, and the package list is src/'s packages plus the two top-level folders
+that pyproject.toml's package-dir maps into the package (templates/, migrations/).
+"""
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
 
@@ -25,4 +30,10 @@ class BuildWithCatalogs(build_py):
         super().run()
 
 
-setup(cmdclass={"build_py": BuildWithCatalogs})
+#: Top-level folders shipped inside the package (see package-dir in pyproject.toml).
+MAPPED_PACKAGES = ["materiality.templates", "materiality.migrations"]
+
+setup(
+    packages=find_packages(where="src") + MAPPED_PACKAGES,
+    cmdclass={"build_py": BuildWithCatalogs},
+)

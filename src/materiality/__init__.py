@@ -1,17 +1,26 @@
 """Materiality assessment: topic library, stakeholder surveys by QR code, the matrix."""
 from __future__ import annotations
 
+import hashlib
+from importlib.resources import files
 from pathlib import Path
 
 from flask import Flask, render_template
 
 from .auth.access import init_access_control
-from .config import build_config
+from .config import build_config, instance_path
 from .extensions import SessionInterface, babel, csrf, db, limiter, login_manager, migrate
 from .i18n import LOCALE_NAMES, local_input_value, local_time, locale_code, select_locale
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE_FOLDER = PROJECT_ROOT / "templates"
+
+def package_folder(name: str) -> str:
+    """A folder shipped inside the package: ``templates`` or ``migrations``.
+
+    The repository keeps both at its top level; the wheel carries them as the
+    subpackages materiality.templates and materiality.migrations, and an editable
+    install maps those names to the checkout's folders, so one lookup serves both.
+    """
+    return str(files(f"{__name__}.{name}"))
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -19,8 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
-        template_folder=str(TEMPLATE_FOLDER),
-        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=package_folder("templates"),
+        instance_path=str(instance_path()),
     )
     app.config.update(build_config(Path(app.instance_path)))
     if test_config:
@@ -36,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_static_versions(app)
 
     from .cli import register_cli
 
@@ -48,7 +58,7 @@ def register_extensions(app: Flask) -> None:
     app.session_interface = SessionInterface()
     db.init_app(app)
     _configure_sqlite(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    migrate.init_app(app, db, directory=package_folder("migrations"))
     csrf.init_app(app)
     babel.init_app(
         app,
@@ -151,3 +161,26 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
+
+
+def register_static_versions(app: Flask) -> None:
+    """Static URLs carry a digest of their file (``app.css?v=3f2a...``).
+
+    A changed file gets a new address, so the proxy may let browsers keep static
+    files for a year (deploy/nginx-materiality.conf) and still never serve a stale one.
+    """
+    digests: dict[tuple[str, int], str] = {}
+    folder = Path(app.static_folder or "")
+
+    @app.url_defaults
+    def add_digest(endpoint: str, values: dict) -> None:
+        if endpoint != "static" or "v" in values or "filename" not in values:
+            return
+        path = folder / values["filename"]
+        try:
+            key = (values["filename"], path.stat().st_mtime_ns)  # an edit in development too
+        except OSError:
+            return
+        if key not in digests:
+            digests[key] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        values["v"] = digests[key]

@@ -29,6 +29,15 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def instance_path() -> Path:
+    """The folder for this installation's own files (the development secret key, the
+    SQLite default): ``INSTANCE_PATH``, else ``instance/`` in the current directory.
+
+    Never derived from where the code lies, which is site-packages once installed.
+    """
+    return Path(os.environ.get("INSTANCE_PATH") or "instance").resolve()
+
+
 def load_secret_key(instance_path: Path, production: bool) -> str:
     """Return SECRET_KEY from the environment, or one kept in the instance folder.
 

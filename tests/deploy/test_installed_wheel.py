@@ -1,0 +1,153 @@
+"""The production install: the wheel, installed into a new virtual environment outside
+the checkout, migrates a database, creates a user and serves the app through gunicorn.
+
+Building and installing takes about a minute (the dependencies come from the package
+index at the versions in constraints.txt, so pip's cache keeps it short); it is
+marked slow, and `.ci/run` runs it.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from live_http import Client, create_survey_links, free_port, log_in, survey_form, wait_for_http
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+#: What the build needs from the checkout (a copy, so no stale build/ leaks in).
+SOURCES = ["pyproject.toml", "setup.py", "README.md", "src", "templates", "migrations"]
+#: Settings of the developer's shell that must not reach the installed app.
+LEFT_OUT = {"VIRTUAL_ENV", "DATABASE_URL", "RATELIMIT_STORAGE_URI", "INSTANCE_PATH", "TRUST_PROXY",
+            "PUBLIC_BASE_URL", "SECRET_KEY"}
+PASSWORD = "a long production password"  # noqa: S105
+
+
+def checkout_files(folder: str, pattern: str) -> set[str]:
+    """Paths (relative to the repository) of a folder's files matching ``pattern``."""
+    return {path.relative_to(ROOT).as_posix() for path in (ROOT / folder).glob(pattern)}
+
+
+def run(command: list[str], cwd: Path, env: dict, timeout: float = 300) -> str:
+    """Run a command; fail the test with its output when it fails."""
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
+                            timeout=timeout, check=False)
+    assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel `pip install .` builds, from a clean copy of the checkout."""
+    source = tmp_path_factory.mktemp("source")
+    for name in SOURCES:
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, source / name,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.mo"))
+        else:
+            shutil.copy2(ROOT / name, source / name)
+    dist = tmp_path_factory.mktemp("dist")
+    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(source)],
+        cwd=source, env=os.environ.copy())
+    (built,) = dist.glob("materiality-*.whl")
+    return built
+
+
+def test_the_wheel_carries_templates_migrations_and_package_data(wheel: Path):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    inside = {name.removeprefix("materiality/") for name in names}
+    expected = (
+        checkout_files("templates", "**/*.html")
+        | checkout_files("migrations", "versions/*.py")
+        | {"migrations/env.py", "migrations/alembic.ini", "migrations/script.py.mako",
+           "data/seed-library.json",
+           "translations/zh_Hans_CN/LC_MESSAGES/messages.mo",
+           "translations/en/LC_MESSAGES/messages.mo"}
+        | {p.removeprefix("src/materiality/") for p in
+           checkout_files("src/materiality", "static/**/*") if (ROOT / p).is_file()}
+    )
+    assert any(name.startswith("templates/_macros/") for name in expected)
+    assert len(checkout_files("migrations", "versions/*.py")) >= 2
+    assert expected - inside == set()
+
+
+def test_the_installed_wheel_serves_login_survey_and_matrix(wheel: Path, tmp_path: Path):
+    """pip install the wheel with [prod] into a new venv; flask db upgrade, create-user,
+    seed-demo; gunicorn from a folder that is not the checkout; then use it."""
+    venv = tmp_path / "venv"
+    bin_ = venv / "bin"
+    work = tmp_path / "site"  # the working directory: INSTANCE_PATH defaults to ./instance
+    work.mkdir()
+    env = {key: value for key, value in os.environ.items() if key not in LEFT_OUT
+           and not key.startswith(("FLASK_", "PYTHON"))}
+    env.update(PATH=f"{bin_}:{env.get('PATH', '')}", APP_ENV="production",
+               SECRET_KEY="wheel-test-secret", SURVEY_MIN_SECONDS="0",
+               DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}")
+
+    # A venv without pip of its own: the suite's pip installs into it (saves ~5 s).
+    run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=tmp_path, env=env)
+    pip = [sys.executable, "-m", "pip", "--python", str(bin_ / "python"), "install", "--quiet",
+           "--no-compile"]
+    run([*pip, "--require-hashes", "--no-deps", "-r", str(ROOT / "requirements-hashed.txt")],
+        cwd=work, env=env)
+    run([*pip, f"{wheel}[prod]", "-c", str(ROOT / "constraints.txt")], cwd=work, env=env)
+
+    # The package imported is the installed one, and it finds its folders inside itself.
+    where = run([str(bin_ / "python"), "-c",
+                 "import materiality as m; print(m.__file__); print(m.package_folder('templates'))"],
+                cwd=work, env=env).split()
+    site_packages = str(venv / "lib")
+    assert all(path.startswith(site_packages) for path in where), where
+
+    flask = [str(bin_ / "flask"), "--app", "materiality"]
+    run([*flask, "db", "upgrade"], cwd=work, env=env)
+    run([*flask, "create-user", "admin@example.org", "--role", "admin", "--password", PASSWORD],
+        cwd=work, env=env)
+    run([*flask, "seed-demo"], cwd=work, env=env)
+
+    port = free_port()
+    server = subprocess.Popen(
+        [str(bin_ / "gunicorn"), "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+         "--bind", f"127.0.0.1:{port}", "--workers", "2", "materiality:create_app()"],
+        cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for_http(f"{base}/healthz", [server])
+        browser = Client(base)
+
+        login_page = browser.get("/auth/login")
+        assert login_page.status == 200 and 'name="password"' in login_page.text
+        stylesheet = browser.get("/static/css/app.css")
+        assert stylesheet.status == 200 and b"{" in stylesheet.body
+        log_in(browser, "admin@example.org", PASSWORD)
+        assert browser.get("/").status == 200
+
+        # A respondent answers the first group's survey in full.
+        links = create_survey_links(browser, 1)
+        respondent = Client(base)
+        path = next(p for p in links if survey_form(respondent, p) is not None)
+        data = survey_form(respondent, path)
+        sent = respondent.post(path, data)
+        assert sent.status == 303, sent.text
+        assert respondent.get(sent.location).status == 200
+        with sqlite3.connect(tmp_path / "production.sqlite3") as database:
+            stored = database.execute("SELECT count(*) FROM submission WHERE uid = ?",
+                                      (data["uid"],)).fetchone()[0]
+        assert stored == 1
+
+        matrix = browser.get("/report/1/matrix.png")
+        assert matrix.status == 200, matrix.status
+        assert matrix.headers["Content-Type"] == "image/png"
+        assert matrix.body.startswith(b"\x89PNG") and len(matrix.body) > 20_000
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode("utf-8", "replace")
+    assert "Traceback" not in output, output
+    # The instance folder is the working directory's, never next to the installed code.
+    assert not (venv / "lib" / "instance").exists()
