@@ -33,12 +33,14 @@ def wait_for_http(url: str, processes: list[subprocess.Popen], timeout: float = 
         for process in processes:
             if process.poll() is not None:
                 raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
+        probe = Client(f"{parsed.scheme}://{parsed.netloc}", timeout=5)
         try:
-            status = Client(f"{parsed.scheme}://{parsed.netloc}", timeout=5).get(parsed.path).status
-            if status == 200:
+            if probe.get(parsed.path).status == 200:
                 return
         except OSError:
             pass
+        finally:
+            probe.close()
         if time.monotonic() > deadline:
             raise TimeoutError(f"{url} did not answer 200 within {timeout} s")
         time.sleep(0.2)
@@ -115,7 +117,14 @@ class Client:
     def post(self, path: str, form: Mapping[str, str], **kwargs) -> Reply:  # noqa: ANN003
         return self.request("POST", path, form=form, **kwargs)
 
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
+        """Close the kept connection (nginx keeps it open otherwise)."""
         if self._connection is not None:
             self._connection.close()
             self._connection = None
