@@ -69,6 +69,9 @@ def test_admin_overrides_a_company_score_with_a_reason(admin_client, demo):
         "topic_id": topic.id, "score": "4", "reason": " "})
     assert refused.status_code == 400
     admin_client.post(f"/report/{demo.id}/scores/overrides/{topic.id}/remove")
+    assert db.session.get(CompanyScoreOverride, (demo.id, topic.id)) is not None  # no reason
+    admin_client.post(f"/report/{demo.id}/scores/overrides/{topic.id}/remove",
+                      data={"reason": "The board revised its decision"})
     assert db.session.get(CompanyScoreOverride, (demo.id, topic.id)) is None
 
 
@@ -82,7 +85,8 @@ def test_editors_cannot_change_scoring(editor_client, demo):
 def test_admin_sets_top_n_and_rater_weights(admin_client, demo):
     response = admin_client.post(f"/report/{demo.id}/scores/settings", data={
         "threshold_mode": "top_n", "top_n": "5", "weight_management": "2",
-        "weight_internal_expert": "1", "weight_external_expert": "1"})
+        "weight_internal_expert": "1", "weight_external_expert": "1",
+        "reason": "Tiers by rank, as the board asked"})
     assert response.status_code == 302
     db.session.refresh(demo)
     assert demo.threshold_mode == "top_n" and demo.top_n == 5 and demo.weight_management == 2

@@ -1,4 +1,4 @@
-"""Command-line tasks: create-user, seed-demo, import-topics, export."""
+"""Command-line tasks: create-user, seed-demo, import-topics, export, verify-trail."""
 from __future__ import annotations
 
 import secrets
@@ -112,6 +112,25 @@ def register_cli(app: Flask) -> None:
         for path in paths:
             click.echo(str(path))
         click.echo(f"{len(paths)} files written for {found.title} ({found.reporting_year}).")
+
+    @app.cli.command("verify-trail")
+    @click.option("--assessment", "assessment_id", type=int,
+                  help="Check one assessment's trail (default: every trail).")
+    def verify_trail_command(assessment_id: int | None) -> None:
+        """Recompute the trail's hash chains; exit 1 naming the first entry that does not match."""
+        from .models import TrailEntry
+        from .trail import verify
+
+        found = verify(assessment_id)
+        if found.broken is None:
+            click.echo(f"Trail intact: {found.checked} entries checked.")
+            return
+        entry = db.session.get(TrailEntry, found.broken.entry_id)
+        why = ("its content does not match its hash" if found.broken.problem == "content"
+               else "the entry before it is missing, moved or changed")
+        raise click.ClickException(
+            f"Trail broken at entry {entry.id} (assessment {entry.assessment_id}, "
+            f"{entry.action}, {entry.created_at}): {why}.")
 
 
 def _find_assessment(key: str):  # noqa: ANN202

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from importlib.resources import files
 
+from .admin.operations import record_creation
 from .demo_responses import add_demo_responses
 from .extensions import db
 from .frozen_configuration import freeze_group_weights
@@ -128,6 +129,7 @@ def seed_demo() -> dict[str, int]:
         db.session.add(assessment)
         db.session.flush()
         freeze_group_weights(assessment)
+        record_creation(assessment)
         added["assessments"] += 1
     db.session.flush()
     added["responses"] = add_demo_responses(exists or assessment)

@@ -10,12 +10,14 @@ from ..extensions import db
 from ..frozen_configuration import freeze_group_weights, group_weights, is_closed, relevant_groups
 from ..models import Assessment, AssessmentStatus, Topic
 from . import bp
-from .forms import AssessmentForm, ConfirmForm, CopyAssessmentForm, GroupWeightsForm
+from .forms import AssessmentForm, ConfirmForm, CopyAssessmentForm, GroupWeightsForm, ReasonForm
 from .operations import (
     OperationRefused,
     assessment_exists,
+    change_status,
     copy_assessment,
     has_responses,
+    record_creation,
     set_assessment_topics,
     set_group_weights,
 )
@@ -31,6 +33,11 @@ def refusal_message(code: str) -> str:
                  "the answers were given to the current list. Copy the assessment instead.")
     if code == "duplicate_topic":
         return _("A topic is selected twice.")
+    if code == "no_topics":
+        return _("Choose the topics before opening the assessment.")
+    if code == "reopen_reason_required":
+        return _("Write why the closed assessment is reopened; the reason is kept in the "
+                 "trail.")
     if code == "assessment_closed":
         return _("This assessment is closed: its configuration and responses are frozen. "
                  "Reopen it (with a reason) to change them.")
@@ -62,6 +69,7 @@ def _save_assessment(form: AssessmentForm, assessment: Assessment) -> bool:
         # A new assessment starts from the groups' current weights and keeps them.
         db.session.flush()
         freeze_group_weights(assessment)
+        record_creation(assessment)
     db.session.commit()
     return True
 
@@ -85,7 +93,7 @@ def assessment_detail(assessment_id: int):
     copy_form = CopyAssessmentForm(formdata=None, title=assessment.title,
                                    reporting_year=assessment.reporting_year + 1)
     return render_template("admin/assessment_detail.html", assessment=assessment,
-                           copy_form=copy_form, confirm=ConfirmForm(),
+                           copy_form=copy_form, confirm=ConfirmForm(), reopen=ReasonForm(),
                            locked=has_responses(assessment))
 
 
@@ -167,14 +175,15 @@ def assessment_status(assessment_id: int, status: str):
     assessment = db.get_or_404(Assessment, assessment_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if status == AssessmentStatus.OPEN and not assessment.topic_links:
-        flash(_("Choose the topics before opening the assessment."), "error")
+    try:
+        changed = change_status(assessment, status, request.form.get("reason", ""))
+    except OperationRefused as refused:
+        db.session.rollback()
+        flash(refusal_message(refused.code), "error")
     else:
-        assessment.status = status
-        if status == AssessmentStatus.CLOSED:
-            freeze_group_weights(assessment)  # every weight in force, kept with the results
         db.session.commit()
-        flash(_("Status changed."), "success")
+        if changed:
+            flash(_("Status changed."), "success")
     return redirect(url_for("admin.assessment_detail", assessment_id=assessment.id))
 
 
@@ -243,4 +252,5 @@ def assessment_copy(assessment_id: int):
             flash(_("Copied. The new assessment is a draft."), "success")
             return redirect(url_for("admin.assessment_detail", assessment_id=copy.id))
     return render_template("admin/assessment_detail.html", assessment=source, copy_form=form,
-                           confirm=ConfirmForm(), locked=has_responses(source)), 400
+                           confirm=ConfirmForm(), reopen=ReasonForm(),
+                           locked=has_responses(source)), 400

@@ -10,7 +10,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from sqlalchemy import func
 
 from ..extensions import db
-from ..frozen_configuration import freeze_group_weights, group_weights, is_closed
+from ..frozen_configuration import (
+    freeze_group_weights,
+    frozen_configuration,
+    group_weights,
+    is_closed,
+)
 from ..models import (
     Assessment,
     AssessmentGroupWeight,
@@ -24,6 +29,7 @@ from ..models import (
     Topic,
 )
 from ..services.topic_files import TOPIC_COLUMNS, TopicRow
+from ..trail import Action, record
 
 
 class OperationRefused(Exception):
@@ -146,6 +152,10 @@ def set_assessment_topics(assessment: Assessment, topic_ids: Sequence[int]) -> N
     for position, topic_id in enumerate(topic_ids):
         assessment.topic_links.append(AssessmentTopic(topic_id=topic_id, position=position))
     db.session.flush()
+    record(assessment, Action.TOPICS_CHANGED, before={"topics": current},
+           after={"topics": list(topic_ids),
+                  "added": [t for t in topic_ids if t not in current],
+                  "removed": [t for t in current if t not in topic_ids]})
 
 
 def copy_assessment(source: Assessment, title: str, reporting_year: int) -> Assessment:
@@ -177,7 +187,45 @@ def copy_assessment(source: Assessment, title: str, reporting_year: int) -> Asse
         db.session.add(ResponseTarget(assessment_id=copy.id, group_id=target.group_id,
                                       target=target.target))
     freeze_group_weights(copy)
+    record_creation(copy)
     return copy
+
+
+def record_creation(assessment: Assessment) -> None:
+    """Start the assessment's trail with the configuration it was created with."""
+    record(assessment, Action.ASSESSMENT_CREATED,
+           after={**frozen_configuration(assessment),
+                  "copied_from_id": assessment.copied_from_id})
+
+
+STATUS_ACTIONS = {AssessmentStatus.OPEN: Action.ASSESSMENT_OPENED,
+                  AssessmentStatus.CLOSED: Action.ASSESSMENT_CLOSED,
+                  AssessmentStatus.DRAFT: Action.ASSESSMENT_TO_DRAFT}
+
+
+def change_status(assessment: Assessment, status: str, reason: str | None = None) -> bool:
+    """Open, close or take back to draft; False when the status is already that.
+
+    Closing freezes the configuration (every group weight in force is kept) and the
+    responses. Leaving the closed status is reopening: an explicit act with a reason.
+    """
+    status = AssessmentStatus(status)
+    if assessment.status == status:
+        return False
+    if status == AssessmentStatus.OPEN and not assessment.topic_links:
+        raise OperationRefused("no_topics")
+    reopening = is_closed(assessment)
+    if reopening and not (reason or "").strip():
+        raise OperationRefused("reopen_reason_required")
+    before = assessment.status
+    assessment.status = status.value
+    after: dict = {"status": status.value}
+    if status == AssessmentStatus.CLOSED:
+        freeze_group_weights(assessment)
+        after["configuration"] = frozen_configuration(assessment)
+    record(assessment, Action.ASSESSMENT_REOPENED if reopening else STATUS_ACTIONS[status],
+           before={"status": before}, after=after, reason=reason)
+    return True
 
 
 def set_group_weights(assessment: Assessment, weights: Mapping[int, float],
@@ -205,8 +253,10 @@ def set_group_weights(assessment: Assessment, weights: Mapping[int, float],
                                                  group_id=group_id, weight=weight))
         else:
             row.weight = weight
-    db.session.flush()
-    return ({str(g): current[g] for g in changed}, {str(g): w for g, w in changed.items()})
+    before = {str(g): current[g] for g in changed}
+    after = {str(g): w for g, w in changed.items()}
+    record(assessment, Action.GROUP_WEIGHTS_CHANGED, before=before, after=after, reason=reason)
+    return before, after
 
 
 def assessment_exists(title: str, reporting_year: int, exclude_id: int | None = None) -> bool:

@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from ..admin.operations import OperationRefused
 from ..extensions import db
+from ..frozen_configuration import is_closed
 from ..models import (
     Assessment,
     InvitationCode,
@@ -20,7 +22,9 @@ from ..models import (
     StakeholderGroup,
     Submission,
     SurveyLink,
+    as_utc,
 )
+from ..trail import Action, record
 
 MAX_CODES_AT_ONCE = 1000
 
@@ -75,14 +79,29 @@ def ensure_links(assessment: Assessment, groups: Sequence[StakeholderGroup]) -> 
 
 
 def set_link_state(link: SurveyLink, state: str) -> None:
-    """Pause, resume or close a link."""
-    link.state = LinkState(state).value
-    db.session.flush()
+    """Pause, resume or close a link; a closed assessment's links cannot take answers again."""
+    state = LinkState(state).value
+    if state == link.state:
+        return
+    if state == LinkState.ACTIVE and is_closed(link.assessment):
+        raise OperationRefused("assessment_closed")
+    before = link.state
+    link.state = state
+    record(link.assessment, Action.LINK_STATE_CHANGED, subject=f"link:{link.id}",
+           before={"state": before}, after={"state": state})
+
+
+def _moment(value: datetime | None) -> str | None:
+    return as_utc(value).isoformat() if value else None
 
 
 def set_link_closing(link: SurveyLink, closes_at: datetime | None) -> None:
     """Set or clear the moment a link stops taking answers."""
+    before = _moment(link.closes_at)
     link.closes_at = closes_at
+    if before != _moment(closes_at):
+        record(link.assessment, Action.LINK_CLOSING_CHANGED, subject=f"link:{link.id}",
+               before={"closes_at": before}, after={"closes_at": _moment(closes_at)})
     db.session.flush()
 
 
@@ -121,10 +140,32 @@ def set_targets(assessment_id: int, targets: dict[int, int | None]) -> None:
 
 def delete_response(submission: Submission, reason: str, user_id: int | None) -> None:
     """Soft-delete a response: kept with the reason, left out of every count."""
+    assessment = db.session.get(Assessment, submission.assessment_id)
+    if is_closed(assessment):
+        raise OperationRefused("assessment_closed")
+    if not reason.strip():
+        raise OperationRefused("reason_required")
     submission.deleted_at = datetime.now(UTC)
-    submission.deleted_reason = reason
+    submission.deleted_reason = reason.strip()
     submission.deleted_by_id = user_id
-    db.session.flush()
+    record(assessment, Action.RESPONSE_DELETED, subject=f"submission:{submission.id}",
+           before={"deleted": False}, after={"deleted": True}, reason=reason)
+
+
+def restore_response(submission: Submission, reason: str) -> None:
+    """Count a deleted response again, saying why; the deletion stays in the trail."""
+    assessment = db.session.get(Assessment, submission.assessment_id)
+    if is_closed(assessment):
+        raise OperationRefused("assessment_closed")
+    if not reason.strip():
+        raise OperationRefused("reason_required")
+    before = {"deleted": True, "deleted_at": _moment(submission.deleted_at),
+              "deleted_reason": submission.deleted_reason}
+    submission.deleted_at = None
+    submission.deleted_reason = None
+    submission.deleted_by_id = None
+    record(assessment, Action.RESPONSE_RESTORED, subject=f"submission:{submission.id}",
+           before=before, after={"deleted": False}, reason=reason)
 
 
 def count_live(assessment_id: int, kind: str) -> int:

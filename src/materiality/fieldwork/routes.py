@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..admin.forms import ConfirmForm, ReasonForm
-from ..admin.operations import ordered_groups
+from ..admin.operations import OperationRefused, ordered_groups
 from ..auth.access import admin_required
 from ..extensions import db
 from ..i18n import from_local_time, locale_code, time_zone_label
@@ -36,6 +36,7 @@ from .operations import (
     ensure_links,
     generate_codes,
     link_codes,
+    restore_response,
     set_link_closing,
     set_link_state,
     set_targets,
@@ -72,6 +73,16 @@ def _qr_response(url: str, fmt: str, filename: str) -> Response:
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'inline; filename="{filename}.{fmt}"',
         "Cache-Control": "private, max-age=300"})
+
+
+def refusal_message(code: str) -> str:
+    """Why a change was refused, in the user's language."""
+    if code == "assessment_closed":
+        return _("This assessment is closed: its configuration and responses are frozen. "
+                 "Reopen it (with a reason) to change them.")
+    if code == "reason_required":
+        return _("Write the reason for this change; it is kept in the trail.")
+    return code
 
 
 @bp.context_processor
@@ -111,9 +122,14 @@ def link_state(link_id: int, state: str):
     link = db.get_or_404(SurveyLink, link_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    set_link_state(link, state)
-    db.session.commit()
-    flash(_("Link updated."), "success")
+    try:
+        set_link_state(link, state)
+    except OperationRefused as refused:
+        db.session.rollback()
+        flash(refusal_message(refused.code), "error")
+    else:
+        db.session.commit()
+        flash(_("Link updated."), "success")
     return redirect(url_for("fieldwork.links", assessment_id=link.assessment_id))
 
 
@@ -246,14 +262,44 @@ def response_delete(submission_id: int):
     submission = db.get_or_404(Submission, submission_id)
     form = ReasonForm()
     if submission.deleted_at is None and form.validate_on_submit():
-        delete_response(submission, form.reason.data.strip(), current_user.id)
-        db.session.commit()
-        flash(_("Response deleted. It is kept with the reason and left out of every count."),
-              "success")
-        return redirect(url_for("fieldwork.responses", assessment_id=submission.assessment_id))
+        try:
+            delete_response(submission, form.reason.data, current_user.id)
+        except OperationRefused as refused:
+            db.session.rollback()
+            form.reason.errors = [refusal_message(refused.code)]
+        else:
+            db.session.commit()
+            flash(_("Response deleted. It is kept with the reason and left out of every "
+                    "count."), "success")
+            return redirect(url_for("fieldwork.responses",
+                                    assessment_id=submission.assessment_id))
     assessment = db.session.get(Assessment, submission.assessment_id)
     return render_template("fieldwork/response_delete.html", submission=submission,
-                           assessment=assessment, form=form, section="responses")
+                           assessment=assessment, form=form, section="responses",
+                           restoring=False)
+
+
+@bp.route("/responses/<int:submission_id>/restore", methods=["GET", "POST"])
+@admin_required
+def response_restore(submission_id: int):
+    """Count a deleted response again, giving a reason that is kept in the trail."""
+    submission = db.get_or_404(Submission, submission_id)
+    form = ReasonForm()
+    if submission.deleted_at is not None and form.validate_on_submit():
+        try:
+            restore_response(submission, form.reason.data)
+        except OperationRefused as refused:
+            db.session.rollback()
+            form.reason.errors = [refusal_message(refused.code)]
+        else:
+            db.session.commit()
+            flash(_("Response restored. It counts again."), "success")
+            return redirect(url_for("fieldwork.responses",
+                                    assessment_id=submission.assessment_id))
+    assessment = db.session.get(Assessment, submission.assessment_id)
+    return render_template("fieldwork/response_delete.html", submission=submission,
+                           assessment=assessment, form=form, section="responses",
+                           restoring=True)
 
 
 @bp.route("/assessments/<int:assessment_id>/feedback")

@@ -23,6 +23,7 @@ from .survey import (
     SurveyLink,
     new_token,
 )
+from .trail import TrailEntry
 from .user import Role, User
 
 __all__ = [
@@ -30,6 +31,6 @@ __all__ = [
     "AssessmentStatus", "AssessmentTopic", "Category",
     "CompanyScoreOverride", "GroupStatement", "InvitationCode", "LabelPosition", "LinkState",
     "QuestionnaireKind", "Rating", "RaterKind", "ResponseTarget", "Role", "StakeholderGroup",
-    "StatementKind", "Submission", "SurveyLink", "ThresholdMode", "Topic", "User",
+    "StatementKind", "Submission", "SurveyLink", "ThresholdMode", "Topic", "TrailEntry", "User",
     "as_utc", "new_token", "now_utc", "pick_language",
 ]

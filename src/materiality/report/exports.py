@@ -154,6 +154,30 @@ def raw_file(assessment: Assessment, locale: str) -> ExportFile:
                       f"{_stem(assessment, 'raw-responses')}.csv")
 
 
+TRAIL_COLUMNS = ("id", "created_at_utc", "user_id", "user_email", "action", "subject",
+                 "before", "after", "reason", "previous_hash", "hash")
+
+
+def trail_file(assessment: Assessment, fmt: str) -> ExportFile:
+    """The assessment's trail, every stored field of every entry (CSV or XLSX).
+
+    Values are written as stored, so the hashes can be checked from the file alone
+    (see services.trail_chain).
+    """
+    from ..services.office_files import csv_bytes, xlsx_sheet
+    from ..services.trail_chain import canonical_time
+    from ..trail import entries
+
+    rows = [(e.id, canonical_time(e.created_at), e.user_id, e.user_email, e.action, e.subject,
+             e.before, e.after, e.reason, e.previous_hash, e.hash)
+            for e in entries(assessment.id)]
+    stem = _stem(assessment, "trail")
+    if fmt == "csv":
+        return ExportFile(csv_bytes(TRAIL_COLUMNS, rows), f"{stem}.csv")
+    return ExportFile(xlsx_sheet("trail", TRAIL_COLUMNS, rows, autofilter=True,
+                                 max_widths={6: 60, 7: 60, 8: 60}), f"{stem}.xlsx")
+
+
 def export_all(assessment: Assessment, out_dir: Path, sizes: tuple[str, ...] = ("half_a4",),
                dpi: int = 300) -> list[Path]:
     """Write every report file of the assessment in both languages; return the paths."""

@@ -41,6 +41,8 @@ class ScoringSettingsForm(FlaskForm):
                                         validators=[InputRequired(), NumberRange(0, 1000)])
     weight_external_expert = FloatField(_l("Weight: external experts"),
                                         validators=[InputRequired(), NumberRange(0, 1000)])
+    reason = TextAreaField(_l("Reason for the change (kept in the trail)"),
+                           validators=[Optional(), Length(max=2000)])
 
 
 class OverrideForm(FlaskForm):
@@ -50,6 +52,13 @@ class OverrideForm(FlaskForm):
     score = FloatField(_l("Company score (1–5)"),
                        validators=[InputRequired(), NumberRange(1, 5)])
     reason = TextAreaField(_l("Reason (kept and shown)"),
+                           validators=[DataRequired(), Length(max=2000)])
+
+
+class RemoveOverrideForm(FlaskForm):
+    """Go back to the computed company score, saying why."""
+
+    reason = TextAreaField(_l("Why the override is removed"),
                            validators=[DataRequired(), Length(max=2000)])
 
 

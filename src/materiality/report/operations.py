@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from ..admin.operations import next_position
 from ..extensions import db
+from ..frozen_configuration import is_closed
 from ..models import (
     Assessment,
     CompanyScoreOverride,
@@ -19,6 +20,7 @@ from ..models import (
     now_utc,
 )
 from ..services.report_tables import normalize_locale
+from ..trail import Action, record
 
 
 class OperationRefused(Exception):
@@ -29,11 +31,30 @@ class OperationRefused(Exception):
         self.code = code
 
 
+def _thresholds(assessment: Assessment) -> dict:
+    return {"mode": assessment.threshold_mode, "company": assessment.threshold_company,
+            "stakeholder": assessment.threshold_stakeholder, "top_n": assessment.top_n,
+            "quantile": assessment.quantile}
+
+
+def _refuse_when_closed(assessment: Assessment) -> None:
+    if is_closed(assessment):
+        raise OperationRefused("assessment_closed")
+
+
 def save_scoring_settings(assessment: Assessment, *, threshold_mode: str,
                           threshold_company: float | None, threshold_stakeholder: float | None,
                           top_n: int | None, quantile: float | None,
-                          rater_kind_weights: Mapping[str, float]) -> None:
-    """Store how tiers are cut and how the company-side rater kinds are weighted."""
+                          rater_kind_weights: Mapping[str, float],
+                          reason: str | None = None) -> bool:
+    """Store how tiers are cut and how the company-side rater kinds are weighted.
+
+    A change moves results, so it needs a reason and is refused once the assessment is
+    closed; returns False when nothing changed.
+    """
+    _refuse_when_closed(assessment)
+    thresholds_before = _thresholds(assessment)
+    kinds_before = {k: float(w) for k, w in assessment.rater_kind_weights.items()}
     if threshold_mode == "value" and (threshold_company is None or threshold_stakeholder is None):
         raise OperationRefused("value_needs_thresholds")
     if threshold_mode == "top_n" and not top_n:
@@ -49,35 +70,58 @@ def save_scoring_settings(assessment: Assessment, *, threshold_mode: str,
     assessment.quantile = quantile
     for kind, weight in rater_kind_weights.items():
         setattr(assessment, f"weight_{kind}", float(weight))
+    thresholds_after = _thresholds(assessment)
+    kinds_after = {k: float(w) for k, w in assessment.rater_kind_weights.items()}
+    changes = [(Action.THRESHOLDS_CHANGED, thresholds_before, thresholds_after),
+               (Action.RATER_KIND_WEIGHTS_CHANGED, kinds_before, kinds_after)]
+    changes = [change for change in changes if change[1] != change[2]]
+    if changes and not (reason or "").strip():
+        raise OperationRefused("settings_reason_required")
+    for action, before, after in changes:
+        record(assessment, action, before=before, after=after, reason=reason)
     db.session.flush()
+    return bool(changes)
 
 
 def set_company_override(assessment: Assessment, topic_id: int, score: float, reason: str,
                          user_id: int | None) -> CompanyScoreOverride:
     """Set (or replace) a topic's company score; the written reason is required and kept."""
+    _refuse_when_closed(assessment)
     if topic_id not in {link.topic_id for link in assessment.topic_links}:
         raise OperationRefused("topic_not_in_assessment")
     if not reason.strip():
         raise OperationRefused("reason_required")
     override = db.session.get(CompanyScoreOverride, (assessment.id, topic_id))
+    before = None
     if override is None:
         override = CompanyScoreOverride(assessment_id=assessment.id, topic_id=topic_id)
         db.session.add(override)
+    else:
+        before = {"score": override.score, "reason": override.reason}
     override.score = float(score)
     override.reason = reason.strip()
     override.set_by_id = user_id
     override.set_at = now_utc()
     db.session.flush()
+    record(assessment, Action.OVERRIDE_SET, subject=f"topic:{topic_id}", before=before,
+           after={"score": override.score}, reason=override.reason)
     return override
 
 
-def remove_company_override(assessment: Assessment, topic_id: int) -> bool:
-    """Go back to the computed company score; False when there was no override."""
+def remove_company_override(assessment: Assessment, topic_id: int,
+                            reason: str | None = None) -> bool:
+    """Go back to the computed company score, saying why; False when there was no override."""
+    _refuse_when_closed(assessment)
     override = db.session.get(CompanyScoreOverride, (assessment.id, topic_id))
     if override is None:
         return False
+    if not (reason or "").strip():
+        raise OperationRefused("remove_reason_required")
+    before = {"score": override.score, "reason": override.reason}
     db.session.delete(override)
     db.session.flush()
+    record(assessment, Action.OVERRIDE_REMOVED, subject=f"topic:{topic_id}", before=before,
+           reason=reason)
     return True
 
 
@@ -87,6 +131,8 @@ def save_label_positions(assessment: Assessment, locale: str,
     locale = normalize_locale(locale)
     allowed = {link.topic_id for link in assessment.topic_links}
     saved = 0
+    before: dict[str, list[float] | None] = {}
+    after: dict[str, list[float]] = {}
     for topic_id, (x, y) in positions.items():
         if topic_id not in allowed:
             continue
@@ -94,18 +140,31 @@ def save_label_positions(assessment: Assessment, locale: str,
         if row is None:
             row = LabelPosition(assessment_id=assessment.id, topic_id=topic_id, locale=locale)
             db.session.add(row)
+            before[str(topic_id)] = None
+        else:
+            before[str(topic_id)] = [row.x, row.y]
         row.x, row.y = float(x), float(y)
+        after[str(topic_id)] = [row.x, row.y]
         saved += 1
     db.session.flush()
+    if saved:
+        # Labels are presentation, allowed on a closed assessment, but the published
+        # picture changes: kept in the trail.
+        record(assessment, Action.LABELS_MOVED, subject=f"locale:{locale}", before=before,
+               after=after)
     return saved
 
 
 def reset_label_positions(assessment: Assessment, locale: str) -> int:
     """Forget the hand-placed labels in one language; the placer decides again."""
-    result = db.session.execute(db.delete(LabelPosition).where(
-        LabelPosition.assessment_id == assessment.id,
-        LabelPosition.locale == normalize_locale(locale)))
+    locale = normalize_locale(locale)
+    where = (LabelPosition.assessment_id == assessment.id, LabelPosition.locale == locale)
+    before = {str(row.topic_id): [row.x, row.y]
+              for row in db.session.scalars(db.select(LabelPosition).where(*where))}
+    result = db.session.execute(db.delete(LabelPosition).where(*where))
     db.session.flush()
+    if before:
+        record(assessment, Action.LABELS_RESET, subject=f"locale:{locale}", before=before)
     return result.rowcount or 0
 
 
@@ -115,6 +174,7 @@ def promote_open_answer(assessment: Assessment, submission_id: int, field: str,
 
     The text goes into the field of the current language (``text_zh`` or ``text_en``).
     """
+    _refuse_when_closed(assessment)
     if field not in ("expectations", "other_topics"):
         raise OperationRefused("bad_field")
     submission = db.session.get(Submission, submission_id)
@@ -134,4 +194,7 @@ def promote_open_answer(assessment: Assessment, submission_id: int, field: str,
         statement.text_en = text
     db.session.add(statement)
     db.session.flush()
+    record(assessment, Action.ANSWER_PROMOTED, subject=f"submission:{submission.id}",
+           after={"group_id": statement.group_id, "statement_id": statement.id,
+                  "field": field, "text": text})
     return statement

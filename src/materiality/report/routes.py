@@ -22,7 +22,14 @@ from ..services.report_tables import normalize_locale, topic_table_html
 from ..services.scoring import RATER_KINDS
 from . import bp, exports
 from . import data as report
-from .forms import ConfirmForm, MatrixOptionsForm, OverrideForm, PromoteForm, ScoringSettingsForm
+from .forms import (
+    ConfirmForm,
+    MatrixOptionsForm,
+    OverrideForm,
+    PromoteForm,
+    RemoveOverrideForm,
+    ScoringSettingsForm,
+)
 from .operations import (
     OperationRefused,
     promote_open_answer,
@@ -60,6 +67,12 @@ def refusal_message(code: str) -> str:
         "weights_all_zero": _("At least one rater kind needs a weight above zero."),
         "topic_not_in_assessment": _("This topic is not part of the assessment."),
         "reason_required": _("Write the reason for the override."),
+        "settings_reason_required": _("Write the reason for this change; it is kept in the "
+                                      "trail."),
+        "remove_reason_required": _("Write why the override is removed; it is kept in the "
+                                    "trail."),
+        "assessment_closed": _("This assessment is closed: its configuration and responses "
+                               "are frozen. Reopen it (with a reason) to change them."),
         "no_such_answer": _("This open answer does not exist (any more)."),
         "bad_field": _("This open answer does not exist (any more)."),
     }.get(code, code)
@@ -101,7 +114,8 @@ def _render_scores(assessment: Assessment, settings_form=None, override_form=Non
         overrides=overrides,
         settings_form=settings_form or _settings_form(assessment),
         override_form=override_form or _override_form(assessment, locale),
-        confirm=ConfirmForm(), rater_kinds=RATER_KINDS,
+        confirm=ConfirmForm(), remove_form=RemoveOverrideForm(formdata=None),
+        rater_kinds=RATER_KINDS,
     )
     return page, status
 
@@ -125,7 +139,8 @@ def scoring_settings(assessment_id: int):
                 threshold_company=form.threshold_company.data,
                 threshold_stakeholder=form.threshold_stakeholder.data,
                 top_n=form.top_n.data, quantile=form.quantile.data,
-                rater_kind_weights={k: form[f"weight_{k}"].data for k in RATER_KINDS})
+                rater_kind_weights={k: form[f"weight_{k}"].data for k in RATER_KINDS},
+                reason=form.reason.data)
         except OperationRefused as refused:
             db.session.rollback()
             form.threshold_mode.errors = [refusal_message(refused.code)]
@@ -161,11 +176,19 @@ def override_set(assessment_id: int):
 def override_remove(assessment_id: int, topic_id: int):
     """Go back to the computed company score of a topic."""
     assessment = _assessment(assessment_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if remove_company_override(assessment, topic_id):
+    form = RemoveOverrideForm()
+    if not form.validate_on_submit():
+        flash(refusal_message("remove_reason_required"), "error")
+        return redirect(url_for("report.scores", assessment_id=assessment.id))
+    try:
+        removed = remove_company_override(assessment, topic_id, form.reason.data)
+    except OperationRefused as refused:
+        db.session.rollback()
+        flash(refusal_message(refused.code), "error")
+    else:
         db.session.commit()
-        flash(_("Override removed."), "success")
+        if removed:
+            flash(_("Override removed."), "success")
     return redirect(url_for("report.scores", assessment_id=assessment.id))
 
 
@@ -324,6 +347,27 @@ def promote(assessment_id: int):
         db.session.commit()
         flash(_("Added to the group's expectations."), "success")
     return redirect(url_for("report.responses", assessment_id=assessment.id, locale=locale))
+
+
+# --------------------------------------------------------------------------- trail
+
+
+@bp.route("/<int:assessment_id>/trail")
+def trail(assessment_id: int):
+    """Every act that changed (or could change) the assessment's results, newest first."""
+    from .. import trail as trail_log
+
+    assessment = _assessment(assessment_id)
+    return render_template("report/trail.html", assessment=assessment,
+                           entries=list(reversed(trail_log.entries(assessment.id))),
+                           labels=trail_log.ACTION_LABELS,
+                           verification=trail_log.verify(assessment.id))
+
+
+@bp.route("/<int:assessment_id>/trail.<any(csv, xlsx):fmt>")
+def trail_download(assessment_id: int, fmt: str):
+    """The trail as CSV or XLSX, with every stored field and hash."""
+    return _download(exports.trail_file(_assessment(assessment_id), fmt))
 
 
 # --------------------------------------------------------------------------- methodology
