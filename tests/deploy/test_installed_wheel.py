@@ -1,8 +1,8 @@
 """The production install: the wheel, installed into a new virtual environment outside
 the checkout, migrates a database, creates a user and serves the app through gunicorn.
 
-Building and installing takes about a minute (the dependencies come from the package
-index at the versions in constraints.txt, so pip's cache keeps it short); it is
+Building and installing takes about a minute on the 2-core machine (the dependencies
+come from the package index at the versions in constraints.txt, without byte-compiling);
 marked slow, and `.ci/run` runs it.
 """
 from __future__ import annotations
@@ -26,6 +26,16 @@ SOURCES = ["pyproject.toml", "setup.py", "README.md", "src", "templates", "migra
 #: Settings of the developer's shell that must not reach the installed app.
 LEFT_OUT = {"VIRTUAL_ENV", "DATABASE_URL", "RATELIMIT_STORAGE_URI", "INSTANCE_PATH", "TRUST_PROXY",
             "PUBLIC_BASE_URL", "SECRET_KEY"}
+#: Staff pages and downloads that need the packaged templates, fonts and data.
+PAGES = {
+    "/report/1/matrix": "text/html",
+    "/report/1/matrix.pdf": "application/pdf",
+    "/report/1/topics.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "/report/1/methodology.docx":
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "/report/1/raw.csv": "text/csv",
+    "/fieldwork/assessments/1/responses": "text/html",
+}
 PASSWORD = "a long production password"  # noqa: S105
 
 
@@ -145,9 +155,23 @@ def test_the_installed_wheel_serves_login_survey_and_matrix(wheel: Path, tmp_pat
         assert matrix.status == 200, matrix.status
         assert matrix.headers["Content-Type"] == "image/png"
         assert matrix.body.startswith(b"\x89PNG") and len(matrix.body) > 20_000
+        for page, content_type in PAGES.items():
+            reply = browser.get(page)
+            assert reply.status == 200, (page, reply.status)
+            assert reply.headers["Content-Type"].startswith(content_type), (page, reply.headers)
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0].decode("utf-8", "replace")
     assert "Traceback" not in output, output
-    # The instance folder is the working directory's, never next to the installed code.
-    assert not (venv / "lib" / "instance").exists()
+
+    # In development the secret key is kept in the instance folder: ./instance by default,
+    # INSTANCE_PATH when set; never next to the installed code.
+    development = {key: value for key, value in env.items() if key not in ("APP_ENV", "SECRET_KEY")}
+    show = [str(bin_ / "python"), "-c", "import materiality; print(materiality.create_app().instance_path)"]
+    assert run(show, cwd=work, env=development).strip() == str(work / "instance")
+    assert (work / "instance" / "secret_key").is_file()
+    elsewhere = tmp_path / "state"
+    assert run(show, cwd=work, env={**development, "INSTANCE_PATH": str(elsewhere)}).strip() == str(
+        elsewhere)
+    assert (elsewhere / "secret_key").is_file()
+    assert not list(venv.rglob("secret_key"))
