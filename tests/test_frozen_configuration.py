@@ -167,3 +167,18 @@ def test_the_migration_keeps_each_assessments_weights_from_todays_groups(databas
         db.session.remove()
         db.engine.dispose()
 
+
+
+def test_a_group_added_later_keeps_its_weight_in_existing_assessments(admin_client, demo_data):
+    """A new group counts with its own weight until that weight is edited: then the
+    assessments that existed keep the old one and only new assessments take the new one."""
+    admin_client.post("/admin/groups/new", data={"name_zh": "新群体", "weight": "2"})
+    late = db.session.scalar(db.select(StakeholderGroup).where(StakeholderGroup.name_zh == "新群体"))
+    assert db.session.get(AssessmentGroupWeight, (demo().id, late.id)) is None
+    assert group_weights(demo())[late.id] == 2.0
+
+    edit_group(admin_client, late, 5)
+    assert group_weights(demo())[late.id] == 2.0
+    admin_client.post("/admin/assessments/new", data={"title": "Later", "reporting_year": "2026"})
+    later = db.session.scalar(db.select(Assessment).where(Assessment.title == "Later"))
+    assert group_weights(later)[late.id] == 5.0
