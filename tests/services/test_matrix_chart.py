@@ -18,6 +18,7 @@ from matplotlib.mathtext import MathTextParser
 from matplotlib.text import Text
 from PIL import Image
 
+from materiality.services.chart_style import LABEL_PAD_PT, MAX_LEADER_PT
 from materiality.services.matrix_chart import (
     SIZE_PRESETS,
     MatrixOptions,
@@ -169,11 +170,200 @@ def test_label_positions_cover_every_topic_and_round_trip(seed_renders):
         assert again.label_positions[key] == pytest.approx(xy)
 
 
-def test_eighty_crowded_labels_do_not_collide():
-    render = draw_matrix(crowded_points(80), MatrixOptions(locale="en", threshold_x=3.5,
-                                                           threshold_y=3.5))
+# --------------------------------------------------------------------------- the demo
+
+
+@pytest.fixture(scope="module")
+def demo_matrix(sqlite_template, tmp_path_factory) -> dict[str, tuple[list, MatrixOptions]]:
+    """The seed's 2023 assessment with its demo responses, scored as the app scores it:
+    its points and chart options (thresholds in force, half-A4) per language."""
+    from materiality import create_app
+    from materiality.extensions import db
+    from materiality.models import Assessment
+    from materiality.report.data import matrix_points, report_data
+    from materiality.report.exports import MatrixChoice, matrix_options
+    from materiality.seed import seed_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    from tests.conftest import base_test_config
+
+    app = create_app(base_test_config(f"sqlite:///{path}"))
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+        assessment = db.session.scalars(db.select(Assessment)).one()
+        matrices = {}
+        for lang, locale in (("zh", "zh_CN"), ("en", "en")):
+            data = report_data(assessment, locale)
+            matrices[lang] = (matrix_points(data), matrix_options(data, MatrixChoice()))
+        db.session.remove()
+        db.engine.dispose()
+    return matrices
+
+
+def leader_segments(render: MatrixRender) -> np.ndarray:
+    """The drawn leader lines as (x0, y0, x1, y1) in pixels."""
+    ax = render.figure.axes[0]
+    segs = [ax.transData.transform(np.column_stack([ln.get_xdata(), ln.get_ydata()]))
+            for ln in ax.lines if ln.get_gid() == "leader"]
+    return np.array([[*a, *b] for a, b in segs]).reshape(-1, 4)
+
+
+def crossing_pairs(segs: np.ndarray) -> list[tuple[int, int]]:
+    """Pairs of segments that properly cross (own implementation of the orientation test)."""
+    def side(p, q, r) -> float:
+        return np.sign((q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0]))
+
+    pairs = []
+    for i in range(len(segs)):
+        for j in range(i + 1, len(segs)):
+            a, b, c, d = segs[i, :2], segs[i, 2:], segs[j, :2], segs[j, 2:]
+            if side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0:
+                pairs.append((i, j))
+    return pairs
+
+
+def leader_lengths_pt(render: MatrixRender) -> np.ndarray:
+    segs = leader_segments(render)
+    return np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1]) * 72 / render.figure.dpi
+
+
+def legend_box(render: MatrixRender) -> np.ndarray:
+    renderer = render.figure.canvas.get_renderer()
+    return np.array([render.figure.legends[0].get_window_extent(renderer).extents])
+
+
+def assert_clean_picture(render: MatrixRender) -> None:
+    """No label on another, on a point or on the legend; none outside the plot; no two
+    leader lines crossing."""
+    assert_no_collisions(render)
+    labels = text_boxes(render, label_texts(render))
+    assert overlapping_pairs(labels, legend_box(render), same=False) == []
+    plot = render.figure.axes[0].get_window_extent(render.figure.canvas.get_renderer()).extents
+    assert (labels[:, :2] >= plot[:2] - 0.5).all() and (labels[:, 2:] <= plot[2:] + 0.5).all()
+    assert crossing_pairs(leader_segments(render)) == []
+
+
+def off_side_labels(render: MatrixRender, points, options) -> list[int]:
+    """Keys of the labels not wholly on their point's side of both threshold lines."""
+    ax = render.figure.axes[0]
+    tx, ty = ax.transData.transform((options.threshold_x, options.threshold_y))
+    boxes = dict(zip([int(t.get_gid()[6:]) for t in label_texts(render)],
+                     text_boxes(render, label_texts(render)), strict=True))
+    off = []
+    for p in points:
+        (px, py), box = ax.transData.transform((p.x, p.y)), boxes[p.key]
+        for v, line, lo, hi in ((px, tx, box[0], box[2]), (py, ty, box[1], box[3])):
+            if abs(v - line) > 0.5 and ((v > line and lo < line) or (v < line and hi > line)):
+                off.append(p.key)
+                break
+    return off
+
+
+def room_on_side(render: MatrixRender, points, options, key: int) -> list[tuple[float, float]]:
+    """Free places for ``key``'s label (as wrapped, with the chart's padding) wholly on its
+    point's side, within the longest leader allowed: clear of every other label, point
+    and the plot's edge, with a leader crossing no other leader, point or label."""
+    fig, ax = render.figure, render.figure.axes[0]
+    px_per_pt = fig.dpi / 72
+    plot = ax.get_window_extent(fig.canvas.get_renderer()).extents
+    tx, ty = ax.transData.transform((options.threshold_x, options.threshold_y))
+    texts = {int(t.get_gid()[6:]): t for t in label_texts(render)}
+    index = [p.key for p in points].index(key)
+    boxes = text_boxes(render, [texts[p.key] for p in points])
+    half = (boxes[index, 2:] - boxes[index, :2]) / 2 + LABEL_PAD_PT * px_per_pt
+    others = np.delete(boxes, index, axis=0)
+    markers = marker_boxes(render)
+    anchor = ax.transData.transform((points[index].x, points[index].y))
+    radius = (markers[index, 2] - markers[index, 0]) / 2
+    other_markers = np.delete(markers, index, axis=0)
+    segs = [s for s in leader_segments(render)
+            if np.hypot(*(s[:2] - anchor)) > radius + 1]  # the label's own leader excepted
+    lo = np.array([plot[0], plot[1]]) + half
+    hi = np.array([plot[2], plot[3]]) - half
+    for axis, line in ((0, tx), (1, ty)):
+        if abs(anchor[axis] - line) > 0.5:
+            if anchor[axis] > line:
+                lo[axis] = max(lo[axis], line + half[axis])
+            else:
+                hi[axis] = min(hi[axis], line - half[axis])
+    reach = MAX_LEADER_PT * px_per_pt + radius
+    lo, hi = np.maximum(lo, anchor - reach - half), np.minimum(hi, anchor + reach + half)
+    if (lo > hi).any():
+        return []
+    xs, ys = np.arange(lo[0], hi[0] + 1e-9, 2.0), np.arange(lo[1], hi[1] + 1e-9, 2.0)
+    centers = np.array([(x, y) for x in xs for y in ys]).reshape(-1, 2)
+    cand = np.concatenate([centers - half, centers + half], axis=1)
+    free = ~np.array([bool(overlapping_pairs(c[None, :], others, same=False)) or
+                      bool(overlapping_pairs(c[None, :], other_markers, same=False))
+                      for c in cand], dtype=bool) if len(cand) else np.zeros(0, bool)
+    found = []
+    for c, center in zip(cand[free], centers[free], strict=True):
+        end = np.clip(anchor, c[:2], c[2:])
+        length = np.hypot(*(end - anchor)) - radius
+        if length > MAX_LEADER_PT * px_per_pt:
+            continue
+        leader = np.array([[*anchor, *end]])
+        if length > 1 and (crossing_pairs(np.concatenate([leader, np.array(segs).reshape(-1, 4)]))
+                           and any(i == 0 for i, _ in crossing_pairs(
+                               np.concatenate([leader, np.array(segs).reshape(-1, 4)])))):
+            continue
+        if length > 1 and _segment_hits(anchor, end, np.concatenate([other_markers, others])):
+            continue
+        found.append((float(center[0]), float(center[1])))
+    return found
+
+
+def _segment_hits(p: np.ndarray, q: np.ndarray, boxes: np.ndarray) -> bool:
+    """Whether the segment p→q passes through any box (sampled every half pixel)."""
+    steps = max(2, int(np.hypot(*(q - p)) * 2))
+    pts = p + np.linspace(0, 1, steps)[:, None] * (q - p)
+    inside = ((pts[:, None, 0] > boxes[None, :, 0]) & (pts[:, None, 0] < boxes[None, :, 2])
+              & (pts[:, None, 1] > boxes[None, :, 1]) & (pts[:, None, 1] < boxes[None, :, 3]))
+    return bool(inside.any())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_demo_matrix_reads_like_a_designers(demo_matrix, lang):
+    """The demo at half A4: no crossing leaders, none longer than 72 pt, nothing on top
+    of anything, and every label on its point's side of the thresholds where there is
+    room for it."""
+    points, options = demo_matrix[lang]
+    assert options.size == "half_a4" and len(points) == 23
+    assert options.threshold_x is not None and options.threshold_y is not None
+    render = draw_matrix(points, options)
+    assert render.unplaced == ()
+    assert_clean_picture(render)
+    assert leader_lengths_pt(render).max(initial=0) <= MAX_LEADER_PT
+    for key in off_side_labels(render, points, options):
+        assert room_on_side(render, points, options, key) == [], key
+    again = draw_matrix(points, options)
+    assert again.label_positions == render.label_positions  # deterministic
+
+
+@pytest.fixture(scope="module")
+def crowded_renders() -> dict[int, MatrixRender]:
+    options = MatrixOptions(locale="en", threshold_x=3.5, threshold_y=3.5)
+    return {n: draw_matrix(crowded_points(n), options) for n in (40, 80)}
+
+
+@pytest.mark.parametrize("n", [40, 80])
+def test_many_synthetic_topics_collide_with_nothing(crowded_renders, n):
+    render = crowded_renders[n]
     assert render.unplaced == ()
     assert_no_collisions(render)
+    labels = text_boxes(render, label_texts(render))
+    assert overlapping_pairs(labels, legend_box(render), same=False) == []
+
+
+@pytest.mark.parametrize("n", [
+    40,
+    pytest.param(80, marks=pytest.mark.xfail(
+        strict=True, reason="80 crowded topics: the search leaves crossings (see the benchmark)")),
+])
+def test_many_synthetic_topics_have_no_crossing_leaders(crowded_renders, n):
+    assert crossing_pairs(leader_segments(crowded_renders[n])) == []
 
 
 def test_no_missing_glyph_warning_and_global_rcparams_untouched():

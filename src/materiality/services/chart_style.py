@@ -69,6 +69,7 @@ MARKER_PT = 7.0  # marker diameter in label mode
 DOT_PT = 3.0  # the exact point under a numbered circle
 LABEL_PAD_PT = 1.5  # free space kept around every label box
 MARKER_PAD_PT = 1.0  # and around every marker
+MAX_LEADER_PT = 72.0  # longest leader line wanted, before the preset's scale
 LAYOUT_DPI = 100  # figure dpi used for placement; savefig rescales consistently
 
 

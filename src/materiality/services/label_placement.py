@@ -1,35 +1,53 @@
 """Deterministic label placement for scatter charts, in display (pixel) coordinates.
 
-Each label is a box of known size that belongs to an anchor point drawn as a round
-marker. Boxes must not overlap one another, any marker, or leave the plotting area
-(hard rules). Among the positions that obey them, a label prefers to sit right next to
-its own point; failing that it goes further out on rings around the point and gets a
-leader line. Leader lines that cross markers or labels, and labels lying on threshold
-lines, error bars or other leaders, are penalised (soft rules).
+Each label is a box of known size (or one of a few sizes: the same text wrapped
+differently) that belongs to an anchor point drawn as a round marker. Boxes must not
+overlap one another, any marker, or leave the plotting area (hard rules). Among the
+positions that obey them a label prefers, in this order: a leader line that crosses no
+other leader and no marker; a place on its point's side of the threshold lines; a
+leader no longer than ``max_leader``; right next to its point; a short leader. Labels
+lying on threshold lines, error bars or leaders, and leaders through labels, cost too.
 
-The search is greedy (most crowded points first) followed by a bounded number of
-re-placement passes, with no randomness and no time limit, so the same input always
-gives the same output. Pure numpy; no matplotlib.
+Every label gets a fixed list of candidate positions (next to its point, then on rings
+around it), each scored once against the fixed obstacles. What two labels cost each
+other is computed when first needed and kept, so trying a label in every one of its
+places against the others is a few vector additions. The search:
+
+1. greedy: the labels with the fewest good places first, each at its best place;
+2. re-placement: a label moves when that lowers the total, until nothing moves;
+3. squeaky wheel: the construction starts again with the badly placed labels first,
+   for a few rounds, and the cheapest picture is kept;
+4. ejection: a badly placed label takes a better place another label holds, which then
+   finds a new one, when the total drops;
+5. uncrossing: two labels whose leaders cross swap places (exchanging the ends of two
+   crossing segments always shortens them).
+
+No randomness and no time limit: the same input always gives the same output. Pure numpy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-#: Legal positions get the (costlier) soft-rule check in chunks of this size, cheapest first.
-_SOFT_CHUNK = 96
 #: Penalties, in pixel-equivalents of leader length.
+_ILLEGAL = 1e6  # overlapping another label or a marker, or outside the area
 _LEADER_BASE = 12.0
+_LEADER_CROSSES_LEADER = 1000.0
 _LEADER_CROSSES_MARKER = 400.0
-_LEADER_CROSSES_LABEL = 150.0
-_LEADER_CROSSES_LEADER = 60.0
-_BOX_ON_LEADER = 150.0
+_LONG_LEADER = 300.0
+_WRONG_SIDE = 220.0
+_LEADER_ON_LABEL = 150.0  # one label's leader through another label's box
 _BOX_ON_LINE = 45.0
+_VARIANT = 3.0  # each step away from a label's preferred wrapping
+_GOOD = 60.0  # a label costing less than this is well placed
 #: Far positions prefer pointing away from the crowd (radial leaders rarely cross).
 _OUTWARD = 0.35
+_FAR_ANGLES = np.deg2rad(np.arange(0, 360, 30))
+_ROUNDS = 6  # squeaky-wheel constructions at most
+_SMALL = 45  # up to this many labels get the whole search
 
 
 @dataclass
@@ -38,12 +56,16 @@ class Placement:
 
     ``centers`` are the label box centres; ``leader[i]`` says whether label ``i`` sits
     away from its point and needs a leader line; ``ok[i]`` is False when no legal
-    position was found (the label was then put where it overlaps least).
+    position was found (the label was then put where it overlaps least); ``variant[i]``
+    is the index of the size chosen for label ``i``; ``crossings`` counts the pairs of
+    leader lines that cross.
     """
 
     centers: np.ndarray
     leader: np.ndarray
     ok: np.ndarray
+    variant: np.ndarray
+    crossings: int = 0
 
 
 def boxes_overlap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -59,223 +81,33 @@ def boxes_overlap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def segments_hit_boxes(p0: np.ndarray, p1: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-    """Return an (len(p0), len(boxes)) matrix: does segment p0→p1 cross the box (slab test)."""
+    """Return an (len(p0), len(boxes)) matrix: does segment p0→p1 cross the box.
+
+    A segment meets an axis-aligned box when their bounding boxes overlap and the box's
+    corners do not all lie on one side of the segment's line."""
     if len(p0) == 0 or len(boxes) == 0:
         return np.zeros((len(p0), len(boxes)), dtype=bool)
-    d = (p1 - p0)[:, None, :]
-    o = p0[:, None, :]
-    lo = boxes[None, :, :2]
-    hi = boxes[None, :, 2:]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inv = np.where(np.abs(d) > 1e-12, 1.0 / np.where(d == 0, 1.0, d), np.inf)
-        t1 = (lo - o) * inv
-        t2 = (hi - o) * inv
-    tmin = np.minimum(t1, t2)
-    tmax = np.maximum(t1, t2)
-    # A zero-length direction: inside the slab on that axis iff lo <= o <= hi.
-    flat = np.abs(d) <= 1e-12
-    inside = (o >= lo) & (o <= hi)
-    tmin = np.where(flat, np.where(inside, -np.inf, np.inf), tmin)
-    tmax = np.where(flat, np.where(inside, np.inf, -np.inf), tmax)
-    enter = np.maximum(tmin.max(axis=2), 0.0)
-    leave = np.minimum(tmax.min(axis=2), 1.0)
-    return enter < leave
+    ax, ay = p0[:, 0:1], p0[:, 1:2]
+    bx, by = p1[:, 0:1], p1[:, 1:2]
+    x0, y0, x1, y1 = (boxes[None, :, k] for k in range(4))
+    hit = ((np.minimum(ax, bx) < x1) & (np.maximum(ax, bx) > x0)
+           & (np.minimum(ay, by) < y1) & (np.maximum(ay, by) > y0))
+    dx, dy = bx - ax, by - ay
+    # The line's value at the box's corners: f(x, y) = dx (y - ay) - dy (x - ax).
+    fx0, fx1 = -dy * (x0 - ax), -dy * (x1 - ax)
+    fy0, fy1 = dx * (y0 - ay), dx * (y1 - ay)
+    corners = (fx0 + fy0, fx0 + fy1, fx1 + fy0, fx1 + fy1)
+    lo = np.minimum(np.minimum(corners[0], corners[1]), np.minimum(corners[2], corners[3]))
+    hi = np.maximum(np.maximum(corners[0], corners[1]), np.maximum(corners[2], corners[3]))
+    return hit & (lo <= 0) & (hi >= 0)
 
 
-def _boxes(centers: np.ndarray, half: np.ndarray) -> np.ndarray:
-    return np.concatenate([centers - half, centers + half], axis=1)
-
-
-def _candidates(
-    anchor: np.ndarray,
-    half: np.ndarray,
-    radius: float,
-    gap: float,
-    reach: float,
-    outward: np.ndarray,
-    on_anchor: bool = False,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate centres around ``anchor`` with a base cost and a needs-leader flag."""
-    w, h = half
-    if on_anchor:  # a badge drawn over its own point: the point itself, then nearby
-        radius = 0.0
-    r = radius + gap
-    d = r * 0.7071
-    near = np.array(
-        [
-            (r + w, 0.0),  # right
-            (-(r + w), 0.0),  # left
-            (0.0, r + h),  # above
-            (0.0, -(r + h)),  # below
-            (d + w, d + h),  # upper right
-            (-(d + w), d + h),  # upper left
-            (d + w, -(d + h)),  # lower right
-            (-(d + w), -(d + h)),  # lower left
-            (w - radius, r + h),  # above, starting at the point
-            (radius - w, r + h),  # above, ending at the point
-            (w - radius, -(r + h)),  # below, starting at the point
-            (radius - w, -(r + h)),  # below, ending at the point
-            (r + w, 0.6 * h),  # right, a little higher
-            (r + w, -0.6 * h),  # right, a little lower
-            (-(r + w), 0.6 * h),  # left, a little higher
-            (-(r + w), -0.6 * h),  # left, a little lower
-        ]
-    )
-    near_cost = np.array(
-        [0, 1.5, 2, 3, 2.5, 3.5, 4, 4.5, 2.2, 2.7, 3.2, 3.7, 1.0, 1.2, 2.0, 2.2], dtype=float
-    )
-    angles = np.deg2rad(np.arange(0, 360, 15))
-    # Angle preference: right and up read naturally; ties broken by angle order.
-    ang_cost = 0.15 * (1 - np.cos(angles)) + 0.05 * (1 - np.sin(angles))
-    if np.hypot(*outward) > 1e-9:
-        phi = np.arctan2(outward[1], outward[0])
-        ang_cost = ang_cost * 0.3 + _OUTWARD * (1 - np.cos(angles - phi))
-    step = max(gap * 2.5, 4.0)
-    radii = []
-    rr = r + step
-    while rr < reach:
-        radii.append(rr)
-        rr += max(step, rr * 0.06)
-    radii = np.array(radii)
-    if len(radii):
-        cos = np.tile(np.cos(angles), len(radii))
-        sin = np.tile(np.sin(angles), len(radii))
-        rad = np.repeat(radii, len(angles))
-        far = np.stack([cos * (rad + w), sin * (rad + h)], axis=1)
-        far_cost = rad - r + _LEADER_BASE + np.tile(ang_cost, len(radii)) * rad
-    else:
-        far = np.zeros((0, 2))
-        far_cost = np.zeros(0)
-    if on_anchor:
-        near, near_cost = np.zeros((1, 2)), np.zeros(1)
-    offsets = np.concatenate([near, far])
-    cost = np.concatenate([near_cost, far_cost])
-    leader = np.concatenate([np.zeros(len(near), bool), np.ones(len(far), bool)])
-    return anchor + offsets, cost, leader
-
-
-def _leader_ends(anchor: np.ndarray, radius: float, boxes: np.ndarray):
-    """Leader segments from the marker edge to the nearest point of each box."""
-    target = np.stack(
-        [
-            np.clip(anchor[0], boxes[:, 0], boxes[:, 2]),
-            np.clip(anchor[1], boxes[:, 1], boxes[:, 3]),
-        ],
-        axis=1,
-    )
-    vec = target - anchor
-    length = np.maximum(np.hypot(vec[:, 0], vec[:, 1]), 1e-9)
-    start = anchor + vec * (radius / length)[:, None]
-    return start, target
-
-
-class _Solver:
-    """State of one placement run: fixed obstacles plus the labels placed so far."""
-
-    def __init__(self, anchors, half, radii, bounds, soft_segments, gap, on_anchor=False):
-        self.on_anchor = on_anchor
-        self.anchors = anchors
-        self.half = half
-        self.radii = radii
-        self.bounds = bounds
-        self.gap = gap
-        self.markers = _boxes(anchors, np.repeat(radii[:, None], 2, axis=1))
-        self.soft = soft_segments.reshape(-1, 4)
-        n = len(anchors)
-        self.centers = np.full((n, 2), np.nan)
-        self.leader = np.zeros(n, dtype=bool)
-        self.placed = np.zeros(n, dtype=bool)
-        self.segments = np.zeros((n, 4))
-        x0, y0, x1, y1 = bounds
-        self.reach = float(np.hypot(x1 - x0, y1 - y0))
-        self.outward = anchors - anchors.mean(axis=0) if n else anchors
-
-    def label_boxes(self, mask):
-        return _boxes(self.centers[mask], self.half[mask])
-
-    def leader_segments(self, exclude: int) -> np.ndarray:
-        """Leader segments (x0, y0, x1, y1) of the placed labels other than ``exclude``."""
-        keep = self.placed & self.leader
-        keep[exclude] = False
-        return self.segments[keep]
-
-    def best(self, i: int) -> tuple[np.ndarray, bool, bool, float]:
-        """Best position for label ``i``: (centre, needs leader, legal, cost)."""
-        anchor, half, radius = self.anchors[i], self.half[i], self.radii[i]
-        centers, cost, leader = _candidates(
-            anchor, half, radius, self.gap, self.reach, self.outward[i], self.on_anchor
-        )
-        boxes = _boxes(centers, np.broadcast_to(half, centers.shape))
-        x0, y0, x1, y1 = self.bounds
-        inside = (
-            (boxes[:, 0] >= x0) & (boxes[:, 1] >= y0) & (boxes[:, 2] <= x1) & (boxes[:, 3] <= y1)
-        )
-        others = self.placed.copy()
-        others[i] = False
-        label_boxes = self.label_boxes(others)
-        markers = np.delete(self.markers, i, axis=0) if self.on_anchor else self.markers
-        obstacles = np.concatenate([markers, label_boxes])
-        clash = np.zeros(len(boxes), dtype=int)
-        clash[inside] = boxes_overlap(boxes[inside], obstacles).sum(axis=1)
-        legal = inside & (clash == 0)
-        if not legal.any():
-            clash = boxes_overlap(boxes, obstacles).sum(axis=1)
-            # Nothing legal: least overlap inside the area, then cheapest.
-            score = clash + np.where(inside, 0, 1000) + cost * 1e-6
-            k = int(np.argmin(score))
-            return centers[k], bool(leader[k]), False, float("inf")
-        idx = np.flatnonzero(legal)
-        idx = idx[np.argsort(cost[idx], kind="stable")]
-        # Penalties are never negative: once the base cost alone exceeds the best total
-        # found so far, no later (dearer) candidate can win.
-        best_total, best_k = np.inf, -1
-        for chunk in range(0, len(idx), _SOFT_CHUNK):
-            part = idx[chunk : chunk + _SOFT_CHUNK]
-            if cost[part[0]] >= best_total:
-                break
-            total = cost[part] + self._soft_penalty(i, boxes[part], leader[part], label_boxes)
-            j = int(np.argmin(total))
-            if total[j] < best_total:
-                best_total, best_k = float(total[j]), int(part[j])
-        return centers[best_k], bool(leader[best_k]), True, best_total
-
-    def _soft_penalty(self, i, boxes, leader, label_boxes):
-        penalty = np.zeros(len(boxes))
-        lead = self.leader_segments(exclude=i)
-        for segs, weight in ((self.soft, _BOX_ON_LINE), (lead, _BOX_ON_LEADER)):
-            if len(segs):
-                on_seg = segments_hit_boxes(segs[:, :2], segs[:, 2:], boxes).sum(axis=0)
-                penalty += weight * on_seg
-        if leader.any():
-            li = np.flatnonzero(leader)
-            start, end = _leader_ends(self.anchors[i], self.radii[i], boxes[li])
-            other_markers = np.delete(self.markers, i, axis=0)
-            penalty[li] += _LEADER_CROSSES_MARKER * segments_hit_boxes(
-                start, end, other_markers
-            ).sum(axis=1)
-            penalty[li] += _LEADER_CROSSES_LABEL * segments_hit_boxes(start, end, label_boxes).sum(
-                axis=1
-            )
-            if len(lead):
-                penalty[li] += _LEADER_CROSSES_LEADER * _segments_cross(start, end, lead).sum(
-                    axis=1
-                )
-        return penalty
-
-    def put(self, i, center, leader):
-        self.centers[i] = center
-        self.leader[i] = leader
-        self.placed[i] = True
-        start, end = _leader_ends(
-            self.anchors[i], self.radii[i], _boxes(center[None], self.half[i][None])
-        )
-        self.segments[i] = np.concatenate([start[0], end[0]])
-
-
-def _segments_cross(p0, p1, segs):
-    """(len(p0), len(segs)) matrix: do the segments properly intersect."""
-    q0, q1 = segs[None, :, :2], segs[None, :, 2:]
+def segments_cross(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray) -> np.ndarray:
+    """Return a (len(p0), len(q0)) matrix: do segments p0→p1 and q0→q1 properly cross."""
+    if len(p0) == 0 or len(q0) == 0:
+        return np.zeros((len(p0), len(q0)), dtype=bool)
     a0, a1 = p0[:, None, :], p1[:, None, :]
+    b0, b1 = q0[None, :, :], q1[None, :, :]
 
     def orient(p, q, r):
         return np.sign(
@@ -283,14 +115,335 @@ def _segments_cross(p0, p1, segs):
             - (q[..., 1] - p[..., 1]) * (r[..., 0] - p[..., 0])
         )
 
-    return (orient(a0, a1, q0) * orient(a0, a1, q1) < 0) & (
-        orient(q0, q1, a0) * orient(q0, q1, a1) < 0
+    return (orient(a0, a1, b0) * orient(a0, a1, b1) < 0) & (
+        orient(b0, b1, a0) * orient(b0, b1, a1) < 0
     )
+
+
+def count_crossings(segments: np.ndarray) -> int:
+    """How many pairs of the (x0, y0, x1, y1) segments properly cross."""
+    segs = np.asarray(segments, dtype=float).reshape(-1, 4)
+    cross = segments_cross(segs[:, :2], segs[:, 2:], segs[:, :2], segs[:, 2:])
+    return int(np.triu(cross, k=1).sum())
+
+
+def _boxes(centers: np.ndarray, half: np.ndarray) -> np.ndarray:
+    return np.concatenate([centers - half, centers + half], axis=1)
+
+
+def leader_target(anchor: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Where a leader from ``anchor`` meets each box: the box's nearest point."""
+    return np.stack(
+        [
+            np.clip(anchor[0], boxes[:, 0], boxes[:, 2]),
+            np.clip(anchor[1], boxes[:, 1], boxes[:, 3]),
+        ],
+        axis=1,
+    )
+
+
+def _rings(start: float, stop: float, step: float, growth: float) -> list[float]:
+    radii, rr = [], start
+    while rr < stop:
+        radii.append(rr)
+        rr += max(step, rr * growth)
+    return radii
+
+
+def _offsets(half, radius, gap, reach, diagonal, outward, on_anchor, angles):
+    """Candidate offsets from the anchor for one box size, their base cost and leader flag.
+
+    Fine rings at ``angles`` reach ``reach``; coarse ones beyond it, up to ``diagonal``
+    (if given), are the last resort of a label with no free place nearby."""
+    w, h = half
+    if on_anchor:  # a badge drawn over its own point: the point itself, then nearby
+        radius = 0.0
+    r = radius + gap
+    d = r * 0.7071
+    if on_anchor:
+        near, near_cost = np.zeros((1, 2)), np.zeros(1)
+    else:
+        near = np.array(
+            [
+                (r + w, 0.0),  # right
+                (-(r + w), 0.0),  # left
+                (0.0, r + h),  # above
+                (0.0, -(r + h)),  # below
+                (d + w, d + h),  # upper right
+                (-(d + w), d + h),  # upper left
+                (d + w, -(d + h)),  # lower right
+                (-(d + w), -(d + h)),  # lower left
+            ]
+        )
+        near_cost = np.array([0, 1.5, 2, 3, 2.5, 3.5, 4, 4.5], dtype=float)
+        # Beside the point, slid along the side it touches.
+        slide = np.array([0.3, 0.6, 1.0, -0.3, -0.6, -1.0])
+        sw = slide * max(w - radius, 0.0)
+        beside = np.concatenate([
+            np.stack([np.full(6, r + w), slide * h], axis=1),  # right
+            np.stack([np.full(6, -(r + w)), slide * h], axis=1),  # left
+            np.stack([sw, np.full(6, r + h)], axis=1),  # above
+            np.stack([sw, np.full(6, -(r + h))], axis=1),  # below
+        ])
+        base = np.repeat([0.0, 1.5, 2.0, 3.0], 6)
+        near = np.concatenate([near, beside])
+        near_cost = np.concatenate([near_cost, base + 0.8 + 1.2 * np.tile(np.abs(slide), 4)])
+    step = max(gap * 2.5, 6.0)
+    fine = _rings(r + step, reach, step, 0.12)
+    coarse = _rings(max(reach, r + step), diagonal, step, 0.3) if diagonal else []
+    far, far_cost = [], []
+    for radii, ring_angles in ((fine, angles), (coarse, _FAR_ANGLES)):
+        if not radii:
+            continue
+        # Angle preference: right and up read naturally; ties broken by angle order.
+        ang_cost = 0.15 * (1 - np.cos(ring_angles)) + 0.05 * (1 - np.sin(ring_angles))
+        if np.hypot(*outward) > 1e-9:
+            phi = np.arctan2(outward[1], outward[0])
+            ang_cost = ang_cost * 0.3 + _OUTWARD * (1 - np.cos(ring_angles - phi))
+        cos = np.tile(np.cos(ring_angles), len(radii))
+        sin = np.tile(np.sin(ring_angles), len(radii))
+        rad = np.repeat(radii, len(ring_angles))
+        xy = np.stack([cos * (rad + w), sin * (rad + h)], axis=1)
+        # Boxes above or below slide sideways so the leader stays short and upright.
+        xy[:, 0] -= np.clip(xy[:, 0], -w + radius, w - radius) * (np.abs(sin) > 0.9)
+        far.append(xy)
+        far_cost.append(_LEADER_BASE + np.tile(ang_cost, len(radii)) * rad)
+    offsets = np.concatenate([near, *far])
+    cost = np.concatenate([near_cost, *far_cost])
+    leader = np.zeros(len(offsets), dtype=bool)
+    leader[len(near):] = True
+    return offsets, cost, leader
+
+
+class _Solver:
+    """Every label's candidates in flat arrays, what each costs, and the current picture.
+
+    ``acc[g]`` is what candidate ``g`` costs its label given where the other labels are
+    now: its own cost plus what each placed label costs it. What a label placed at a
+    candidate costs the candidates of all other labels is computed once (one vectorised
+    pass) and kept, so moving a label is a subtraction and an addition, and finding a
+    label's best place an argmin over its slice of ``acc``.
+    """
+
+    def __init__(self, anchors, halves, radii, bounds, soft, gap, on_anchor, max_leader,
+                 thresholds, fixed):
+        self.anchors = anchors
+        self.halves = halves
+        self.radii = radii
+        self.bounds = bounds
+        self.soft = soft
+        self.gap = gap
+        self.on_anchor = on_anchor
+        self.max_leader = max_leader
+        self.thresholds = thresholds
+        self.markers = _boxes(anchors, np.repeat(radii[:, None], 2, axis=1))
+        n = self.n = len(anchors)
+        x0, y0, x1, y1 = bounds
+        self.diagonal = float(np.hypot(x1 - x0, y1 - y0))
+        self.outward = anchors - anchors.mean(axis=0) if n else anchors
+        # Fewer directions when there are many labels: the search stays about as long.
+        self.angles = np.deg2rad(np.arange(0, 360, 10 if n <= 30 else 15 if n <= 60 else 20))
+        self.fixed = np.zeros(n, dtype=bool)
+        parts = []
+        for i in range(n):
+            if i in fixed:
+                self.fixed[i] = True
+                parts.append(self._fixed_candidate(i, np.asarray(fixed[i], float)))
+            else:
+                parts.append(self._candidates(i))
+        sizes = [len(p[0]) for p in parts]
+        self.off = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+        fields = list(zip(*parts, strict=True)) if parts else [[]] * 6
+        (self.centers, self.boxes, self.variant, self.leader, self.target, self.cost) = (
+            np.concatenate(f) if len(f) else np.zeros(0) for f in fields)
+        self.centers = self.centers.reshape(-1, 2)
+        self.boxes = self.boxes.reshape(-1, 4)
+        self.target = self.target.reshape(-1, 2)
+        self.leader = self.leader.astype(bool)
+        self.variant = self.variant.astype(int)
+        self.owner = np.repeat(np.arange(n), sizes)
+        self.start = anchors[self.owner] if n else np.zeros((0, 2))
+        # What a candidate's box and leader cover: a first, cheap test of any contact.
+        self.extent = np.concatenate([np.minimum(self.boxes[:, :2], self.start),
+                                      np.maximum(self.boxes[:, 2:], self.start)], axis=1)
+        self.regions = np.array([
+            [*self.extent[a:b, :2].min(axis=0), *self.extent[a:b, 2:].max(axis=0)]
+            for a, b in zip(self.off[:-1], self.off[1:], strict=True)]).reshape(-1, 4)
+        self.acc = self.cost.copy()
+        self.ovl = np.zeros(len(self.cost))  # how many placed labels each box overlaps
+        self.weight = _ILLEGAL  # what one overlap costs
+        self.pos = np.full(n, -1)
+        self._contribution: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    # ----------------------------------------------------------------- candidates
+
+    def _fixed_candidate(self, i: int, center: np.ndarray):
+        """An editor's place: the only candidate, with a leader when away from the point."""
+        box = _boxes(center[None, :], self.halves[i][:1])
+        target = leader_target(self.anchors[i], box)
+        far = float(np.hypot(*(target[0] - self.anchors[i]))) - self.radii[i] > self.gap * 3
+        return center[None, :], box, np.zeros(1, int), np.array([far]), target, np.zeros(1)
+
+    def _candidates(self, i: int):
+        """Label ``i``'s candidates: centres, boxes, variants, leader flags, leader ends
+        and what each costs on its own (sorted cheapest first)."""
+        anchor, radius = self.anchors[i], self.radii[i]
+        reach = self.max_leader * 1.15 + radius
+        parts = [
+            _offsets(half, radius, self.gap, reach, self.diagonal,
+                     self.outward[i], self.on_anchor, self.angles)
+            for half in self.halves[i]
+        ]
+        offsets = np.concatenate([p[0] for p in parts])
+        cost = np.concatenate([p[1] + _VARIANT * v for v, p in enumerate(parts)])
+        leader = np.concatenate([p[2] for p in parts])
+        variant = np.concatenate([np.full(len(p[0]), v) for v, p in enumerate(parts)])
+        centers = anchor + offsets
+        boxes = _boxes(centers, self.halves[i][variant])
+        x0, y0, x1, y1 = self.bounds
+        inside = (boxes[:, 0] >= x0) & (boxes[:, 1] >= y0) & (boxes[:, 2] <= x1) & (boxes[:, 3] <= y1)
+        markers = np.delete(self.markers, i, axis=0) if self.on_anchor else self.markers
+        clash = np.zeros(len(boxes))
+        clash[inside] = boxes_overlap(boxes[inside], markers).sum(axis=1)
+        legal = inside & (clash == 0)
+        if legal.any():
+            keep = legal
+        else:  # nowhere free: keep everything, dearer the more it overlaps
+            keep = np.ones(len(boxes), dtype=bool)
+            cost = cost + _ILLEGAL * (clash + 10 * ~inside)
+        centers, boxes, cost = centers[keep], boxes[keep], cost[keep]
+        leader, variant = leader[keep], variant[keep]
+        target = leader_target(anchor, boxes)
+        length = np.hypot(*(target - anchor).T) - radius
+        cost = cost + np.where(leader, length, 0.0)
+        cost += np.where(leader & (length > self.max_leader), _LONG_LEADER + 2 * length, 0.0)
+        if len(self.soft):
+            cost += _BOX_ON_LINE * segments_hit_boxes(
+                self.soft[:, :2], self.soft[:, 2:], boxes).sum(axis=0)
+        cost += _WRONG_SIDE * self._wrong_sides(anchor, boxes)
+        if leader.any():
+            li = np.flatnonzero(leader)
+            others = np.delete(self.markers, i, axis=0)
+            hits = segments_hit_boxes(np.broadcast_to(anchor, (len(li), 2)), target[li], others)
+            cost[li] += _LEADER_CROSSES_MARKER * hits.sum(axis=1)
+        o = np.argsort(cost, kind="stable")
+        return centers[o], boxes[o], variant[o], leader[o], target[o], cost[o]
+
+    def _wrong_sides(self, anchor: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+        """How many threshold lines each box is not wholly on the anchor's side of."""
+        wrong = np.zeros(len(boxes))
+        for axis, line in enumerate(self.thresholds):
+            if line is None or abs(anchor[axis] - line) < 0.5:
+                continue  # a point on the line may be labelled on either side
+            if anchor[axis] > line:
+                wrong += boxes[:, axis] < line
+            else:
+                wrong += boxes[:, axis + 2] > line
+        return wrong
+
+    # ----------------------------------------------------------------- costs
+
+    def contribution(self, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What a label at candidate ``g`` costs the other labels' candidates: their
+        indices, costs and overlaps where not zero. (Symmetric: what each of them would
+        cost it.)"""
+        if g in self._contribution:
+            return self._contribution[g]
+        j = self.owner[g]
+        box = self.boxes[g]
+        reach = self.extent[g] if self.leader[g] else box
+        reg = self.regions
+        labels = np.flatnonzero((reg[:, 0] < reach[2]) & (reg[:, 2] > reach[0])
+                                & (reg[:, 1] < reach[3]) & (reg[:, 3] > reach[1]))
+        labels = labels[labels != j]
+        near = (np.concatenate([np.arange(self.off[m], self.off[m + 1]) for m in labels])
+                if len(labels) else np.zeros(0, dtype=int))
+        ext = self.extent[near]
+        near = near[(ext[:, 0] < reach[2]) & (ext[:, 2] > reach[0])
+                    & (ext[:, 1] < reach[3]) & (ext[:, 3] > reach[1])]
+        boxes = self.boxes[near]
+        overlap = boxes_overlap(boxes, box[None, :])[:, 0].astype(float)
+        cost = np.zeros(len(near))
+        mine = np.flatnonzero(self.leader[near])
+        start, end = self.start[near[mine]], self.target[near[mine]]
+        cost[mine] += _LEADER_ON_LABEL * segments_hit_boxes(start, end, box[None, :])[:, 0]
+        if self.leader[g]:
+            seg0, seg1 = self.start[g][None, :], self.target[g][None, :]
+            cost += _LEADER_ON_LABEL * segments_hit_boxes(seg0, seg1, boxes)[0]
+            cost[mine] += _LEADER_CROSSES_LEADER * segments_cross(start, end, seg0, seg1)[:, 0]
+        some = (cost > 0) | (overlap > 0)
+        result = (near[some], cost[some], overlap[some])
+        self._contribution[g] = result
+        return result
+
+    def put(self, i: int, g: int, touched: bool = False) -> np.ndarray | None:
+        """Move label ``i`` to candidate ``g`` (-1: take it off); with ``touched``,
+        return the labels whose costs changed."""
+        old = int(self.pos[i])
+        if old == g:
+            return np.zeros(0, dtype=int) if touched else None
+        changed = []
+        if old >= 0:
+            idx, val, overlap = self.contribution(old)
+            self.acc[idx] -= val
+            self.ovl[idx] -= overlap
+            changed.append(idx)
+        if g >= 0:
+            idx, val, overlap = self.contribution(g)
+            self.acc[idx] += val
+            self.ovl[idx] += overlap
+            changed.append(idx)
+        self.pos[i] = g
+        if not touched:
+            return None
+        return np.unique(self.owner[np.concatenate(changed)]) if changed else np.zeros(0, int)
+
+    def reset(self) -> None:
+        """Take every movable label off (editors' labels stay)."""
+        self.acc = self.cost.copy()
+        self.ovl = np.zeros(len(self.cost))
+        self.pos[:] = -1
+        for i in np.flatnonzero(self.fixed):
+            self.put(int(i), int(self.off[i]))
+
+    def best(self, i: int) -> tuple[int, float]:
+        """Label ``i``'s cheapest candidate (first of equals) and its cost."""
+        a, b = self.off[i], self.off[i + 1]
+        total = self.acc[a:b] + self.weight * self.ovl[a:b]
+        k = int(np.argmin(total))
+        return a + k, float(total[k])
+
+    def cost_now(self, i: int) -> float:
+        """What label ``i`` costs where it is now."""
+        g = self.pos[i]
+        return float(self.acc[g] + self.weight * self.ovl[g])
+
+    def total(self) -> float:
+        """The whole picture's cost (what two labels cost each other counts twice)."""
+        placed = self.pos[self.pos >= 0]
+        return float(self.acc[placed].sum() + self.weight * self.ovl[placed].sum())
+
+    # ----------------------------------------------------------------- picture
+
+    def crossing_pairs(self) -> list[tuple[int, int]]:
+        """Pairs of labels whose leaders cross."""
+        ids = np.array([i for i in range(self.n)
+                        if self.pos[i] >= 0 and self.leader[self.pos[i]]], dtype=int)
+        g = self.pos[ids]
+        p0, p1 = self.start[g], self.target[g]
+        cross = np.triu(segments_cross(p0, p1, p0, p1), 1)
+        return [(int(ids[a]), int(ids[b])) for a, b in np.argwhere(cross)]
+
+    def overlapping(self, g: int) -> list[int]:
+        """The placed labels whose boxes candidate ``g`` overlaps."""
+        placed = np.flatnonzero(self.pos >= 0)
+        hit = boxes_overlap(self.boxes[g][None, :], self.boxes[self.pos[placed]])[0]
+        return [int(j) for j in placed[hit] if j != self.owner[g]]
 
 
 def place_labels(
     anchors: np.ndarray,
-    sizes: np.ndarray,
+    sizes: np.ndarray | Sequence[np.ndarray],
     radii: np.ndarray,
     bounds: tuple[float, float, float, float],
     fixed: Mapping[int, tuple[float, float]] | None = None,
@@ -298,55 +451,179 @@ def place_labels(
     gap: float = 2.0,
     refine_budget: int = 400,
     on_anchor: bool = False,
+    max_leader: float | None = None,
+    thresholds: tuple[float | None, float | None] = (None, None),
 ) -> Placement:
     """Place one label per anchor; all arguments in display coordinates (pixels).
 
-    ``sizes`` are label (width, height) including any padding; ``radii`` the marker
-    radii (plus padding); ``bounds`` the allowed area (x0, y0, x1, y1); ``fixed`` maps a
-    label index to a centre chosen by an editor (kept as is, and avoided by the others);
-    ``soft_segments`` are (x0, y0, x1, y1) lines that labels should rather not cover;
-    ``refine_budget`` caps the re-placement attempts after the greedy pass;
-    ``on_anchor`` places badges (numbered circles) over their own point when it is free,
-    else as close as possible with a leader.
+    ``sizes`` are label (width, height) including any padding, one row per label, or per
+    label an array of alternative sizes (the same text wrapped differently; the first is
+    preferred); ``radii`` the marker radii (plus padding); ``bounds`` the allowed area
+    (x0, y0, x1, y1); ``fixed`` maps a label index to a centre chosen by an editor (kept
+    as is, at the first size, and avoided by the others); ``soft_segments`` are
+    (x0, y0, x1, y1) lines that labels should rather not cover; ``refine_budget`` caps
+    the re-placement attempts of each round; ``on_anchor`` places badges (numbered
+    circles) over their own point when it is free, else as close as possible with a
+    leader; ``max_leader`` is the longest leader wanted (default: a fifth of the area's
+    diagonal); ``thresholds`` (x, y), either None, are lines whose point's side a label
+    should stay on.
     """
     anchors = np.asarray(anchors, dtype=float).reshape(-1, 2)
-    half = np.asarray(sizes, dtype=float).reshape(-1, 2) / 2.0
+    n = len(anchors)
+    if isinstance(sizes, np.ndarray) and sizes.ndim == 2:
+        halves = [sizes[i : i + 1].astype(float) / 2.0 for i in range(n)]
+    else:
+        halves = [np.asarray(s, dtype=float).reshape(-1, 2) / 2.0 for s in sizes]
     radii = np.asarray(radii, dtype=float).reshape(-1)
     soft = np.zeros((0, 4)) if soft_segments is None else np.asarray(soft_segments, float)
-    solver = _Solver(anchors, half, radii, bounds, soft, gap, on_anchor)
-    n = len(anchors)
-    ok = np.ones(n, dtype=bool)
-    fixed = dict(fixed or {})
-    for i, center in sorted(fixed.items()):
-        center = np.asarray(center, dtype=float)
-        box = _boxes(center[None, :], half[i][None, :])
-        start, end = _leader_ends(anchors[i], radii[i], box)
-        far = float(np.hypot(*(end[0] - start[0]))) > gap * 3
-        solver.put(i, center, far)
+    x0, y0, x1, y1 = bounds
+    if max_leader is None:
+        max_leader = float(np.hypot(x1 - x0, y1 - y0)) / 5
+    fixed = {int(i): c for i, c in (fixed or {}).items()}
+    movable = [i for i in range(n) if i not in fixed]
+    solver = _Solver(anchors, halves, radii, bounds, soft.reshape(-1, 4), gap, on_anchor,
+                     max_leader, tuple(thresholds), fixed)
+    _search(solver, movable, refine_budget)
 
-    # Crowded points first: they need the few spots right next to them.
+    g = solver.pos
+    ok = np.array([solver.fixed[i] or solver.cost_now(i) < _ILLEGAL for i in range(n)], bool)
+    return Placement(centers=solver.centers[g].reshape(-1, 2), leader=solver.leader[g],
+                     ok=ok, variant=solver.variant[g], crossings=len(solver.crossing_pairs()))
+
+
+def _search(solver: _Solver, movable: list[int], refine_budget: int) -> None:
+    """Greedy construction, squeaky-wheel rounds, ejections and uncrossing."""
+    n, anchors, halves, radii = solver.n, solver.anchors, solver.halves, solver.radii
+    # The labels with the fewest good places first (a point in a corner or a crowd),
+    # then the crowded points: they need the few spots right next to them.
     dist = np.hypot(*(anchors[:, None, :] - anchors[None, :, :]).transpose(2, 0, 1))
-    crowd = (dist < 4 * (half[:, 1:2] * 2 + radii[:, None])).sum(axis=1)
-    order = [i for i in sorted(range(n), key=lambda i: (-crowd[i], i)) if i not in fixed]
-    for i in order:
-        center, leader, legal, _ = solver.best(i)
-        solver.put(i, center, leader)
-        ok[i] = legal
+    tall = np.array([h[0, 1] * 2 for h in halves]) if n else np.zeros(0)
+    crowd = (dist < 4 * (tall[:, None] + radii[:, None])).sum(axis=1)
+    good = [int((solver.cost[solver.off[i]:solver.off[i + 1]] < _GOOD).sum()) for i in range(n)]
+    order = sorted(movable, key=lambda i: (good[i], -crowd[i], i))
 
-    # Refinement: re-place each label against all the others (its current spot is one of
-    # its candidates, so a move is always an improvement) until nothing moves or the
-    # budget of attempts runs out.
-    budget = refine_budget
-    moved = True
-    while moved and budget > 0:
-        moved = False
+    best_pos, best_total = None, np.inf
+    seen: set[tuple[int, ...]] = set()
+    # Many labels: one construction and no ejections, or the search takes seconds.
+    small = n <= _SMALL
+    for _round in range(_ROUNDS if small else 1):
+        seen.add(tuple(order))
+        solver.reset()
         for i in order:
-            if budget <= 0:
+            solver.put(i, solver.best(i)[0])
+        _refine(solver, order, refine_budget)
+        total = solver.total()
+        if total < best_total - 1e-6:
+            best_pos, best_total = solver.pos.copy(), total
+        # Squeaky wheel: the labels placed badly this time go first next time.
+        blame = {i: solver.cost_now(i) >= _GOOD for i in order}
+        if not any(blame.values()):
+            break
+        order = [i for i in order if blame[i]] + [i for i in order if not blame[i]]
+        if tuple(order) in seen:
+            break
+    if best_pos is not None:
+        solver.reset()
+        for i in movable:
+            solver.put(i, int(best_pos[i]))
+    for _round in range(4):
+        moved = _eject(solver, movable) if small else False
+        moved = _uncross(solver) or moved
+        if not moved:
+            break
+        _refine(solver, order, refine_budget)
+
+
+def _refine(solver: _Solver, order: list[int], budget: int) -> None:
+    """Move labels to their cheapest place while that lowers the total; a label is looked
+    at again only when a move changed what its places cost."""
+    queue = list(order)
+    queued = set(queue)
+    while queue and budget > 0:
+        i = queue.pop(0)
+        queued.discard(i)
+        budget -= 1
+        g, cost = solver.best(i)
+        if cost < solver.cost_now(i) - 1e-6:
+            for j in solver.put(i, g, touched=True).tolist():
+                if j not in queued and j != i and not solver.fixed[j]:
+                    queue.append(j)
+                    queued.add(j)
+
+
+def _eject(solver: _Solver, movable: list[int], tries: int = 6, most: int = 2) -> bool:
+    """Give a badly placed label a better place that up to ``most`` other labels hold,
+    find those new places, and keep the change when the total drops.
+
+    Returns whether anything moved."""
+    moved = False
+    costs = {i: solver.cost_now(i) for i in movable}
+    for i in sorted((i for i in movable if costs[i] >= _GOOD), key=lambda i: (-costs[i], i)):
+        now = solver.cost_now(i)
+        if now < _GOOD:
+            continue
+        a, b = solver.off[i], solver.off[i + 1]
+        own = solver.cost[a:b]  # sorted cheapest first
+        attempts = 0
+        for g in range(a, a + int(np.searchsorted(own, now - _GOOD / 2))):
+            if attempts >= tries:
                 break
-            budget -= 1
-            center, leader, legal, _ = solver.best(i)
-            if legal and not np.allclose(center, solver.centers[i]):
-                solver.put(i, center, leader)
-                ok[i] = True
+            hit = solver.overlapping(g)
+            if not hit or len(hit) > most or solver.fixed[hit].any():
+                continue
+            attempts += 1
+            saved = solver.pos.copy()
+            before = solver.total()
+            for j in hit:
+                solver.put(j, -1)
+            solver.put(i, g)
+            for j in hit:
+                solver.put(j, solver.best(j)[0])
+            _refine(solver, hit, budget=4 * len(hit))
+            if solver.total() < before - 1e-6:
                 moved = True
-    return Placement(centers=solver.centers, leader=solver.leader, ok=ok)
+                break
+            _restore(solver, saved)
+    return moved
+
+
+def _restore(solver: _Solver, saved: np.ndarray) -> None:
+    """Put every label back where ``saved`` had it."""
+    changed = np.flatnonzero(solver.pos != saved)
+    for m in changed:
+        solver.put(int(m), -1)
+    for m in changed:
+        solver.put(int(m), int(saved[m]))
+
+
+def _uncross(solver: _Solver) -> bool:
+    """Swap the places of labels whose leaders cross, while that lowers the cost.
+    Returns whether anything moved."""
+    moved = False
+    trials = 4 * solver.n
+    while trials > 0:
+        pairs = [(i, j) for i, j in solver.crossing_pairs()
+                 if not (solver.fixed[i] or solver.fixed[j])]
+        changed = False
+        for i, j in pairs[:trials]:
+            trials -= 1
+            before = solver.cost_now(i) + solver.cost_now(j)
+            saved = solver.pos.copy()
+            ci, cj = solver.centers[saved[i]], solver.centers[saved[j]]
+            solver.put(i, -1)
+            solver.put(j, -1)
+            # Each takes its candidate nearest to where the other was, then settles.
+            for m, there in ((i, cj), (j, ci)):
+                a, b = solver.off[m], solver.off[m + 1]
+                solver.put(m, a + int(np.argmin(np.hypot(*(solver.centers[a:b] - there).T))))
+            for m in (i, j):
+                g, cost = solver.best(m)
+                if cost < solver.cost_now(m) - 1e-6:
+                    solver.put(m, g)
+            if solver.cost_now(i) + solver.cost_now(j) < before - 1e-6:
+                changed = moved = True
+                break  # the crossing pairs changed: list them again
+            _restore(solver, saved)
+        if not changed:
+            break
+    return moved

@@ -36,6 +36,7 @@ from materiality.services.chart_style import (
     LEADER,
     MARKER_PAD_PT,
     MARKER_PT,
+    MAX_LEADER_PT,
     SCALE,
     TEXTS,
     Layout,
@@ -183,6 +184,30 @@ def _wrap(label: str, width: int = 24) -> str:
     return label[:half] + "\n" + label[half:]
 
 
+def _units(text: str) -> int:
+    return sum(2 if _is_wide(c) else 1 for c in text)
+
+
+def _wrappings(label: str, width: int = 24) -> list[str]:
+    """The ways to break a label the placer may choose from, preferred first: as
+    :func:`_wrap` breaks it, then on one line, in two and in three balanced lines."""
+    if "\n" in label:
+        return [label]
+    options = [_wrap(label, width), label]
+    words = label.split()
+    if len(words) >= 2:
+        splits = [(" ".join(words[:k]), " ".join(words[k:])) for k in range(1, len(words))]
+        options.append("\n".join(min(splits, key=lambda s: max(_units(s[0]), _units(s[1])))))
+        if len(words) >= 3 and _units(label) > 2 * width // 2:
+            threes = [(" ".join(words[:a]), " ".join(words[a:b]), " ".join(words[b:]))
+                      for a in range(1, len(words) - 1) for b in range(a + 1, len(words))]
+            options.append("\n".join(min(threes, key=lambda s: max(map(_units, s)))))
+    elif _units(label) > 8:
+        half = math.ceil(len(label) / 2)
+        options.append(label[:half] + "\n" + label[half:])
+    return list(dict.fromkeys(options))
+
+
 def _numbers(points: Sequence[MatrixPoint]) -> dict[int, int]:
     """Each point's number: its own ``number`` or its position in the input (1-based)."""
     return {p.key: p.number if p.number is not None else i for i, p in enumerate(points, 1)}
@@ -294,23 +319,35 @@ def _draw_labels(ax, points, options, scale):
     inset = 2.0
     bounds = (bbox.x0 + inset, bbox.y0 + inset, bbox.x1 - inset, bbox.y1 - inset)
     soft = _soft_segments(ax, points, options)
+    wrappings = [_wrappings(p.label) for p in points]
     labels: list[Text] = [
-        ax.text(p.x, p.y, _wrap(p.label), ha="center", va="center", color=INK,
+        ax.text(p.x, p.y, wraps[0], ha="center", va="center", color=INK,
                 fontproperties=font(LABEL_PT * scale), parse_math=False, zorder=4,
                 gid=f"label-{p.key}", clip_on=False, linespacing=1.15)
-        for p in points
+        for p, wraps in zip(points, wrappings, strict=True)
     ]
     fixed_data = {i: p.label_offset for i, p in enumerate(points) if p.label_offset is not None}
     fixed = {i: tuple(to_px(np.array([xy], float))[0]) for i, xy in fixed_data.items()}
     pad = LABEL_PAD_PT * px_per_pt
+    # Leaders are drawn as placed: from the marker's edge to the padded box (a drawn
+    # leader is part of the placer's, which starts at the point's centre, so what the
+    # placer kept apart stays apart), about 0.4 px longer than the placer measures.
+    max_leader = MAX_LEADER_PT * scale * px_per_pt - 1.0
     result = None
     for size in LABEL_PT * scale - np.array([0.0, 0.5, 1.0, 1.5, 2.0]):
-        for t in labels:
+        sizes = []
+        for t, wraps in zip(labels, wrappings, strict=True):
             t.set_fontsize(size)
-        sizes = np.array([[e.width + 2 * pad, e.height + 2 * pad]
-                          for e in (t.get_window_extent(renderer) for t in labels)])
+            extents = []
+            for text in wraps:
+                t.set_text(text)
+                e = t.get_window_extent(renderer)
+                extents.append((e.width + 2 * pad, e.height + 2 * pad))
+            sizes.append(np.array(extents))
         result = place_labels(anchors, sizes, radii, bounds, fixed=fixed, soft_segments=soft,
-                              gap=1.0 * px_per_pt, refine_budget=options.label_iterations)
+                              gap=1.0 * px_per_pt, refine_budget=options.label_iterations,
+                              max_leader=max_leader,
+                              thresholds=_thresholds_px(ax, options))
         if result.ok.all():
             break
     to_data = ax.transData.inverted().transform
@@ -321,6 +358,8 @@ def _draw_labels(ax, points, options, scale):
             cx, cy = fixed_data[i]
         else:
             cx, cy = float(centers[i, 0]), float(centers[i, 1])
+        variant = int(result.variant[i])
+        t.set_text(wrappings[i][variant])
         t.set_position((cx, cy))
         dx = result.centers[i, 0] - anchors[i, 0]
         if "\n" in t.get_text():
@@ -328,7 +367,7 @@ def _draw_labels(ax, points, options, scale):
         positions[p.key] = (cx, cy)
         if result.leader[i]:
             _draw_leader(ax, anchors[i], radius - MARKER_PAD_PT * px_per_pt,
-                         result.centers[i], sizes[i] / 2 - pad)
+                         result.centers[i], sizes[i][variant] / 2)
     unplaced = tuple(p.key for i, p in enumerate(points) if not result.ok[i])
     return positions, unplaced
 
@@ -346,6 +385,13 @@ def _draw_leader(ax, anchor, radius, center, half) -> None:
     (sx, sy), (ex, ey) = ax.transData.inverted().transform(np.array([start, end]))
     ax.add_line(Line2D([sx, ex], [sy, ey], color=LEADER, linewidth=0.5, zorder=2.5,
                        solid_capstyle="round", gid="leader"))
+
+
+def _thresholds_px(ax, options) -> tuple[float | None, float | None]:
+    """The threshold lines' positions in pixels (x of the vertical, y of the horizontal)."""
+    tx, ty = options.threshold_x, options.threshold_y
+    x, y = ax.transData.transform((tx if tx is not None else 0.0, ty if ty is not None else 0.0))
+    return (None if tx is None else float(x)), (None if ty is None else float(y))
 
 
 def _soft_segments(ax, points, options) -> np.ndarray:
