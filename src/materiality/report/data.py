@@ -6,16 +6,20 @@ themselves come from :mod:`.ratings`.
 """
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import func
+from sqlalchemy import String, case, cast, func, literal, union_all
 
 from ..extensions import db
 from ..frozen_configuration import group_weights
 from ..models import (
     Assessment,
+    AssessmentTopic,
+    Category,
     CompanyScoreOverride,
     LabelPosition,
     QuestionnaireKind,
@@ -62,6 +66,69 @@ def overrides(assessment_id: int) -> list[CompanyScoreOverride]:
     ))
 
 
+class Fingerprint(NamedTuple):
+    """Digests of what an assessment's results depend on: ``scores`` (responses,
+    configuration, overrides, topics, groups) and ``chart`` (all that, plus the names
+    drawn and the labels editors moved)."""
+
+    scores: str
+    chart: str
+
+
+def _row_text(*columns):  # noqa: ANN002, ANN202
+    """One text value from several columns of any type (NULL shown as a mark)."""
+    text = None
+    for column in columns:
+        part = func.coalesce(cast(column, String), "~")
+        text = part if text is None else text.concat("|").concat(part)
+    return text
+
+
+def _columns(model) -> list:  # noqa: ANN001
+    return [getattr(model, c.key) for c in model.__table__.columns]
+
+
+def fingerprint(assessment_id: int) -> Fingerprint:
+    """What the assessment's scores and matrix depend on, read in one small query.
+
+    Every column of the assessment (its configuration), of its overrides, topics (with
+    their categories) and label positions, and of the stakeholder groups (their
+    weights, order, archiving), plus, for the responses, their count and largest id
+    and the count, id sum and latest time of the deleted ones. Add here anything new
+    a result comes to depend on: this is the only place that says what invalidates
+    the caches.
+    """
+    deleted = Submission.deleted_at.is_not(None)
+    parts = [
+        db.select(literal("assessment"), _row_text(*_columns(Assessment)))
+        .where(Assessment.id == assessment_id),
+        db.select(literal("responses"), _row_text(
+            func.count(), func.max(Submission.id),
+            func.sum(case((deleted, 1), else_=0)),
+            func.sum(case((deleted, Submission.id), else_=0)),
+            func.max(Submission.deleted_at)))
+        .where(Submission.assessment_id == assessment_id),
+        db.select(literal("override"), _row_text(*_columns(CompanyScoreOverride)))
+        .where(CompanyScoreOverride.assessment_id == assessment_id),
+        db.select(literal("topic"), _row_text(AssessmentTopic.position, *_columns(Topic),
+                                              *_columns(Category)))
+        .join(Topic, Topic.id == AssessmentTopic.topic_id)
+        .join(Category, Category.id == Topic.category_id)
+        .where(AssessmentTopic.assessment_id == assessment_id),
+        db.select(literal("group"), _row_text(*_columns(StakeholderGroup))),
+        db.select(literal("label"), _row_text(*_columns(LabelPosition)))
+        .where(LabelPosition.assessment_id == assessment_id),
+    ]
+    rows = sorted((kind, text or "") for kind, text in db.session.execute(union_all(*parts)))
+    scores, chart = hashlib.sha256(), hashlib.sha256()
+    for kind, text in rows:
+        line = f"{kind}:{text}\n".encode()
+        chart.update(line)
+        if kind != "label":
+            scores.update(line)
+    return Fingerprint(scores.hexdigest(), chart.hexdigest())
+
+
 def compute_scores(assessment: Assessment) -> ScoreResult:
     """Score the assessment from the stored ratings, weights, thresholds and overrides."""
     groups = ordered_groups()
@@ -81,15 +148,29 @@ def compute_scores(assessment: Assessment) -> ScoreResult:
 # --------------------------------------------------------------------------- report
 
 
+def scores(assessment: Assessment) -> tuple[ScoreResult, Fingerprint]:
+    """The assessment's scores, computed at most once per process until its data or
+    configuration changes, and the fingerprint they are kept under."""
+    from .cache import caches
+
+    current = fingerprint(assessment.id)
+    result = caches().results.get_or_make((assessment.id, current.scores),
+                                          lambda: compute_scores(assessment))
+    return result, current
+
+
 @dataclass(frozen=True)
 class ReportData:
-    """An assessment scored, with the names needed to show it in one language."""
+    """An assessment scored, with the names needed to show it in one language.
+
+    ``fingerprint`` is what the result was computed from (None when it was given)."""
 
     assessment: Assessment
     result: ScoreResult
     locale: str
     topics: dict[int, Topic]
     groups: list[StakeholderGroup]
+    fingerprint: Fingerprint | None = None
 
     def group_name(self, group_id: int) -> str:
         """A group's name in the report language (also for groups since archived)."""
@@ -109,13 +190,18 @@ class ReportData:
 
 def report_data(assessment: Assessment, locale: str,
                 result: ScoreResult | None = None) -> ReportData:
-    """Score (unless given a result) and collect the names for one language."""
+    """Score (unless given a result; from the cache when unchanged) and collect the
+    names for one language."""
+    current = None
+    if result is None:
+        result, current = scores(assessment)
     return ReportData(
         assessment=assessment,
-        result=result if result is not None else compute_scores(assessment),
+        result=result,
         locale=normalize_locale(locale),
         topics={t.id: t for t in assessment.topics},
         groups=ordered_groups(),
+        fingerprint=current,
     )
 
 
@@ -153,14 +239,17 @@ def topic_score_rows(data: ReportData) -> list[TopicScoreRow]:
 
 
 def matrix_points(data: ReportData, *, error_bars: bool = False,
-                  saved_labels: bool = True) -> list:
+                  saved_labels: bool = True,
+                  saved: dict[int, tuple[float, float]] | None = None) -> list:
     """The topics with both scores as points, in assessment order, labels in the locale.
 
-    Numbers follow the assessment's topic order; labels an editor moved are kept.
+    Numbers follow the assessment's topic order; labels an editor moved (``saved``,
+    read here unless given) are kept.
     """
     from ..services.matrix_chart import MatrixPoint
 
-    saved = label_positions(data.assessment.id, data.locale) if saved_labels else {}
+    if saved is None:
+        saved = label_positions(data.assessment.id, data.locale) if saved_labels else {}
     points = []
     for number, (topic_id, row) in enumerate(data.result.topics.iterrows(), 1):
         x, y = _finite(row["company_score"]), _finite(row["stakeholder_score"])
@@ -359,15 +448,18 @@ class LabelEditor:
     unplaced: tuple[int, ...]
 
 
-def label_editor(data: ReportData, options, *, error_bars: bool = False) -> LabelEditor:  # noqa: ANN001
-    """Draw the matrix as the preview will and report where every label sits."""
+def label_editor(data: ReportData, options, *, error_bars: bool = False,  # noqa: ANN001
+                 render=None) -> LabelEditor:  # noqa: ANN001
+    """Draw the matrix as the preview will (unless given its ``render``) and report
+    where every label sits."""
     from ..services.matrix_chart import draw_matrix
 
-    points = matrix_points(data, error_bars=error_bars)
-    render = draw_matrix(points, options)
+    saved = label_positions(data.assessment.id, data.locale)
+    points = matrix_points(data, error_bars=error_bars, saved=saved)
+    if render is None:
+        render = draw_matrix(points, options)
     ax = render.figure.axes[0]
     box = ax.get_position()
-    saved = label_positions(data.assessment.id, data.locale)
     rows = [
         LabelRow(p.key, p.label, round(render.label_positions[p.key][0], 4),
                  round(render.label_positions[p.key][1], 4), p.key in saved)

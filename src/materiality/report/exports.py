@@ -137,12 +137,15 @@ def matrix_options(data: ReportData, choice: MatrixChoice):  # noqa: ANN201
     )
 
 
-def matrix_file(data: ReportData, choice: MatrixChoice, fmt: str) -> ExportFile:
-    """The matrix as PNG (at ``choice.dpi``), SVG or PDF, with the editor's label moves."""
+def matrix_file(data: ReportData, choice: MatrixChoice, fmt: str,
+                content: bytes | None = None) -> ExportFile:
+    """The matrix as PNG (at ``choice.dpi``), SVG or PDF, with the editor's label moves
+    (drawn here unless the caller drew it: ``content``)."""
     from ..services.matrix_chart import render_matrix
 
-    points = matrix_points(data, error_bars=choice.error_bars)
-    content = render_matrix(points, matrix_options(data, choice), fmt, choice.dpi)
+    if content is None:
+        points = matrix_points(data, error_bars=choice.error_bars)
+        content = render_matrix(points, matrix_options(data, choice), fmt, choice.dpi)
     suffix = f"-{choice.dpi}dpi" if fmt == "png" else ""
     stem = _stem(data.assessment, f"matrix-{choice.size}{suffix}", data.locale)
     return ExportFile(content, f"{stem}.{fmt}")

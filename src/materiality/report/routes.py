@@ -20,7 +20,7 @@ from ..models import Assessment, CompanyScoreOverride
 from ..services import methodology as methodology_service
 from ..services.report_tables import normalize_locale, topic_table_html
 from ..services.scoring import RATER_KINDS
-from . import bp, exports
+from . import bp, cache, exports
 from . import data as report
 from .forms import (
     ConfirmForm,
@@ -235,10 +235,7 @@ def matrix(assessment_id: int):
     form = _matrix_form()
     choice = _matrix_choice(form)
     data = report.report_data(assessment, form.locale.data)
-    editor = None
-    if not choice.numbered:
-        editor = report.label_editor(data, exports.matrix_options(data, choice),
-                                     error_bars=choice.error_bars)
+    editor = None if choice.numbered else cache.matrix_editor(data, choice)
     query = {k: v for k, v in request.args.items()
              if k in ("size", "error_bars", "numbered", "zoom")}
     query["locale"] = form.locale.data
@@ -254,9 +251,9 @@ def matrix_image(assessment_id: int, fmt: str):
     choice = _matrix_choice(form)
     preview = request.args.get("preview") == "1" and fmt == "png"
     if preview:
-        choice = replace(choice, dpi=100)
+        choice = replace(choice, dpi=cache.PREVIEW_DPI)
     data = report.report_data(_assessment(assessment_id), form.locale.data)
-    return _download(exports.matrix_file(data, choice, fmt), inline=preview)
+    return _download(cache.matrix_file(data, choice, fmt), inline=preview)
 
 
 def _posted_positions(assessment: Assessment) -> dict[int, tuple[float, float]]:

@@ -110,10 +110,16 @@ def render_matrix(
     dpi: int = 300,
 ) -> bytes:
     """Draw the matrix and return it as PNG (at ``dpi``), SVG (text as paths) or PDF bytes."""
+    if fmt.lower() not in _METADATA:
+        raise ValueError(f"unsupported format {fmt!r}; use png, svg or pdf")
+    return figure_bytes(draw_matrix(points, options).figure, fmt, dpi)
+
+
+def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 300) -> bytes:
+    """A drawn matrix (:func:`draw_matrix`'s figure) as PNG, SVG or PDF bytes."""
     fmt = fmt.lower()
     if fmt not in _METADATA:
         raise ValueError(f"unsupported format {fmt!r}; use png, svg or pdf")
-    fig = draw_matrix(points, options).figure
     buf = io.BytesIO()
     with rc_context(chart_rc()):
         fig.savefig(
