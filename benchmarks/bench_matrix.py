@@ -1,24 +1,35 @@
-"""Time the materiality matrix: 23 and 80 topics as PNG (300 dpi), SVG and PDF.
+"""Time the materiality matrix and measure its labels: the demo (23 topics, zh and en),
+23, 40 and 80 synthetic topics.
 
-Run: ``.venv/bin/python benchmarks/bench_matrix.py [--repeat N]``. Prints seconds per
-render (best of N, after a warm-up that registers the font); the target is under 2 s for
-23 topics in every format.
+Run: ``.venv/bin/python benchmarks/bench_matrix.py [--repeat N] [--no-demo]``. Prints,
+best of N after a warm-up that registers the font: the label placement alone, the whole
+drawing (placement included), and the files (PNG at 300 dpi, SVG, PDF); then the drawn
+leader lines: how many, how many pairs cross, the longest and the mean length in points
+(the half-A4 target: none crossing, none over 72 pt), and how many labels sit across a
+threshold line from their point. Targets: 23 topics under 2 s in every format.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
 try:
-    from materiality.services.matrix_chart import MatrixOptions, MatrixPoint, render_matrix
+    from materiality.services import label_placement
+    from materiality.services import matrix_chart as chart
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from materiality.services.matrix_chart import MatrixOptions, MatrixPoint, render_matrix
+    from materiality.services import label_placement
+    from materiality.services import matrix_chart as chart
+
+MatrixOptions, MatrixPoint, render_matrix = chart.MatrixOptions, chart.MatrixPoint, chart.render_matrix
 
 NAMES = [
     ("知识产权保护", "Intellectual property protection"),
@@ -72,6 +83,39 @@ def points(n: int, lang: str) -> list[MatrixPoint]:
     return out
 
 
+def demo_points() -> dict[str, tuple[list, MatrixOptions]]:
+    """The seed's 2023 assessment with its demo responses, scored by the app (a throwaway
+    SQLite database), as points and options per language."""
+    os.environ.setdefault("SECRET_KEY", "bench")
+    from flask_migrate import upgrade
+
+    from materiality import create_app
+    from materiality.extensions import db
+    from materiality.models import Assessment
+    from materiality.report.data import matrix_points, report_data
+    from materiality.report.exports import MatrixChoice, matrix_options
+    from materiality.seed import seed_demo
+
+    folder = tempfile.mkdtemp(prefix="bench-matrix-")
+    try:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/demo.sqlite3",
+                          "TESTING": True})
+        with app.app_context():
+            upgrade()
+            seed_demo()
+            db.session.commit()
+            assessment = db.session.scalars(db.select(Assessment)).one()
+            found = {}
+            for lang, locale in (("zh", "zh_CN"), ("en", "en")):
+                data = report_data(assessment, locale)
+                found[lang] = (matrix_points(data), matrix_options(data, MatrixChoice()))
+            db.session.remove()
+            db.engine.dispose()
+        return found
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def best_of(repeat: int, fn) -> float:
     times = []
     for _ in range(repeat):
@@ -81,27 +125,90 @@ def best_of(repeat: int, fn) -> float:
     return min(times)
 
 
+def placement_time(repeat: int, pts, options) -> float:
+    """Seconds spent in the label placer during one drawing (best of ``repeat``)."""
+    spent = []
+    real = chart.place_labels
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    chart.place_labels = timed
+    try:
+        best = np.inf
+        for _ in range(repeat):
+            spent.clear()
+            chart.draw_matrix(pts, options)
+            best = min(best, sum(spent))
+    finally:
+        chart.place_labels = real
+    return best
+
+
+def leader_figures(pts, options) -> tuple[int, int, float, float, int]:
+    """The drawn leaders: count, crossing pairs, longest and mean length (pt), and the
+    labels not wholly on their point's side of both threshold lines."""
+    render = chart.draw_matrix(pts, options)
+    fig = render.figure
+    ax = fig.axes[0]
+    segs = np.array([[*ax.transData.transform((ln.get_xdata()[0], ln.get_ydata()[0])),
+                      *ax.transData.transform((ln.get_xdata()[1], ln.get_ydata()[1]))]
+                     for ln in ax.lines if ln.get_gid() == "leader"]).reshape(-1, 4)
+    lengths = np.hypot(segs[:, 2] - segs[:, 0], segs[:, 3] - segs[:, 1]) * 72 / fig.dpi
+    renderer = fig.canvas.get_renderer()
+    texts = {t.get_gid(): t for t in ax.texts if (t.get_gid() or "").startswith("label-")}
+    lines = ax.transData.transform((options.threshold_x or 0, options.threshold_y or 0))
+    off = 0
+    for p in pts:
+        box = texts[f"label-{p.key}"].get_window_extent(renderer).extents
+        anchor = ax.transData.transform((p.x, p.y))
+        for axis, given in ((0, options.threshold_x), (1, options.threshold_y)):
+            line = lines[axis]
+            if given is None or abs(anchor[axis] - line) <= 0.5:
+                continue
+            if (anchor[axis] > line and box[axis] < line) or (
+                    anchor[axis] < line and box[axis + 2] > line):
+                off += 1
+                break
+    return (len(segs), label_placement.count_crossings(segs),
+            float(lengths.max(initial=0.0)), float(lengths.mean()) if len(lengths) else 0.0,
+            off)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-demo", action="store_true", help="skip the seeded demo")
     args = parser.parse_args()
     render_matrix(points(5, "zh"), fmt="png", dpi=50)  # warm-up: font registration, caches
-    print(f"{'topics':>6} {'lang':>4} {'mode':>8} {'png300':>8} {'svg':>8} {'pdf':>8}")
-    cases = [(23, "zh", False), (23, "en", False), (80, "mixed", False), (80, "mixed", True)]
-    for n, lang, numbered in cases:
-        pts = points(n, lang)
-        options = MatrixOptions(
-            locale="en" if lang == "en" else "zh_CN",
-            threshold_x=3.5,
-            threshold_y=3.5,
-            numbered=numbered,
-        )
-        row = [
-            best_of(args.repeat, lambda f=fmt, p=pts, o=options: render_matrix(p, o, f, 300))
-            for fmt in ("png", "svg", "pdf")
-        ]
-        mode = "numbered" if numbered else "labels"
-        print(f"{n:>6} {lang:>4} {mode:>8} " + " ".join(f"{t:>7.2f}s" for t in row))
+    cases = []
+    if not args.no_demo:
+        for lang, (pts, options) in demo_points().items():
+            cases.append((f"demo {len(pts)}", lang, pts, options))
+    for n, lang in ((23, "zh"), (23, "en"), (40, "mixed"), (80, "mixed")):
+        options = MatrixOptions(locale="en" if lang == "en" else "zh_CN",
+                                threshold_x=3.5, threshold_y=3.5)
+        cases.append((str(n), lang, points(n, lang), options))
+    print(f"{'topics':>8} {'lang':>5} {'place':>7} {'draw':>7} {'png300':>7} {'svg':>7} "
+          f"{'pdf':>7} | {'leaders':>7} {'cross':>5} {'max pt':>6} {'mean pt':>7} "
+          f"{'off side':>8}")
+    for name, lang, pts, options in cases:
+        place = placement_time(args.repeat, pts, options)
+        draw = best_of(args.repeat, lambda p=pts, o=options: chart.draw_matrix(p, o))
+        files = [best_of(args.repeat, lambda f=fmt, p=pts, o=options: render_matrix(p, o, f, 300))
+                 for fmt in ("png", "svg", "pdf")]
+        count, crossings, longest, mean, off = leader_figures(pts, options)
+        print(f"{name:>8} {lang:>5} {place:>6.2f}s {draw:>6.2f}s "
+              + " ".join(f"{t:>6.2f}s" for t in files)
+              + f" | {count:>7} {crossings:>5} {longest:>6.1f} {mean:>7.1f} {off:>8}",
+              flush=True)
+    numbered = MatrixOptions(locale="zh_CN", threshold_x=3.5, threshold_y=3.5, numbered=True)
+    pts = points(80, "mixed")
+    print(f"80 numbered: png300 {best_of(args.repeat, lambda: render_matrix(pts, numbered)):.2f}s")
 
 
 if __name__ == "__main__":
