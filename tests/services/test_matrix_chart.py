@@ -168,6 +168,7 @@ def test_label_positions_cover_every_topic_and_round_trip(seed_renders):
     again = draw_matrix(pinned, MatrixOptions(locale="en", threshold_x=3.5, threshold_y=3.5))
     for key, xy in render.label_positions.items():
         assert again.label_positions[key] == pytest.approx(xy)
+    assert_no_collisions(again)  # the pinned labels' line breaks still clear everything
 
 
 # --------------------------------------------------------------------------- the demo

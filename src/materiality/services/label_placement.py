@@ -245,10 +245,11 @@ class _Solver:
         self.angles = np.deg2rad(np.arange(0, 360, 10 if n <= 30 else 15 if n <= 60 else 20))
         self.fixed = np.zeros(n, dtype=bool)
         parts = []
+        variants = self._fixed_variants(fixed)
         for i in range(n):
             if i in fixed:
                 self.fixed[i] = True
-                parts.append(self._fixed_candidate(i, np.asarray(fixed[i], float)))
+                parts.append(self._fixed_candidate(i, np.asarray(fixed[i], float), variants[i]))
             else:
                 parts.append(self._candidates(i))
         sizes = [len(p[0]) for p in parts]
@@ -277,12 +278,37 @@ class _Solver:
 
     # ----------------------------------------------------------------- candidates
 
-    def _fixed_candidate(self, i: int, center: np.ndarray):
+    def _fixed_variants(self, fixed: Mapping[int, np.ndarray]) -> dict[int, int]:
+        """The size (line breaks) of each editor's label: the first that overlaps least
+        the area's edge, the markers and the other editor's labels, each label given the
+        others' current sizes, for a few rounds. (Positions are kept, sizes are not: a
+        picture pinned where it was drawn comes back without overlaps.)"""
+        centers = {i: np.asarray(c, float) for i, c in fixed.items()}
+        boxes = {i: _boxes(np.broadcast_to(c, (len(self.halves[i]), 2)), self.halves[i])
+                 for i, c in centers.items()}
+        x0, y0, x1, y1 = self.bounds
+        outside = {i: ((b[:, 0] < x0) | (b[:, 1] < y0) | (b[:, 2] > x1) | (b[:, 3] > y1))
+                   for i, b in boxes.items()}
+        chosen = dict.fromkeys(fixed, 0)
+        for _round in range(3):
+            changed = False
+            for i in sorted(fixed):
+                others = [boxes[j][chosen[j]] for j in sorted(fixed) if j != i]
+                obstacles = np.concatenate([self.markers, np.array(others).reshape(-1, 4)])
+                clash = boxes_overlap(boxes[i], obstacles).sum(axis=1) + 10 * outside[i]
+                best = int(np.argmin(clash))
+                if clash[best] < clash[chosen[i]]:
+                    chosen[i], changed = best, True
+            if not changed:
+                break
+        return chosen
+
+    def _fixed_candidate(self, i: int, center: np.ndarray, variant: int):
         """An editor's place: the only candidate, with a leader when away from the point."""
-        box = _boxes(center[None, :], self.halves[i][:1])
+        box = _boxes(center[None, :], self.halves[i][variant : variant + 1])
         target = leader_target(self.anchors[i], box)
         far = float(np.hypot(*(target[0] - self.anchors[i]))) - self.radii[i] > self.gap * 3
-        return center[None, :], box, np.zeros(1, int), np.array([far]), target, np.zeros(1)
+        return center[None, :], box, np.array([variant]), np.array([far]), target, np.zeros(1)
 
     def _candidates(self, i: int):
         """Label ``i``'s candidates: centres, boxes, variants, leader flags, leader ends
