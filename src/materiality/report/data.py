@@ -148,7 +148,7 @@ def compute_scores(assessment: Assessment) -> ScoreResult:
 # --------------------------------------------------------------------------- report
 
 
-def scores(assessment: Assessment) -> tuple[ScoreResult, Fingerprint]:
+def scores_for(assessment: Assessment) -> tuple[ScoreResult, Fingerprint]:
     """The assessment's scores, computed at most once per process until its data or
     configuration changes, and the fingerprint they are kept under."""
     from .cache import caches
@@ -194,7 +194,7 @@ def report_data(assessment: Assessment, locale: str,
     names for one language."""
     current = None
     if result is None:
-        result, current = scores(assessment)
+        result, current = scores_for(assessment)
     return ReportData(
         assessment=assessment,
         result=result,
