@@ -8,6 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import event
 
+from materiality.admin.operations import set_group_weights
 from materiality.extensions import db
 from materiality.models import Assessment, Rating, StakeholderGroup, Submission
 from materiality.report import cache, data
@@ -76,15 +77,15 @@ def test_scores_page_scores_once_until_a_response_or_weight_changes(editor_clien
     assert calls["scores"] == 2 and after != first
 
     group = db.session.scalars(db.select(StakeholderGroup)).first()
-    group.weight = 4.0
+    set_group_weights(demo, {group.id: 4.0}, "Customers matter more this year")
     db.session.commit()
-    get(editor_client, f"/report/{demo.id}/scores?lang=en")
-    assert calls["scores"] == 3
+    weighted = get(editor_client, f"/report/{demo.id}/scores?lang=en")
+    assert calls["scores"] == 3 and weighted != after
 
     submission = db.session.scalar(db.select(Submission).order_by(Submission.id.desc()))
     submission.deleted_at = db.func.now()
     db.session.commit()
-    assert get(editor_client, f"/report/{demo.id}/scores?lang=en") != after
+    assert get(editor_client, f"/report/{demo.id}/scores?lang=en") != weighted
     assert calls["scores"] == 4
 
 

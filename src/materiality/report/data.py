@@ -18,6 +18,7 @@ from ..extensions import db
 from ..frozen_configuration import group_weights
 from ..models import (
     Assessment,
+    AssessmentGroupWeight,
     AssessmentTopic,
     Category,
     CompanyScoreOverride,
@@ -91,12 +92,13 @@ def _columns(model) -> list:  # noqa: ANN001
 def fingerprint(assessment_id: int) -> Fingerprint:
     """What the assessment's scores and matrix depend on, read in one small query.
 
-    Every column of the assessment (its configuration), of its overrides, topics (with
-    their categories) and label positions, and of the stakeholder groups (their
-    weights, order, archiving), plus, for the responses, their count and largest id
-    and the count, id sum and latest time of the deleted ones. Add here anything new
-    a result comes to depend on: this is the only place that says what invalidates
-    the caches.
+    Every column of the assessment (its configuration, method version), of its group
+    weights, overrides, topics (with their categories) and label positions, and of the
+    stakeholder groups (default weights, order, archiving); for the responses, their
+    count and largest id and the count, id sum and latest time of the deleted ones
+    (responses are never edited). Add here anything new a result comes to depend on
+    (the trail's latest entry, once it exists): this is the only place that says what
+    invalidates the caches.
     """
     deleted = Submission.deleted_at.is_not(None)
     parts = [
@@ -116,6 +118,8 @@ def fingerprint(assessment_id: int) -> Fingerprint:
         .join(Category, Category.id == Topic.category_id)
         .where(AssessmentTopic.assessment_id == assessment_id),
         db.select(literal("group"), _row_text(*_columns(StakeholderGroup))),
+        db.select(literal("weight"), _row_text(*_columns(AssessmentGroupWeight)))
+        .where(AssessmentGroupWeight.assessment_id == assessment_id),
         db.select(literal("label"), _row_text(*_columns(LabelPosition)))
         .where(LabelPosition.assessment_id == assessment_id),
     ]
