@@ -103,7 +103,7 @@ def test_an_override_or_new_thresholds_score_again(admin_client, demo, calls):
     assert admin_client.post(f"/report/{demo.id}/scores/settings", data={
         "threshold_mode": "value", "threshold_company": "3.5", "threshold_stakeholder": "3.5",
         "weight_management": "1", "weight_internal_expert": "1",
-        "weight_external_expert": "1"}).status_code == 302
+        "weight_external_expert": "1", "reason": "Sharper tiers"}).status_code == 302
     get(admin_client, f"/report/{demo.id}/scores")
     assert calls["scores"] == 4
 
@@ -163,6 +163,22 @@ def test_fingerprint_is_one_query_and_follows_every_input(app, demo):
     db.session.commit()
     moved = data.fingerprint(demo.id)
     assert moved.scores == renamed.scores and moved.chart != renamed.chart
+
+
+def test_a_deleted_then_restored_response_scores_again(editor_client, demo, calls):
+    from materiality.fieldwork.operations import delete_response, restore_response
+
+    first = get(editor_client, f"/report/{demo.id}/scores?lang=en")
+    submission = db.session.scalar(db.select(Submission).where(
+        Submission.assessment_id == demo.id, Submission.kind == "stakeholder"))
+    delete_response(submission, "Test entry", None)
+    db.session.commit()
+    deleted = get(editor_client, f"/report/{demo.id}/scores?lang=en")
+    restore_response(submission, "It was real")
+    db.session.commit()
+    # Back to the same responses: scored again (the trail moved on), the same scores.
+    assert get(editor_client, f"/report/{demo.id}/scores?lang=en") == first != deleted
+    assert calls["scores"] == 3
 
 
 def test_the_cache_is_bounded_and_forgets_the_least_recently_used():

@@ -27,10 +27,12 @@ from ..models import (
     StakeholderGroup,
     Submission,
     Topic,
+    TrailEntry,
 )
 from ..services.methodology import GroupCount, MethodologyInput
 from ..services.report_tables import ResponseTableRow, TopicScoreRow, normalize_locale
 from ..services.scoring import RATER_KINDS, ScoreResult, ScoringSettings, score_assessment
+from ..trail import Action
 from .ratings import load_ratings
 
 # --------------------------------------------------------------------------- scoring
@@ -67,6 +69,10 @@ def overrides(assessment_id: int) -> list[CompanyScoreOverride]:
     ))
 
 
+#: Trail entries that change the matrix's picture but not the scores.
+_CHART_ONLY_ACTIONS = (Action.LABELS_MOVED.value, Action.LABELS_RESET.value)
+
+
 class Fingerprint(NamedTuple):
     """Digests of what an assessment's results depend on: ``scores`` (responses,
     configuration, overrides, topics, groups) and ``chart`` (all that, plus the names
@@ -96,9 +102,9 @@ def fingerprint(assessment_id: int) -> Fingerprint:
     weights, overrides, topics (with their categories) and label positions, and of the
     stakeholder groups (default weights, order, archiving); for the responses, their
     count and largest id and the count, id sum and latest time of the deleted ones
-    (responses are never edited). Add here anything new a result comes to depend on
-    (the trail's latest entry, once it exists): this is the only place that says what
-    invalidates the caches.
+    (responses are never edited); and the trail's latest entry. Add here anything new a
+    result comes to depend on: this is the only place that says what invalidates the
+    caches.
     """
     deleted = Submission.deleted_at.is_not(None)
     parts = [
@@ -122,13 +128,20 @@ def fingerprint(assessment_id: int) -> Fingerprint:
         .where(AssessmentGroupWeight.assessment_id == assessment_id),
         db.select(literal("label"), _row_text(*_columns(LabelPosition)))
         .where(LabelPosition.assessment_id == assessment_id),
+        # The trail records every act that can change a result: its latest entry moves
+        # with each (label moves count for the picture only).
+        db.select(literal("trail"), _row_text(func.max(TrailEntry.id)))
+        .where(TrailEntry.assessment_id == assessment_id,
+               TrailEntry.action.not_in(_CHART_ONLY_ACTIONS)),
+        db.select(literal("label trail"), _row_text(func.max(TrailEntry.id)))
+        .where(TrailEntry.assessment_id == assessment_id),
     ]
     rows = sorted((kind, text or "") for kind, text in db.session.execute(union_all(*parts)))
     scores, chart = hashlib.sha256(), hashlib.sha256()
     for kind, text in rows:
         line = f"{kind}:{text}\n".encode()
         chart.update(line)
-        if kind != "label":
+        if kind not in ("label", "label trail"):
             scores.update(line)
     return Fingerprint(scores.hexdigest(), chart.hexdigest())
 
