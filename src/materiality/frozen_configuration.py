@@ -106,7 +106,10 @@ def frozen_configuration(assessment: Assessment) -> dict:
         .order_by(CompanyScoreOverride.topic_id))
     return {
         "assessment_id": assessment.id,
+        "method": assessment.method,
         "method_version": assessment.method_version,
+        "time_horizons": {"short_years": assessment.horizon_short_years,
+                          "medium_years": assessment.horizon_medium_years},
         "status": assessment.status,
         "topics": [link.topic_id for link in assessment.topic_links],
         "group_weights": {

@@ -48,6 +48,11 @@ class Action(StrEnum):
     ASSESSMENT_TO_DRAFT = "assessment_to_draft"
     LABELS_MOVED = "labels_moved"
     LABELS_RESET = "labels_reset"
+    METHOD_CHANGED = "method_changed"
+    HORIZONS_CHANGED = "horizons_changed"
+    IRO_ADDED = "iro_added"
+    IRO_CHANGED = "iro_changed"
+    IRO_DELETED = "iro_deleted"
 
 
 ACTION_LABELS = {
@@ -69,6 +74,11 @@ ACTION_LABELS = {
     Action.ASSESSMENT_TO_DRAFT: _l("Back to draft"),
     Action.LABELS_MOVED: _l("Matrix labels moved"),
     Action.LABELS_RESET: _l("Matrix labels reset"),
+    Action.METHOD_CHANGED: _l("Method changed"),
+    Action.HORIZONS_CHANGED: _l("Time horizons changed"),
+    Action.IRO_ADDED: _l("Impact, risk or opportunity added"),
+    Action.IRO_CHANGED: _l("Impact, risk or opportunity changed"),
+    Action.IRO_DELETED: _l("Impact, risk or opportunity deleted"),
 }
 
 

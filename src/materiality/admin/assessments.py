@@ -11,6 +11,7 @@ from ..frozen_configuration import freeze_group_weights, group_weights, is_close
 from ..models import Assessment, AssessmentStatus, Topic
 from . import bp
 from .forms import AssessmentForm, ConfirmForm, CopyAssessmentForm, GroupWeightsForm, ReasonForm
+from .iro_operations import set_method
 from .operations import (
     OperationRefused,
     assessment_exists,
@@ -43,6 +44,19 @@ def refusal_message(code: str) -> str:
                  "Reopen it (with a reason) to change them.")
     if code == "weight_not_positive":
         return _("Weights must be numbers above zero.")
+    if code == "topic_has_iros":
+        return _("A topic you removed has impacts, risks or opportunities in the register: "
+                 "delete them first.")
+    if code == "method_has_responses":
+        return _("This assessment already has responses, so its method cannot change: "
+                 "the answers were given under the current method. Copy the assessment instead.")
+    if code == "horizons_unordered":
+        return _("The short term must end after 0 years and before the medium term ends.")
+    if code == "not_double":
+        return _("Only a double-materiality assessment has a register of impacts, risks "
+                 "and opportunities.")
+    if code == "topic_not_in_assessment":
+        return _("Choose one of the assessment's topics.")
     if code == "reason_required":
         return _("Write the reason for this change; it is kept in the trail.")
     return code
@@ -60,6 +74,12 @@ def assessments():
 def _save_assessment(form: AssessmentForm, assessment: Assessment) -> bool:
     if assessment_exists(form.title.data.strip(), form.reporting_year.data, assessment.id):
         form.title.errors.append(_("An assessment with this title exists for this year."))
+        return False
+    try:
+        set_method(assessment, form.method.data)
+    except OperationRefused as refused:
+        db.session.rollback()
+        form.method.errors.append(refusal_message(refused.code))
         return False
     for name in TEXT_FIELDS:
         value = form[name].data

@@ -13,6 +13,7 @@ from wtforms import (
     PasswordField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -25,16 +26,17 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.forms import PASSWORD_HINT, new_password_validators, staff_email
 
 
-def _either_language(zh_field: str, en_field: str):
+def _either_language(zh_field: str, en_field: str, message=None):  # noqa: ANN001
     """A validator: at least one of the two language versions is filled in."""
 
     def check(form, field):  # noqa: ANN001, ANN202
         if not (form[zh_field].data or "").strip() and not (form[en_field].data or "").strip():
-            raise ValidationError(_l("Give the name in Chinese or in English (or both)."))
+            raise ValidationError(message or _l("Give the name in Chinese or in English (or both)."))
 
     return check
 
@@ -111,6 +113,10 @@ class AssessmentForm(FlaskForm):
     """Create or edit an assessment."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    method = SelectField(_l("Method"), default="classic", choices=[
+        SelectChoice("classic", _l("Classic: importance to stakeholders and to the company")),
+        SelectChoice("double", _l("Double materiality: impacts, risks and opportunities")),
+    ], description=_l("Fixed once the assessment has responses."))
     reporting_year = IntegerField(_l("Reporting year"), validators=[
         InputRequired(), NumberRange(min=1990, max=2100)])
     opens_on = DateField(_l("Survey opens on"), validators=[Optional()])
@@ -124,6 +130,72 @@ class AssessmentForm(FlaskForm):
     def validate_closes_on(self, field):  # noqa: ANN001
         if field.data and self.opens_on.data and field.data < self.opens_on.data:
             raise ValidationError(_l("The closing date is before the opening date."))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of checkboxes (works without script)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class IroForm(FlaskForm):
+    """One impact, risk or opportunity of the register; choices are set by the view."""
+
+    topic_id = SelectField(_l("Topic"), coerce=int, validators=[InputRequired()])
+    kind = SelectField(_l("Kind"), choices=[
+        SelectChoice("negative_impact", _l("Negative impact")),
+        SelectChoice("positive_impact", _l("Positive impact")),
+        SelectChoice("risk", _l("Risk")),
+        SelectChoice("opportunity", _l("Opportunity")),
+    ])
+    actuality = SelectField(_l("Actual or potential (impacts)"), choices=[
+        SelectChoice("", _l("— (risks and opportunities)")),
+        SelectChoice("actual", _l("Actual")),
+        SelectChoice("potential", _l("Potential")),
+    ])
+    human_rights = BooleanField(_l("Concerns human rights (negative impacts)"))
+    upstream = BooleanField(_l("Upstream"))
+    own_operations = BooleanField(_l("Own operations"))
+    downstream = BooleanField(_l("Downstream"))
+    time_horizon = SelectField(_l("Time horizon"))
+    description_zh = TextAreaField(_l("Description (Chinese)"), validators=[
+        _either_language("description_zh", "description_en",
+                         _l("Describe it in Chinese or in English (or both).")), Length(max=4000)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=4000)])
+    group_ids = MultiCheckboxField(_l("Stakeholder groups affected"), coerce=int,
+                                   validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+    def validate_actuality(self, field):  # noqa: ANN001
+        if self.kind.data in ("negative_impact", "positive_impact") and not field.data:
+            raise ValidationError(_l("Say whether the impact is actual or potential."))
+        if self.kind.data in ("risk", "opportunity") and field.data:
+            raise ValidationError(_l("Risks and opportunities are neither actual nor potential: "
+                                     "leave this empty."))
+
+    def validate_human_rights(self, field):  # noqa: ANN001
+        if field.data and self.kind.data != "negative_impact":
+            raise ValidationError(_l("Only a negative impact can concern human rights here."))
+
+    def validate_upstream(self, field):  # noqa: ANN001
+        if not (field.data or self.own_operations.data or self.downstream.data):
+            raise ValidationError(_l("Tick at least one stage of the value chain."))
+
+
+class HorizonsForm(FlaskForm):
+    """Where an assessment's short and medium terms end, in years."""
+
+    horizon_short_years = IntegerField(_l("Short term ends after (years)"), validators=[
+        InputRequired(), NumberRange(min=1, max=50)])
+    horizon_medium_years = IntegerField(_l("Medium term ends after (years)"), validators=[
+        InputRequired(), NumberRange(min=2, max=100)])
+    submit = SubmitField(_l("Save time horizons"))
+
+    def validate_horizon_medium_years(self, field):  # noqa: ANN001
+        short = self.horizon_short_years.data
+        if field.data is not None and short is not None and field.data <= short:
+            raise ValidationError(_l("The medium term must end after the short term."))
 
 
 class CopyAssessmentForm(FlaskForm):
@@ -172,5 +244,6 @@ class ReasonForm(FlaskForm):
 
 __all__ = [
     "AssessmentForm", "CategoryForm", "ConfirmForm", "CopyAssessmentForm",
-    "GroupForm", "GroupWeightsForm", "ImportForm", "ReasonForm", "StatementForm", "TopicForm", "UserForm",
+    "GroupForm", "GroupWeightsForm", "HorizonsForm", "ImportForm", "IroForm", "ReasonForm",
+    "StatementForm", "TopicForm", "UserForm",
 ]

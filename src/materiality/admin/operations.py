@@ -23,6 +23,7 @@ from ..models import (
     AssessmentTopic,
     Category,
     GroupStatement,
+    Iro,
     ResponseTarget,
     StakeholderGroup,
     Submission,
@@ -147,6 +148,10 @@ def set_assessment_topics(assessment: Assessment, topic_ids: Sequence[int]) -> N
         raise OperationRefused("has_responses")
     if len(set(topic_ids)) != len(topic_ids):
         raise OperationRefused("duplicate_topic")
+    # An IRO belongs to one of the assessment's topics: remove its IROs first.
+    if db.session.scalar(db.select(func.count()).select_from(Iro).where(
+            Iro.assessment_id == assessment.id, Iro.topic_id.not_in(list(topic_ids)))):
+        raise OperationRefused("topic_has_iros")
     assessment.topic_links.clear()
     db.session.flush()
     for position, topic_id in enumerate(topic_ids):
@@ -171,7 +176,9 @@ def copy_assessment(source: Assessment, title: str, reporting_year: int) -> Asse
         status=AssessmentStatus.DRAFT,
         copied_from_id=source.id,
     )
-    for column in ("intro_zh", "intro_en", "privacy_zh", "privacy_en", "threshold_mode",
+    for column in ("intro_zh", "intro_en", "privacy_zh", "privacy_en", "method",
+                   "method_version", "horizon_short_years", "horizon_medium_years",
+                   "threshold_mode",
                    "threshold_company", "threshold_stakeholder", "top_n", "quantile",
                    "weight_management", "weight_internal_expert", "weight_external_expert"):
         setattr(copy, column, getattr(source, column))
@@ -188,6 +195,9 @@ def copy_assessment(source: Assessment, title: str, reporting_year: int) -> Asse
                                       target=target.target))
     freeze_group_weights(copy)
     record_creation(copy)
+    from .iro_operations import copy_register  # it builds on this module
+
+    copy_register(source, copy)
     return copy
 
 

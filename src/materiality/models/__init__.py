@@ -2,14 +2,28 @@
 from ._base import as_utc, now_utc, pick_language
 from .assessment import (
     CLASSIC_METHOD_VERSION,
+    DOUBLE_METHOD_VERSION,
+    METHOD_VERSIONS,
     Assessment,
     AssessmentGroupWeight,
     AssessmentStatus,
     AssessmentTopic,
     CompanyScoreOverride,
     LabelPosition,
+    Method,
     ResponseTarget,
     ThresholdMode,
+)
+from .iro import (
+    CRITERIA,
+    IMPACT_KINDS,
+    Actuality,
+    Iro,
+    IroKind,
+    IroRating,
+    TimeHorizon,
+    ValueChainStage,
+    iro_stakeholder_group,
 )
 from .library import Category, GroupStatement, StakeholderGroup, StatementKind, Topic
 from .survey import (
@@ -27,7 +41,9 @@ from .trail import TrailEntry
 from .user import Role, User
 
 __all__ = [
-    "CLASSIC_METHOD_VERSION", "Answer", "Assessment", "AssessmentGroupWeight",
+    "CLASSIC_METHOD_VERSION", "CRITERIA", "DOUBLE_METHOD_VERSION", "IMPACT_KINDS",
+    "METHOD_VERSIONS", "Actuality", "Iro", "IroKind", "IroRating", "Method", "TimeHorizon",
+    "ValueChainStage", "iro_stakeholder_group", "Answer", "Assessment", "AssessmentGroupWeight",
     "AssessmentStatus", "AssessmentTopic", "Category",
     "CompanyScoreOverride", "GroupStatement", "InvitationCode", "LabelPosition", "LinkState",
     "QuestionnaireKind", "Rating", "RaterKind", "ResponseTarget", "Role", "StakeholderGroup",

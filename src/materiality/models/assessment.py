@@ -24,6 +24,20 @@ class AssessmentStatus(StrEnum):
 #: tiers by thresholds) in its current version; stored on each assessment so a result
 #: can name the method that produced it. Bump it when the computation changes.
 CLASSIC_METHOD_VERSION = "classic-1"
+#: The double-materiality method (services.double_materiality) in its current version.
+DOUBLE_METHOD_VERSION = "double-1"
+
+
+class Method(StrEnum):
+    """How an assessment decides what is material."""
+
+    #: Importance to stakeholders and to the company, from the surveys (the demo's).
+    CLASSIC = "classic"
+    #: Impact and financial materiality, from an IRO register scored by assessors.
+    DOUBLE = "double"
+
+
+METHOD_VERSIONS = {Method.CLASSIC: CLASSIC_METHOD_VERSION, Method.DOUBLE: DOUBLE_METHOD_VERSION}
 
 
 class ThresholdMode(StrEnum):
@@ -46,6 +60,9 @@ class Assessment(db.Model):
         ),
         CheckConstraint("opens_on IS NULL OR closes_on IS NULL OR opens_on <= closes_on",
                         name="dates_ordered"),
+        CheckConstraint("method IN ('classic', 'double')", name="method"),
+        CheckConstraint("horizon_short_years > 0 AND horizon_medium_years > horizon_short_years",
+                        name="horizons_ordered"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +89,14 @@ class Assessment(db.Model):
     weight_management: Mapped[float] = mapped_column(default=1.0)
     weight_internal_expert: Mapped[float] = mapped_column(default=1.0)
     weight_external_expert: Mapped[float] = mapped_column(default=1.0)
+    #: Classic or double materiality (:class:`Method`).
+    method: Mapped[str] = mapped_column(String(16), default=Method.CLASSIC,
+                                        server_default=Method.CLASSIC.value)
+    #: Time horizons of a double-materiality assessment's IROs: short up to
+    #: ``horizon_short_years``, medium up to ``horizon_medium_years``, long beyond
+    #: (ESRS 1 §77: 1 and 5 years).
+    horizon_short_years: Mapped[int] = mapped_column(default=1, server_default="1")
+    horizon_medium_years: Mapped[int] = mapped_column(default=5, server_default="5")
     #: The scoring method and its version this assessment is computed with.
     method_version: Mapped[str] = mapped_column(
         String(32), default=CLASSIC_METHOD_VERSION, server_default=CLASSIC_METHOD_VERSION)

@@ -63,7 +63,19 @@ class RowError:
 
 
 def read_topic_file(data: bytes, filename: str) -> pd.DataFrame:
-    """Read a CSV (UTF-8, with or without BOM) or XLSX file into text columns."""
+    """Read a CSV (UTF-8, with or without BOM) or XLSX file of topics into text columns."""
+    frame = read_table_file(data, filename, HEADER_ALIASES)
+    if not {"name_zh", "name_en"} & set(frame.columns) or "category" not in frame.columns:
+        raise TopicFileError("missing_columns", ", ".join(TOPIC_COLUMNS[:1] + ("category",)))
+    return frame
+
+
+def read_table_file(data: bytes, filename: str, aliases: Mapping[str, str]) -> pd.DataFrame:
+    """Read a CSV (UTF-8, with or without BOM) or XLSX table into text columns.
+
+    Headings are lower-cased, or mapped by ``aliases`` (e.g. Chinese headings); the
+    caller checks the columns it needs. Too many rows are refused.
+    """
     name = filename.lower()
     try:
         if name.endswith(".xlsx"):
@@ -80,17 +92,15 @@ def read_topic_file(data: bytes, filename: str) -> pd.DataFrame:
         raise
     except Exception as exc:  # pandas raises many kinds for a broken file
         raise TopicFileError("unreadable", str(exc)[:200]) from exc
-    frame.columns = [_canonical(c) for c in frame.columns]
-    if not {"name_zh", "name_en"} & set(frame.columns) or "category" not in frame.columns:
-        raise TopicFileError("missing_columns", ", ".join(TOPIC_COLUMNS[:1] + ("category",)))
+    frame.columns = [_canonical(c, aliases) for c in frame.columns]
     if len(frame) > MAX_ROWS:
         raise TopicFileError("too_many_rows", str(MAX_ROWS))
     return frame.fillna("")
 
 
-def _canonical(header: object) -> str:
+def _canonical(header: object, aliases: Mapping[str, str]) -> str:
     text = str(header).strip()
-    return HEADER_ALIASES.get(text.lower(), HEADER_ALIASES.get(text, text.lower()))
+    return aliases.get(text.lower(), aliases.get(text, text.lower()))
 
 
 def _clean(value: object) -> str | None:
@@ -149,32 +159,45 @@ def _guard_formula(value: str) -> str:
 
 def topics_csv(records: Iterable[Sequence[str | None]]) -> bytes:
     """CSV in UTF-8 with BOM, so Excel opens Chinese correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(TOPIC_COLUMNS)
-    for record in records:
-        writer.writerow([_guard_formula(v or "") for v in record])
-    return out.getvalue().encode("utf-8-sig")
+    return table_csv(TOPIC_COLUMNS, records)
 
 
 def topics_xlsx(records: Iterable[Sequence[str | None]]) -> bytes:
     """The same table as an XLSX workbook, header frozen and bold."""
+    return table_xlsx(TOPIC_COLUMNS, records, "topics", (24, 32, 40, 40, 16, 16, 16, 16))
+
+
+def table_csv(columns: Sequence[str], records: Iterable[Sequence[object]]) -> bytes:
+    """A table as CSV in UTF-8 with BOM (Excel then opens Chinese correctly), cells
+    that a spreadsheet would run as formulas guarded."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([_guard_formula("" if v is None else str(v)) for v in record])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def table_xlsx(columns: Sequence[str], records: Iterable[Sequence[object]], title: str,
+               widths: Sequence[int]) -> bytes:
+    """A table as an XLSX workbook, header frozen and bold, text stored as text."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "topics"
-    sheet.append(list(TOPIC_COLUMNS))
+    sheet.title = title
+    sheet.append(list(columns))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for record in records:
-        sheet.append([v or None for v in record])
+        sheet.append([v if v not in ("", None) else None for v in record])
         for cell in sheet[sheet.max_row]:
-            cell.data_type = "s" if cell.value is not None else cell.data_type
+            cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type
     sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGH", (24, 32, 40, 40, 16, 16, 16, 16), strict=True):
-        sheet.column_dimensions[letter].width = width
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
