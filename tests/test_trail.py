@@ -226,6 +226,9 @@ def test_a_closed_assessment_refuses_every_change_but_label_moves(admin_client, 
                              data={f"use_{other}": "on"}).get_data(as_text=True)
     assert closed_message in page
     assert [t.id for t in db.session.get(Assessment, empty.id).topics] == [topic.id]
+    form_page = admin_client.get(f"/admin/assessments/{empty.id}/topics?lang=en")
+    assert closed_message in form_page.get_data(True) and "Save the selection" not in \
+        form_page.get_data(True)
 
     # Labels are presentation: they may move, and the move is in the trail.
     form = {"locale": "en", f"x_{topic.id}": "2", f"y_{topic.id}": "4",

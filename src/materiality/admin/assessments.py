@@ -178,7 +178,8 @@ def assessment_topics(assessment_id: int):
     library.sort(key=lambda t: (t.id not in selected, _as_number(selected.get(t.id))))
     return render_template("admin/assessment_topics.html", assessment=assessment,
                            library=library, selected=selected, bad=bad, form=form,
-                           locked=has_responses(assessment))
+                           locked=has_responses(assessment) or is_closed(assessment),
+                           closed=is_closed(assessment))
 
 
 def _as_number(value: object) -> float:
