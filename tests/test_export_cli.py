@@ -57,7 +57,7 @@ def test_export_writes_every_file_and_each_opens(runner, demo_data, tmp_path):
 
 
 def test_export_by_id_with_sizes_and_dpi(runner, demo_data, tmp_path):
-    assessment = db.session.scalar(db.select(Assessment))
+    assessment = db.session.scalar(db.select(Assessment).order_by(Assessment.id))
     result = runner.invoke(args=["export", str(assessment.id), "--out", str(tmp_path),
                                  "--size", "slide_16_9", "--dpi", "150"])
     assert result.exit_code == 0, result.output

@@ -72,9 +72,9 @@ def test_create_a_group_with_weight_and_invitation_only(admin_client):
 
 def test_create_an_assessment_and_choose_topics_in_order(admin_client, demo_data):
     response = admin_client.post("/admin/assessments/new", data={
-        "title": "2024年度实质性议题评估", "reporting_year": "2024"})
+        "title": "2025年度实质性议题评估", "reporting_year": "2025"})
     assert response.status_code == 302
-    assessment = db.session.scalar(db.select(Assessment).where(Assessment.reporting_year == 2024))
+    assessment = db.session.scalar(db.select(Assessment).where(Assessment.reporting_year == 2025))
     topics = db.session.scalars(db.select(Topic).order_by(Topic.id)).all()
     form = {f"use_{topics[i].id}": "on" for i in (0, 1, 2)}
     form.update({f"position_{topics[0].id}": "3", f"position_{topics[1].id}": "1",
@@ -86,7 +86,7 @@ def test_create_an_assessment_and_choose_topics_in_order(admin_client, demo_data
 
 
 def test_a_bad_position_keeps_the_selection_and_says_so(admin_client, demo_data):
-    assessment = db.session.scalar(db.select(Assessment))
+    assessment = db.session.scalar(db.select(Assessment).order_by(Assessment.id))
     topic = assessment.topics[0]
     response = admin_client.post(f"/admin/assessments/{assessment.id}/topics?lang=en", data={
         f"use_{topic.id}": "on", f"position_{topic.id}": "abc"})
@@ -103,19 +103,19 @@ def test_closing_date_before_opening_date_is_refused(admin_client):
     assert "The closing date is before the opening date." in response.get_data(as_text=True)
 
 
-def test_copy_2023_into_2024(admin_client, demo_data):
-    source = db.session.scalar(db.select(Assessment).where(Assessment.reporting_year == 2023))
+def test_copy_2024_into_2025(admin_client, demo_data):
+    source = db.session.scalar(db.select(Assessment).where(Assessment.reporting_year == 2024))
     response = admin_client.post(f"/admin/assessments/{source.id}/copy", data={
-        "title": "2024年度实质性议题评估", "reporting_year": "2024"})
+        "title": "2025年度实质性议题评估", "reporting_year": "2025"})
     assert response.status_code == 302
-    copy = db.session.scalar(db.select(Assessment).where(Assessment.reporting_year == 2024))
+    copy = db.session.scalar(db.select(Assessment).where(Assessment.reporting_year == 2025))
     assert copy.status == "draft" and copy.copied_from_id == source.id
     assert [t.id for t in copy.topics] == [t.id for t in source.topics]
     assert copy.intro_zh == source.intro_zh
 
 
 def test_copy_to_an_existing_title_and_year_is_refused(admin_client, demo_data):
-    source = db.session.scalar(db.select(Assessment))
+    source = db.session.scalar(db.select(Assessment).order_by(Assessment.id))
     response = admin_client.post(f"/admin/assessments/{source.id}/copy?lang=en", data={
         "title": source.title, "reporting_year": str(source.reporting_year)})
     assert response.status_code == 400
@@ -123,7 +123,7 @@ def test_copy_to_an_existing_title_and_year_is_refused(admin_client, demo_data):
 
 
 def test_topics_cannot_change_once_responses_exist(admin_client, demo_data):
-    assessment = db.session.scalar(db.select(Assessment))
+    assessment = db.session.scalar(db.select(Assessment).order_by(Assessment.id))
     link = SurveyLink(assessment_id=assessment.id, kind="stakeholder")
     db.session.add(link)
     db.session.flush()
@@ -139,7 +139,7 @@ def test_topics_cannot_change_once_responses_exist(admin_client, demo_data):
 
 
 def test_open_and_close_an_assessment(admin_client, demo_data):
-    assessment = db.session.scalar(db.select(Assessment))
+    assessment = db.session.scalar(db.select(Assessment).order_by(Assessment.id))
     admin_client.post(f"/admin/assessments/{assessment.id}/status/closed")
     db.session.expire_all()
     assert db.session.get(Assessment, assessment.id).status == "closed"

@@ -26,7 +26,7 @@ TIERS_ZH = {(True, True): "高度实质性", (True, False): "实质性", (False,
 @pytest.fixture
 def weighted_demo(demo_data) -> Assessment:
     """The demo with unequal group and rater-kind weights and one deleted response."""
-    assessment = db.session.scalar(db.select(Assessment))
+    assessment = db.session.scalar(db.select(Assessment).order_by(Assessment.id))
     groups = db.session.scalars(db.select(StakeholderGroup).order_by(StakeholderGroup.position))
     for group, weight in zip(groups, GROUP_WEIGHTS, strict=True):
         row = db.session.get(AssessmentGroupWeight, (assessment.id, group.id))

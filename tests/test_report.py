@@ -36,11 +36,13 @@ def get(client, url: str):
 
 
 def test_seed_demo_adds_responses_once(app, demo, runner):
-    count = db.session.scalar(db.select(db.func.count()).select_from(Submission))
+    count = db.session.scalar(db.select(db.func.count()).select_from(Submission).where(
+        Submission.assessment_id == demo.id))
     assert count == 8 * 40 + 15
     result = runner.invoke(args=["seed-demo"])
     assert "0 responses added" in result.output
-    assert db.session.scalar(db.select(db.func.count()).select_from(Submission)) == count
+    assert db.session.scalar(db.select(db.func.count()).select_from(Submission).where(
+        Submission.assessment_id == demo.id)) == count
 
 
 def test_scores_page_shows_table_weights_and_thresholds(editor_client, demo):

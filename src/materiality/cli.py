@@ -53,7 +53,7 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
-        """Load the model report's topics, groups and the 2023 assessment (idempotent)."""
+        """Load the model report's topics, groups, the 2023 and 2024 assessments (idempotent)."""
         from .seed import seed_demo
 
         added = seed_demo()

@@ -1,8 +1,9 @@
-"""The demo data: the model report's 23 topics, 8 groups and a 2023 assessment.
+"""The demo data: the model report's 23 topics, 8 groups, a 2023 assessment and a 2024 one.
 
 The facts come from the model report (data/seed-library.json); categories and
 GRI/ESRS references are this project's reading of each topic. Loading is
-idempotent: what exists already (matched by name) is left as it is.
+idempotent: what exists already (matched by name) is left as it is. The 2024
+assessment (:mod:`.demo_2024`) repeats the process a year later, to compare years.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import json
 from importlib.resources import files
 
 from .admin.operations import record_creation
+from .demo_2024 import add_demo_2024
 from .demo_responses import add_demo_responses
 from .extensions import db
 from .frozen_configuration import freeze_group_weights
@@ -84,7 +86,7 @@ def ensure_categories() -> dict[str, Category]:
 
 
 def seed_demo() -> dict[str, int]:
-    """Load the demo library and the 2023 assessment; return what was added."""
+    """Load the demo library, the 2023 assessment and the closed 2024 one; return what was added."""
     data = seed_library()
     categories = ensure_categories()
     added = {"topics": 0, "groups": 0, "assessments": 0}
@@ -133,4 +135,8 @@ def seed_demo() -> dict[str, int]:
         added["assessments"] += 1
     db.session.flush()
     added["responses"] = add_demo_responses(exists or assessment)
+    topics, assessments, responses = add_demo_2024(exists or assessment)
+    added["topics"] += topics
+    added["assessments"] += assessments
+    added["responses"] += responses
     return added

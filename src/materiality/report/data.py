@@ -466,7 +466,9 @@ class LabelEditor:
 
 
 def label_editor(data: ReportData, options, *, error_bars: bool = False,  # noqa: ANN001
-                 render=None) -> LabelEditor:  # noqa: ANN001
+                 render=None,  # noqa: ANN001
+                 previous_positions: dict[int, tuple[float, float]] | None = None,
+                 ) -> LabelEditor:
     """Draw the matrix as the preview will (unless given its ``render``) and report
     where every label sits."""
     from ..services.matrix_chart import draw_matrix
@@ -474,7 +476,7 @@ def label_editor(data: ReportData, options, *, error_bars: bool = False,  # noqa
     saved = label_positions(data.assessment.id, data.locale)
     points = matrix_points(data, error_bars=error_bars, saved=saved)
     if render is None:
-        render = draw_matrix(points, options)
+        render = draw_matrix(points, options, previous_positions)
     ax = render.figure.axes[0]
     box = ax.get_position()
     rows = [

@@ -115,18 +115,26 @@ class MatrixChoice:
     error_bars: bool = False
     numbered: bool = False
     zoom: bool = False
+    #: Another assessment to draw arrows from (its id), and its axes: "fixed" (the whole
+    #: scale) or "union" (the range of both years' points).
+    compare: int | None = None
+    axes: str = "fixed"
 
 
-def matrix_options(data: ReportData, choice: MatrixChoice):  # noqa: ANN201
-    """The chart service's options: thresholds in force, layout in the data's language."""
+def matrix_options(data: ReportData, choice: MatrixChoice,  # noqa: ANN201
+                   previous_positions: dict[int, tuple[float, float]] | None = None):
+    """The chart service's options: thresholds in force, layout in the data's language.
+
+    With ``previous_positions`` (a comparison) the axes are the same for both years.
+    """
     import math
 
-    from ..services.matrix_chart import MatrixOptions
+    from ..services.matrix_chart import MatrixOptions, union_limits
 
     def threshold(value: float) -> float | None:
         return None if value is None or math.isnan(value) else float(value)
 
-    return MatrixOptions(
+    options = MatrixOptions(
         locale=data.locale,
         threshold_x=threshold(data.result.threshold_company),
         threshold_y=threshold(data.result.threshold_stakeholder),
@@ -135,18 +143,32 @@ def matrix_options(data: ReportData, choice: MatrixChoice):  # noqa: ANN201
         numbered=choice.numbered,
         size=choice.size,
     )
+    if previous_positions is None:
+        return options
+    if choice.axes == "union":
+        points = matrix_points(data, error_bars=choice.error_bars, saved_labels=False)
+        return replace(options, limits=union_limits(points, previous_positions, options))
+    return replace(options, zoom=False)
 
 
 def matrix_file(data: ReportData, choice: MatrixChoice, fmt: str,
-                content: bytes | None = None) -> ExportFile:
+                content: bytes | None = None,
+                previous_positions: dict[int, tuple[float, float]] | None = None) -> ExportFile:
     """The matrix as PNG (at ``choice.dpi``), SVG or PDF, with the editor's label moves
-    (drawn here unless the caller drew it: ``content``)."""
+    (drawn here unless the caller drew it: ``content``).
+
+    ``previous_positions`` (topic id -> the baseline's point) adds the arrows of a
+    comparison with the assessment ``choice.compare``.
+    """
     from ..services.matrix_chart import render_matrix
 
     if content is None:
         points = matrix_points(data, error_bars=choice.error_bars)
-        content = render_matrix(points, matrix_options(data, choice), fmt, choice.dpi)
+        content = render_matrix(points, matrix_options(data, choice, previous_positions), fmt,
+                                choice.dpi, previous_positions)
     suffix = f"-{choice.dpi}dpi" if fmt == "png" else ""
+    if previous_positions is not None:
+        suffix += f"-from-{choice.compare}-{choice.axes}"
     stem = _stem(data.assessment, f"matrix-{choice.size}{suffix}", data.locale)
     return ExportFile(content, f"{stem}.{fmt}")
 

@@ -87,3 +87,19 @@ class MatrixOptionsForm(FlaskForm):
     error_bars = BooleanField(_l("Show confidence intervals (95%)"))
     numbered = BooleanField(_l("Numbered markers with a key"))
     zoom = BooleanField(_l("Zoom to the data"))
+    #: Choices (the assessments sharing topics) are set by the view.
+    compare = SelectField(_l("Arrows from an earlier assessment"), choices=[])
+    axes = SelectField(_l("Axes when comparing"), choices=[
+        SelectChoice("fixed", _l("Fixed: the whole scale 1–5")),
+        SelectChoice("union", _l("Both assessments' range")),
+    ])
+
+
+class BaselineForm(FlaskForm):
+    """The assessment to compare with (read from the query string)."""
+
+    class Meta:
+        csrf = False
+
+    #: Choices (the assessments sharing topics) are set by the view.
+    baseline = SelectField(_l("Compare with"), choices=[])

@@ -20,9 +20,10 @@ from ..models import Assessment, CompanyScoreOverride
 from ..services import methodology as methodology_service
 from ..services.report_tables import normalize_locale, topic_table_html
 from ..services.scoring import RATER_KINDS
-from . import bp, cache, exports
+from . import bp, cache, comparisons, exports
 from . import data as report
 from .forms import (
+    BaselineForm,
     ConfirmForm,
     MatrixOptionsForm,
     OverrideForm,
@@ -210,8 +211,23 @@ def raw_download(assessment_id: int):
 
 def _matrix_choice(form: MatrixOptionsForm) -> exports.MatrixChoice:
     dpi = form.dpi.data if form.dpi.data in (150, 300, 600) else 300
+    compare = int(form.compare.data) if form.compare.data else None
     return exports.MatrixChoice(size=form.size.data, dpi=dpi, error_bars=form.error_bars.data,
-                                numbered=form.numbered.data, zoom=form.zoom.data)
+                                numbered=form.numbered.data, zoom=form.zoom.data,
+                                compare=compare, axes=form.axes.data)
+
+
+def _previous_positions(data: report.ReportData, choice: exports.MatrixChoice,
+                        choices: list[Assessment]) -> dict[int, tuple[float, float]] | None:
+    """The baseline's points of the shared topics when the matrix compares; 404 when the
+    assessment to compare with shares no topic (or does not exist)."""
+    if choice.compare is None:
+        return None
+    baseline, refused = comparisons.pick_baseline(data.assessment, choices, choice.compare)
+    if refused:
+        abort(404)
+    return comparisons.year_over_year(
+        data, report.report_data(baseline, data.locale)).previous_positions()
 
 
 def _matrix_form() -> MatrixOptionsForm:
@@ -223,9 +239,18 @@ def _matrix_form() -> MatrixOptionsForm:
         args["size"] = "half_a4"
     if args.get("dpi") not in ("150", "300", "600"):
         args["dpi"] = "300"
+    if not args.get("compare", "").isdigit():
+        args["compare"] = ""
+    if args.get("axes") not in ("fixed", "union"):
+        args["axes"] = "fixed"
     from werkzeug.datastructures import MultiDict
 
     return MatrixOptionsForm(formdata=MultiDict(args))
+
+
+def _compare_choices(form: MatrixOptionsForm, choices: list[Assessment]) -> None:
+    form.compare.choices = [SelectChoice("", _("No comparison"))] + [
+        SelectChoice(str(a.id), f"{a.reporting_year} · {a.title}") for a in choices]
 
 
 @bp.route("/<int:assessment_id>/matrix")
@@ -233,11 +258,20 @@ def matrix(assessment_id: int):
     """The matrix preview, its options, downloads and the label editor."""
     assessment = _assessment(assessment_id)
     form = _matrix_form()
+    choices = comparisons.baseline_choices(assessment)
+    _compare_choices(form, choices)
     choice = _matrix_choice(form)
     data = report.report_data(assessment, form.locale.data)
-    editor = None if choice.numbered else cache.matrix_editor(data, choice)
+    previous = _previous_positions(data, choice, choices)
+    if choice.numbered:
+        editor = None
+    elif previous is None:
+        editor = cache.matrix_editor(data, choice)
+    else:  # the baseline's data is not in the cache's key: drawn afresh
+        editor = report.label_editor(data, exports.matrix_options(data, choice, previous),
+                                     error_bars=choice.error_bars, previous_positions=previous)
     query = {k: v for k, v in request.args.items()
-             if k in ("size", "error_bars", "numbered", "zoom")}
+             if k in ("size", "error_bars", "numbered", "zoom", "compare", "axes")}
     query["locale"] = form.locale.data
     return render_template("report/matrix.html", assessment=assessment, form=form,
                            choice=choice, editor=editor, query=query,
@@ -252,8 +286,14 @@ def matrix_image(assessment_id: int, fmt: str):
     preview = request.args.get("preview") == "1" and fmt == "png"
     if preview:
         choice = replace(choice, dpi=cache.PREVIEW_DPI)
-    data = report.report_data(_assessment(assessment_id), form.locale.data)
-    return _download(cache.matrix_file(data, choice, fmt), inline=preview)
+    assessment = _assessment(assessment_id)
+    data = report.report_data(assessment, form.locale.data)
+    previous = _previous_positions(data, choice, comparisons.baseline_choices(assessment))
+    if previous is None:
+        return _download(cache.matrix_file(data, choice, fmt), inline=preview)
+    # A comparison is drawn afresh: the baseline's data is not in the cache's key.
+    return _download(exports.matrix_file(data, choice, fmt, previous_positions=previous),
+                     inline=preview)
 
 
 def _posted_positions(assessment: Assessment) -> dict[int, tuple[float, float]]:
@@ -275,7 +315,8 @@ def _posted_positions(assessment: Assessment) -> dict[int, tuple[float, float]]:
 
 
 def _back_to_matrix(assessment: Assessment, locale: str):  # noqa: ANN202
-    keep = {k: v for k, v in request.form.items() if k in ("size", "error_bars", "zoom")}
+    keep = {k: v for k, v in request.form.items()
+            if k in ("size", "error_bars", "zoom", "compare", "axes")}
     return redirect(url_for("report.matrix", assessment_id=assessment.id, locale=locale, **keep))
 
 
@@ -303,6 +344,59 @@ def labels_reset(assessment_id: int):
     db.session.commit()
     flash(_("Labels are placed automatically again."), "success")
     return _back_to_matrix(assessment, locale)
+
+
+# --------------------------------------------------------------------------- year over year
+
+
+def _year_over_year(assessment: Assessment, form: BaselineForm, locale: str):  # noqa: ANN202
+    """The comparison the page or download asks for: (choices, baseline, refused, result)."""
+    choices = comparisons.baseline_choices(assessment)
+    form.baseline.choices = [SelectChoice(str(a.id), f"{a.reporting_year} · {a.title}")
+                             for a in choices]
+    wanted = form.baseline.data
+    baseline, refused = comparisons.pick_baseline(
+        assessment, choices, int(wanted) if wanted and wanted.isdigit() else None)
+    if refused or (wanted and not wanted.isdigit()):
+        return choices, None, True, None
+    if baseline is None:
+        return choices, None, False, None
+    form.baseline.data = str(baseline.id)
+    result = comparisons.year_over_year(report.report_data(assessment, locale),
+                                        report.report_data(baseline, locale))
+    return choices, baseline, False, result
+
+
+def _baseline_form() -> BaselineForm:
+    from werkzeug.datastructures import MultiDict
+
+    return BaselineForm(formdata=MultiDict({"baseline": request.args.get("baseline", "")}))
+
+
+@bp.route("/<int:assessment_id>/changes")
+def changes(assessment_id: int):
+    """What changed since another assessment (?baseline=, default: the one copied from or
+    the previous reporting year's): the change table, its downloads, the arrow matrix."""
+    assessment = _assessment(assessment_id)
+    locale = _report_locale()
+    form = _baseline_form()
+    choices, baseline, refused, result = _year_over_year(assessment, form, locale)
+    table = None
+    if result is not None:
+        table = Markup(comparisons.change_table_fragment(result))  # noqa: S704 - escaped
+    return render_template("report/changes.html", assessment=assessment, locale=locale,
+                           form=form, choices=choices, baseline=baseline, refused=refused,
+                           result=result, table=table), (400 if refused else 200)
+
+
+@bp.route("/<int:assessment_id>/changes.<any(xlsx, csv, docx, html):fmt>")
+def changes_download(assessment_id: int, fmt: str):
+    """The change table against ?baseline= as XLSX, CSV, DOCX or HTML, in ?locale=."""
+    _choices, _baseline, _refused, result = _year_over_year(
+        _assessment(assessment_id), _baseline_form(), _report_locale())
+    if result is None:
+        abort(404)
+    return _download(comparisons.change_table_file(result, fmt))
 
 
 # --------------------------------------------------------------------------- responses

@@ -15,14 +15,15 @@ import io
 import math
 import textwrap
 import unicodedata
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 
 from materiality.services.chart_fonts import chart_rc, font
@@ -81,6 +82,9 @@ class MatrixOptions:
     numbered: bool = False
     size: str = "half_a4"
     label_iterations: int = 400
+    #: Axis limits ((x0, x1), (y0, y1)) in the scale's units; when set, ``zoom`` is ignored
+    #: (two years drawn on the same axes, see :func:`union_limits`).
+    limits: tuple[tuple[float, float], tuple[float, float]] | None = None
 
 
 @dataclass
@@ -108,11 +112,15 @@ def render_matrix(
     options: MatrixOptions = MatrixOptions(),  # noqa: B008 - frozen, so safe as default
     fmt: str = "png",
     dpi: int = 300,
+    previous_positions: Mapping[int, tuple[float, float]] | None = None,
 ) -> bytes:
-    """Draw the matrix and return it as PNG (at ``dpi``), SVG (text as paths) or PDF bytes."""
+    """Draw the matrix and return it as PNG (at ``dpi``), SVG (text as paths) or PDF bytes.
+
+    ``previous_positions`` adds the arrows of :func:`draw_matrix`.
+    """
     if fmt.lower() not in _METADATA:
         raise ValueError(f"unsupported format {fmt!r}; use png, svg or pdf")
-    return figure_bytes(draw_matrix(points, options).figure, fmt, dpi)
+    return figure_bytes(draw_matrix(points, options, previous_positions).figure, fmt, dpi)
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 300) -> bytes:
@@ -135,8 +143,13 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 300) -> bytes:
 def draw_matrix(
     points: Sequence[MatrixPoint],
     options: MatrixOptions = MatrixOptions(),  # noqa: B008 - frozen, so safe as default
+    previous_positions: Mapping[int, tuple[float, float]] | None = None,
 ) -> MatrixRender:
-    """Draw the materiality matrix on a new Figure (Agg canvas attached) and return it."""
+    """Draw the materiality matrix on a new Figure (Agg canvas attached) and return it.
+
+    ``previous_positions`` maps topic keys to where the topic stood in an earlier
+    assessment (company, stakeholders): each such point gets an arrow from there.
+    """
     if options.size not in SIZE_PRESETS:
         raise ValueError(f"unknown size {options.size!r}; choose from {sorted(SIZE_PRESETS)}")
     keys = [p.key for p in points]
@@ -157,6 +170,7 @@ def draw_matrix(
         style_axes(ax, texts, scale, options)
         colours = category_colours(points)
         _draw_data(ax, points, options, colours, scale, numbers)
+        arrows = draw_arrows(ax, points, previous_positions or {}, colours, scale, options)
         draw_legend(fig, ax, points, colours, texts, scale, layout)
         if options.title:
             fig.text(
@@ -168,7 +182,7 @@ def draw_matrix(
             draw_number_table(fig, points, numbers, colours, scale, layout)
             positions, unplaced = _draw_badges(ax, points, options, colours, scale, numbers)
         else:
-            positions, unplaced = _draw_labels(ax, points, options, scale)
+            positions, unplaced = _draw_labels(ax, points, options, scale, avoid=arrows)
     return MatrixRender(figure=fig, label_positions=positions, unplaced=unplaced)
 
 
@@ -220,7 +234,9 @@ def _numbers(points: Sequence[MatrixPoint]) -> dict[int, int]:
 
 
 def _limits(points, options):
-    """Axis limits: the full scale, or with ``zoom`` the data range plus a margin."""
+    """Axis limits: given ones, the full scale, or with ``zoom`` the data range plus a margin."""
+    if options.limits is not None:
+        return options.limits
     lo, hi = options.axis_min, options.axis_max
     full_pad = 0.04 * (hi - lo)
     if not options.zoom or not points:
@@ -262,6 +278,54 @@ def _draw_data(ax, points, options, colours, scale, numbers) -> None:
     fill = [colours[p.category] for p in points]
     ax.scatter(xs, ys, s=dia**2, c=fill, edgecolors=[darker(c) for c in fill],
                linewidths=0.6, zorder=3, clip_on=False, gid="markers")
+
+
+def union_limits(
+    points: Sequence[MatrixPoint],
+    previous_positions: Mapping[int, tuple[float, float]],
+    options: MatrixOptions = MatrixOptions(),  # noqa: B008 - frozen, so safe as default
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The zoomed axis limits around both years' points (for ``MatrixOptions.limits``).
+
+    The earlier positions count as points of their own, so the same limits frame the
+    earlier year's matrix and this one's.
+    """
+    earlier = [MatrixPoint(key=-1 - i, label="", x=float(x), y=float(y), category="",
+                           category_label="")
+               for i, (x, y) in enumerate(previous_positions.values())]
+    return _limits([*points, *earlier], replace(options, zoom=True, limits=None))
+
+
+def draw_arrows(ax, points, previous_positions, colours, scale, options) -> list:
+    """An arrow from each topic's earlier position to its point, under the markers.
+
+    The earlier position is a small hollow circle; the arrow ends at the marker's edge.
+    A topic that moved less than its marker's radius gets no arrow (it would be hidden).
+    Each arrow is a group ``arrow-<key>`` in the SVG. Returns the arrows as segments
+    (x0, y0, x1, y1) in data coordinates, for the labels to keep clear of.
+    """
+    marker_pt = (DOT_PT if options.numbered else MARKER_PT) * scale
+    to_px = ax.transData.transform
+    px_per_pt = ax.figure.dpi / 72.0
+    shown = [p for p in points if p.key in previous_positions]
+    if not shown:
+        return []
+    before = np.array([previous_positions[p.key] for p in shown], float)
+    ax.scatter(before[:, 0], before[:, 1], s=(0.55 * marker_pt) ** 2, facecolors="white",
+               edgecolors=[colours[p.category] for p in shown], linewidths=0.7,
+               zorder=2.6, clip_on=False, gid="previous-positions")
+    segments = []
+    for p, start in zip(shown, before, strict=True):
+        length_pt = float(np.hypot(*(to_px([p.x, p.y]) - to_px(start)))) / px_per_pt
+        if length_pt <= marker_pt / 2 + 1.0:
+            continue
+        segments.append((float(start[0]), float(start[1]), p.x, p.y))
+        ax.add_patch(FancyArrowPatch(
+            tuple(start), (p.x, p.y), arrowstyle="-|>", mutation_scale=6.5 * scale,
+            shrinkA=0.55 * marker_pt / 2, shrinkB=marker_pt / 2 + 0.6,
+            color=darker(colours[p.category], 0.85), linewidth=0.8, alpha=0.85,
+            zorder=2.7, clip_on=False, gid=f"arrow-{p.key}"))
+    return segments
 
 
 def _draw_badges(ax, points, options, colours, scale, numbers):
@@ -308,7 +372,7 @@ def _badge_diameter(scale: float, numbers: dict[int, int]) -> float:
     return 6.5 * (1.05 + 0.45 * max(digits, 2)) * scale
 
 
-def _draw_labels(ax, points, options, scale):
+def _draw_labels(ax, points, options, scale, avoid=()):
     """Place and draw the labels; return their centres (data coords) and unplaced keys."""
     if not points:
         return {}, ()
@@ -324,7 +388,7 @@ def _draw_labels(ax, points, options, scale):
     bbox = ax.get_window_extent(renderer)
     inset = 2.0
     bounds = (bbox.x0 + inset, bbox.y0 + inset, bbox.x1 - inset, bbox.y1 - inset)
-    soft = _soft_segments(ax, points, options)
+    soft = _soft_segments(ax, points, options, avoid)
     wrappings = [_wrappings(p.label) for p in points]
     labels: list[Text] = [
         ax.text(p.x, p.y, wraps[0], ha="center", va="center", color=INK,
@@ -400,8 +464,9 @@ def _thresholds_px(ax, options) -> tuple[float | None, float | None]:
     return (None if tx is None else float(x)), (None if ty is None else float(y))
 
 
-def _soft_segments(ax, points, options) -> np.ndarray:
-    """Threshold lines and error bars in pixels: labels should rather not lie on them."""
+def _soft_segments(ax, points, options, avoid=()) -> np.ndarray:
+    """Threshold lines, error bars and ``avoid`` (data coordinates) in pixels: labels
+    should rather not lie on them."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     segs = []
     if options.threshold_x is not None:
@@ -414,6 +479,7 @@ def _soft_segments(ax, points, options) -> np.ndarray:
                 segs.append([p.x_err[0], p.y, p.x_err[1], p.y])
             if p.y_err:
                 segs.append([p.x, p.y_err[0], p.x, p.y_err[1]])
+    segs += [list(segment) for segment in avoid]  # e.g. the comparison's arrows
     if not segs:
         return np.zeros((0, 4))
     arr = np.array(segs, float)
