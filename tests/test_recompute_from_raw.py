@@ -33,7 +33,8 @@ def weighted_demo(demo_data) -> Assessment:
         row.weight = weight
     for kind, weight in KIND_WEIGHTS.items():
         setattr(assessment, f"weight_{kind}", weight)
-    deleted = db.session.scalar(db.select(Submission).order_by(Submission.id.desc()))
+    deleted = db.session.scalar(db.select(Submission).where(
+        Submission.assessment_id == assessment.id).order_by(Submission.id.desc()))
     deleted.deleted_at = db.func.now()
     deleted.deleted_reason = "test"
     db.session.commit()
