@@ -20,6 +20,7 @@ from sqlalchemy import func, insert
 from .admin.operations import copy_assessment, set_assessment_topics
 from .extensions import db
 from .fieldwork.operations import assessment_links, ensure_links
+from .frozen_configuration import freeze_group_weights
 from .models import (
     Assessment,
     AssessmentStatus,
@@ -71,9 +72,9 @@ def add_demo_2024(source: Assessment) -> tuple[int, int, int]:
                 if link.topic.name_zh != DROPPED_TOPIC_ZH]
         set_assessment_topics(assessment, [*kept, topic.id])
     added = _add_responses(source, assessment)
-    if added:
+    if added:  # closed as staff close it: every weight in force kept with the results
         assessment.status = AssessmentStatus.CLOSED
-        db.session.flush()
+        freeze_group_weights(assessment)
     return int(topic_added), int(assessment_added), added
 
 
