@@ -84,7 +84,7 @@ def check_against_table(expected: pd.DataFrame, table_csv: bytes) -> None:
 
 def group_weights() -> dict[int, float]:
     """The demo assessment's own group weights (the groups' weights are only defaults)."""
-    return assessment_group_weights(db.session.scalar(db.select(Assessment)))
+    return assessment_group_weights(db.session.scalar(db.select(Assessment).order_by(Assessment.id)))
 
 
 def test_matrix_numbers_recomputed_from_the_cli_raw_export(runner, weighted_demo, tmp_path):
