@@ -14,13 +14,14 @@ from pypdf import PdfReader
 
 from materiality.extensions import db
 from materiality.models import Assessment
+from materiality.services.bundle import unpack
 
 
 def test_export_writes_every_file_and_each_opens(runner, demo_data, tmp_path):
     result = runner.invoke(args=["export", "2023", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     files = {p.name: p for p in (tmp_path / "out").iterdir()}
-    assert len(files) == 2 * (3 + 4 + 4 + 3) + 1
+    assert len(files) == 2 * (3 + 4 + 4 + 3) + 2  # and the raw ratings, the bundle
     assert f"{len(files)} files written" in result.output
     for name, path in files.items():
         data = path.read_bytes()
@@ -42,6 +43,8 @@ def test_export_writes_every_file_and_each_opens(runner, demo_data, tmp_path):
             assert len(list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))) > 1
         elif suffix == ".html":
             assert data.startswith(b"<!doctype html>")
+        elif suffix == ".zip":
+            assert name.endswith("-bundle.zip") and unpack(data).manifest["outputs"]
         else:
             assert suffix == ".md" and data.decode().startswith("# ")
     names = " ".join(files)

@@ -1,4 +1,5 @@
-"""Command-line tasks: create-user, seed-demo, import-topics, export, verify-trail."""
+"""Command-line tasks: create-user, seed-demo, import-topics, export, regenerate,
+verify-trail."""
 from __future__ import annotations
 
 import secrets
@@ -131,6 +132,53 @@ def register_cli(app: Flask) -> None:
         raise click.ClickException(
             f"Trail broken at entry {entry.id} (assessment {entry.assessment_id}, "
             f"{entry.action}, {entry.created_at}): {why}.")
+
+    @app.cli.command("regenerate")
+    @click.argument("bundle_path", metavar="BUNDLE",
+                    type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--out", "out_dir", required=True,
+                  type=click.Path(file_okay=False, path_type=Path),
+                  help="Folder to write into (created when missing).")
+    def regenerate_command(bundle_path: Path, out_dir: Path) -> None:
+        """Write a bundle's report files again, from its data alone, on an empty database.
+
+        Each file is compared with the SHA-256 the bundle records for the published one.
+        The loaded assessment stays in the database, to be browsed in the app.
+        """
+        from .report.bundle import regenerate
+        from .services.bundle import BundleError, unpack
+
+        try:
+            results = regenerate(unpack(bundle_path.read_bytes()), out_dir)
+        except BundleError as error:
+            db.session.rollback()
+            raise click.ClickException(describe_bundle_error(error)) from error
+        for result in results:
+            state = {True: "identical", False: "DIFFERENT", None: "no published sum"}
+            click.echo(f"{state[result.identical]}  {result.path}")
+        different = sum(result.identical is False for result in results)
+        if different:
+            raise click.ClickException(
+                f"{different} of {len(results)} files differ from the published ones.")
+        click.echo(f"{len(results)} files regenerated, each identical to the published one.")
+
+
+def describe_bundle_error(error) -> str:  # noqa: ANN001
+    """Why a bundle cannot be regenerated, in words."""
+    return {
+        "not_a_zip": "This file is not a zip archive.",
+        "no_manifest": "This zip has no manifest.json: it is not a reproducibility bundle.",
+        "bad_manifest": "The bundle's manifest.json cannot be read.",
+        "unknown_format": f"Unknown bundle format {error.detail!r}.",
+        "missing_file": f"The bundle lacks {error.detail}, which its manifest lists.",
+        "checksum_mismatch": (f"{error.detail} does not match its SHA-256 in the manifest: "
+                              "the bundle was changed after it was made."),
+        "unlisted_file": f"The bundle holds files its manifest does not list: {error.detail}.",
+        "database_not_empty": ("Regenerate needs an empty database (no topics, groups or "
+                               "assessments): run it on a fresh one, e.g. "
+                               "DATABASE_URL=sqlite:////tmp/check.sqlite3 after "
+                               "flask --app wsgi db upgrade."),
+    }.get(error.code, str(error))
 
 
 def _find_assessment(key: str):  # noqa: ANN202

@@ -35,6 +35,7 @@ MEDIA_TYPES = {
     "png": "image/png",
     "svg": "image/svg+xml",
     "pdf": "application/pdf",
+    "zip": "application/zip",
 }
 
 
@@ -226,4 +227,7 @@ def export_all(assessment: Assessment, out_dir: Path, sizes: tuple[str, ...] = (
         for fmt in METHODOLOGY_FORMATS:
             write(methodology_file(data, fmt))
     write(raw_file(assessment, LOCALES[0]))
+    from .bundle import bundle_file  # the bundle re-exports what it reproduces, to sum it
+
+    write(bundle_file(assessment))
     return written

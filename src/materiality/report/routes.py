@@ -200,6 +200,14 @@ def topic_table_download(assessment_id: int, fmt: str):
     return _download(exports.topic_table_file(data, fmt))
 
 
+@bp.route("/<int:assessment_id>/bundle.zip")
+def bundle_download(assessment_id: int):
+    """The reproducibility bundle: anonymised ratings, configuration, sums (a zip)."""
+    from .bundle import bundle_file
+
+    return _download(bundle_file(_assessment(assessment_id)))
+
+
 @bp.route("/<int:assessment_id>/raw.csv")
 def raw_download(assessment_id: int):
     """Every counted rating, one row each, to recompute every figure from."""

@@ -1,0 +1,154 @@
+"""The reproducibility bundle: one zip per assessment, and the demo regenerated from it on
+an empty database, byte for byte."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import zipfile
+
+import pytest
+from conftest import base_test_config
+
+from materiality import create_app
+from materiality.extensions import db
+from materiality.models import Assessment, CompanyScoreOverride, LabelPosition, Submission
+from materiality.report.bundle import bundle_file
+from materiality.services.bundle import BundleError, pack, sha256, unpack
+
+
+@pytest.fixture
+def demo_2023(demo_data) -> Assessment:
+    """The demo's 2023 assessment with an override, a moved label and a deleted response."""
+    assessment = db.session.scalar(db.select(Assessment).where(Assessment.reporting_year == 2023))
+    topic = assessment.topics[3]
+    db.session.add(CompanyScoreOverride(assessment_id=assessment.id, topic_id=topic.id,
+                                        score=2.5, reason="董事会决议 / board decision"))
+    db.session.add(LabelPosition(assessment_id=assessment.id, topic_id=topic.id,
+                                 locale="en", x=1.8, y=4.6))
+    deleted = db.session.scalar(db.select(Submission).where(
+        Submission.assessment_id == assessment.id).order_by(Submission.id))
+    deleted.deleted_at = db.func.now()
+    deleted.deleted_reason = "test"
+    db.session.commit()
+    return assessment
+
+
+def test_the_bundle_holds_anonymised_ratings_configuration_and_sums(editor_client, demo_2023):
+    response = editor_client.get(f"/report/{demo_2023.id}/bundle.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    content = response.data
+    assert content == bundle_file(demo_2023).content  # the same bytes every time
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    names = set(archive.namelist())
+    assert {"manifest.json", "SHA256SUMS", "ratings.csv", "respondents.csv",
+            "configuration.json", "topics.json", "groups.json", "label_positions.json",
+            "assessment.json"} <= names
+    manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["method_version"] == demo_2023.method_version and manifest["app_version"]
+    for name, entry in manifest["files"].items():
+        assert sha256(archive.read(name)) == entry["sha256"]
+    sums = dict(line.split("  ")[::-1] for line in archive.read("SHA256SUMS").decode().split("\n")
+                if line)
+    assert sums["manifest.json"] == sha256(archive.read("manifest.json"))
+    assert "materiality-2023-1-topic-scores-en.csv" in manifest["outputs"]
+
+    respondents = list(csv.DictReader(io.StringIO(archive.read("respondents.csv").decode())))
+    assert len(respondents) == 8 * 40 + 15 - 1  # the deleted response is left out
+    assert list(respondents[0]) == ["respondent", "kind", "group_id", "rater_kind",
+                                    "submitted_on"]
+    assert [r["respondent"] for r in respondents[:3]] == ["1", "2", "3"]
+    ratings = archive.read("ratings.csv").decode()
+    assert ratings.startswith("respondent,topic_id,score\n")
+    assert ratings.count("\n") == 1 + (8 * 40 + 15 - 1) * 23
+    for private in (b"demo-", b"uid", b"submission", "希望公司".encode()):
+        assert private not in archive.read("respondents.csv") + archive.read("ratings.csv")
+
+    configuration = json.loads(archive.read("configuration.json"))
+    assert configuration["overrides"][0]["reason"] == "董事会决议 / board decision"
+    topics = json.loads(archive.read("topics.json"))["topics"]
+    assert topics[9]["name_zh"] == "“双碳”行动" and topics[9]["name_en"] == '"Dual carbon" action'
+    assert json.loads(archive.read("label_positions.json"))["en"] == {
+        str(demo_2023.topics[3].id): [1.8, 4.6]}
+
+
+def test_the_demo_regenerates_byte_for_byte_on_an_empty_database(runner, demo_2023, tmp_path,
+                                                                 sqlite_template):
+    exported = tmp_path / "exported"
+    assert runner.invoke(args=["export", "2023", "--out", str(exported)]).exit_code == 0
+    bundle = exported / "materiality-2023-1-bundle.zip"
+    assert bundle.exists()
+
+    empty = tmp_path / "empty.sqlite3"
+    shutil.copyfile(sqlite_template, empty)
+    fresh = create_app(base_test_config(f"sqlite:///{empty}"))
+    with fresh.app_context():
+        result = fresh.test_cli_runner().invoke(
+            args=["regenerate", str(bundle), "--out", str(tmp_path / "again")])
+        db.session.remove()
+        assessments = db.session.scalar(db.select(db.func.count()).select_from(Assessment))
+        db.engine.dispose()
+    assert result.exit_code == 0, result.output
+    assert assessments == 1  # kept, to be browsed
+    regenerated = sorted((tmp_path / "again").iterdir())
+    assert len(regenerated) == 2 * 7
+    for path in regenerated:
+        assert path.read_bytes() == (exported / path.name).read_bytes(), path.name
+        assert f"identical  {path}" in result.output
+    assert {p.suffix for p in regenerated} == {".csv", ".html", ".md", ".svg"}
+
+
+def test_regenerate_refuses_a_tampered_bundle_or_a_database_in_use(runner, demo_2023, tmp_path):
+    good = bundle_file(demo_2023).content
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        files = {n: archive.read(n) for n in archive.namelist()}
+    files["ratings.csv"] = files["ratings.csv"].replace(b",5\n", b",1\n", 1)
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(tampered, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    result = runner.invoke(args=["regenerate", str(tampered), "--out", str(tmp_path / "t")])
+    assert result.exit_code != 0 and "ratings.csv" in result.output
+    assert "does not match" in result.output
+
+    intact = tmp_path / "bundle.zip"
+    intact.write_bytes(good)
+    result = runner.invoke(args=["regenerate", str(intact), "--out", str(tmp_path / "u")])
+    assert result.exit_code != 0 and "empty database" in result.output
+    assert not (tmp_path / "u").exists()
+
+
+def test_pack_and_unpack_check_every_file():
+    content = pack({"a.txt": b"alpha", "b.json": b"{}"}, {"app_version": "x"},
+                   outputs={"out.csv": b"1,2\n"})
+    assert content == pack({"b.json": b"{}", "a.txt": b"alpha"}, {"app_version": "x"},
+                           outputs={"out.csv": b"1,2\n"})
+    bundle = unpack(content)
+    assert bundle.files == {"a.txt": b"alpha", "b.json": b"{}"}
+    assert bundle.outputs == {"out.csv": sha256(b"1,2\n")}
+    for bad, code in ((b"not a zip", "not_a_zip"),
+                      (_rezip(content, drop="manifest.json"), "no_manifest"),
+                      (_rezip(content, drop="a.txt"), "missing_file"),
+                      (_rezip(content, add=("c.txt", b"?")), "unlisted_file")):
+        with pytest.raises(BundleError) as error:
+            unpack(bad)
+        assert error.value.code == code
+
+
+def _rezip(content: bytes, drop: str | None = None, add: tuple[str, bytes] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for name in source.namelist():
+            if name != drop:
+                target.writestr(name, source.read(name))
+        if add:
+            target.writestr(*add)
+    return buffer.getvalue()
+
+
+def test_the_methodology_page_offers_the_bundle(editor_client, demo_2023):
+    page = editor_client.get(f"/report/{demo_2023.id}/methodology?lang=en").get_data(
+        as_text=True)
+    assert f'href="/report/{demo_2023.id}/bundle.zip"' in page
+    assert "Reproducibility bundle (ZIP)" in page
