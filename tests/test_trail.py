@@ -133,7 +133,7 @@ def test_every_result_changing_act_leaves_an_entry_with_its_reason(admin_client,
     assert all(e.user_email == "admin@example.org" for e in entries[1:])
     assert entries[0].user_email is None  # the demo seed, from the command line
     assert all(e.created_at is not None for e in entries)
-    assert verify().broken is None and verify().checked == len(entries)
+    assert verify().broken is None and verify(demo.id).checked == len(entries)
     assert latest_entry_id(demo.id) == entries[-1].id
 
 
@@ -254,9 +254,11 @@ def test_verify_trail_detects_a_tampered_row(admin_client, demo, runner):
             **weights_form(**{f"weight_{first_group_id()}": weight}), "reason": f"to {weight}"})
     entries = trail_of(demo)
     assert len(entries) == 4
-    result = runner.invoke(args=["verify-trail"])
+    result = runner.invoke(args=["verify-trail", "--assessment", str(demo.id)])
     assert result.exit_code == 0, result.output
     assert "4 entries checked" in result.output
+    everything = runner.invoke(args=["verify-trail"])  # with the demo's 2024, 3 entries
+    assert everything.exit_code == 0 and "7 entries checked" in everything.output
 
     db.session.remove()
     tamper("UPDATE trail_entry SET reason = 'to 9' WHERE id = :id", id=entries[2].id)

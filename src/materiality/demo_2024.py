@@ -17,10 +17,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from sqlalchemy import func, insert
 
-from .admin.operations import copy_assessment, set_assessment_topics
+from .admin.operations import change_status, copy_assessment, set_assessment_topics
 from .extensions import db
 from .fieldwork.operations import assessment_links, ensure_links
-from .frozen_configuration import freeze_group_weights
 from .models import (
     Assessment,
     AssessmentStatus,
@@ -72,9 +71,8 @@ def add_demo_2024(source: Assessment) -> tuple[int, int, int]:
                 if link.topic.name_zh != DROPPED_TOPIC_ZH]
         set_assessment_topics(assessment, [*kept, topic.id])
     added = _add_responses(source, assessment)
-    if added:  # closed as staff close it: every weight in force kept with the results
-        assessment.status = AssessmentStatus.CLOSED
-        freeze_group_weights(assessment)
+    if added:  # closed as staff close it: the configuration frozen, the act in the trail
+        change_status(assessment, AssessmentStatus.CLOSED)
     return int(topic_added), int(assessment_added), added
 
 
