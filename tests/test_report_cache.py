@@ -30,9 +30,10 @@ def calls(monkeypatch) -> dict[str, int]:
         counted["scores"] += 1
         return compute(assessment)
 
-    def counting_draw(points, options=matrix_chart.MatrixOptions()):  # noqa: B008
+    def counting_draw(points, options=matrix_chart.MatrixOptions(),  # noqa: B008
+                      previous_positions=None):
         counted["draws"] += 1
-        return draw(points, options)
+        return draw(points, options, previous_positions)
 
     monkeypatch.setattr(data, "compute_scores", counting_compute)
     monkeypatch.setattr(matrix_chart, "draw_matrix", counting_draw)
