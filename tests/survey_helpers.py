@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from urllib.parse import urlsplit
 
 from materiality.extensions import db
 from materiality.fieldwork.operations import ensure_links
@@ -58,7 +59,13 @@ def topic_fields(html: str) -> list[str]:
 
 def fill(client, url: str, extra: dict | None = None, score: str = "4", skip: int = 0,  # noqa: ANN001
          headers: dict | None = None):
-    """GET the form and POST a complete answer (minus ``skip`` topics); returns (data, response)."""
+    """GET the form and POST a complete answer (minus ``skip`` topics); returns (data, response).
+
+    Each call is another respondent: a browser that answered the link before keeps a
+    marker cookie and is shown "you have answered" instead of the form, so the marker
+    is dropped first, as "answer for another person" does.
+    """
+    client.delete_cookie("survey_answered", path=urlsplit(url).path)
     page = client.get(url, headers=headers)
     assert page.status_code == 200, page.status_code
     html = page.get_data(as_text=True)

@@ -301,3 +301,194 @@ def test_two_instances_share_the_rate_limit_through_redis(app):
     for instance in (first, second):
         with instance.app_context():
             db.engine.dispose()
+
+
+# -- limits one client cannot use up ----------------------------------------------------------
+
+def _limited_app(app, **settings):  # noqa: ANN001, ANN003, ANN202
+    """The test app's database with the real rate limiter on (default limits unless given)."""
+    limited = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
+                          "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                          "RATELIMIT_ENABLED": True, "SURVEY_MIN_SECONDS": 0, **settings})
+    limiter.reset()
+    return limited
+
+
+def _respondent(limited, address: str):  # noqa: ANN001, ANN202
+    """A phone of its own, at its own address."""
+    client = limited.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_one_client_flooding_page_views_leaves_the_link_open_to_others(app):
+    """620 page views from one client (as in the issue, the link's ceiling is 600 a minute)."""
+    token = link_for(make_links(), group_id=1).token
+    limited = _limited_app(app)
+    flooder = _respondent(limited, "198.51.100.7")  # a browser: keeps its cookie
+    codes = [flooder.get(f"/s/{token}").status_code for _ in range(620)]
+    # Its browser's share (counted from the second view, the first one sets the cookie).
+    assert codes[:31] == [200] * 31 and set(codes[31:]) == {429}
+    # A script that drops the cookie is held by its address's share.
+    script = limited.test_client(use_cookies=False)
+    script.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    codes = [script.get(f"/s/{token}").status_code for _ in range(620)]
+    assert codes.count(200) == 300 and codes[300:] == [429] * 320
+    # Another respondent still gets the form and is stored; so is one from the first
+    # flooder's own Wi-Fi (another browser at the same address).
+    assert fill(_respondent(limited, "192.0.2.20"), f"/s/{token}")[1].status_code == 303
+    assert fill(_respondent(limited, "198.51.100.7"), f"/s/{token}")[1].status_code == 303
+    assert len(stored()) == 2
+    with limited.app_context():
+        db.engine.dispose()
+
+
+def test_junk_posts_use_up_no_answers_of_the_link(app):
+    token = link_for(make_links(), group_id=1).token
+    limited = _limited_app(app)
+    junk = limited.test_client(use_cookies=False)
+    junk.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    forged = {"uid": "0" * 32, "stamp": "forged", "t1": "3"}
+    codes = [junk.post(f"/s/{token}", data=forged).status_code for _ in range(620)]
+    # The form again ("please submit again"), then 429 once its address's share is used.
+    assert codes[:150] == [400] * 150 and set(codes[150:]) == {429}
+    assert fill(_respondent(limited, "192.0.2.20"), f"/s/{token}")[1].status_code == 303
+
+    # Only a POST whose stamp the server signed counts against the link's ceiling.
+    tight = _limited_app(app, SURVEY_LINK_POST_LIMIT="2/minute")
+    client = _respondent(tight, "192.0.2.30")
+    assert [client.post(f"/s/{token}", data=forged).status_code for _ in range(5)] == [400] * 5
+    answers = [fill(_respondent(tight, f"192.0.2.{40 + n}"), f"/s/{token}")[1] for n in range(3)]
+    assert [response.status_code for response in answers] == [303, 303, 429]
+    assert len(stored()) == 3
+    for instance in (limited, tight):
+        with instance.app_context():
+            db.engine.dispose()
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(app):
+    token = link_for(make_links(), group_id=1).token
+    limited = _limited_app(app, TRUST_PROXY=True, SURVEY_ADDRESS_GET_LIMIT="2/minute")
+    proxy = limited.test_client(use_cookies=False)  # every request comes from the proxy's address
+
+    def view(address: str) -> int:
+        return proxy.get(f"/s/{token}", headers={"X-Forwarded-For": address}).status_code
+
+    assert [view("203.0.113.5") for _ in range(3)] == [200, 200, 429]
+    assert view("203.0.113.6") == 200
+    # IPv6: one device may use any address of its /64, so the /64 is the client.
+    assert [view(f"2001:db8:1:2::{n}") for n in (1, 2, 3)] == [200, 200, 429]
+    assert view("2001:db8:1:3::1") == 200
+    with limited.app_context():
+        db.engine.dispose()
+
+
+def test_clients_are_counted_by_ipv4_address_and_ipv6_network():
+    from materiality.survey.limits import client_network
+
+    assert client_network("192.0.2.1") == "192.0.2.1"
+    assert client_network("::ffff:192.0.2.1") == "192.0.2.1"
+    assert client_network("2001:db8:1:2:a:b:c:d") == client_network("2001:db8:1:2::1") == "2001:db8:1:2::/64"
+    assert client_network("not an address") == "not an address"
+
+
+# -- HEAD, status codes -------------------------------------------------------------------------
+
+def test_head_is_answered_like_get_without_side_effects(app):
+    assessment = make_links()
+    token = link_for(assessment, group_id=1).token
+    closed = link_for(assessment, group_id=2)
+    closed.state = "closed"
+    db.session.commit()
+    limited = _limited_app(app, SURVEY_LINK_GET_LIMIT="1/minute")
+    client = limited.test_client()
+    heads = [client.head(f"/s/{token}") for _ in range(3)]  # a chat app's link preview
+    assert [head.status_code for head in heads] == [200] * 3 and heads[0].data == b""
+    assert heads[0].headers["Content-Type"].startswith("text/html")
+    assert "Set-Cookie" not in heads[0].headers
+    assert client.get(f"/s/{token}").status_code == 200  # HEADs used none of the link's page views
+    assert client.head(f"/s/{closed.token}").status_code == 410
+    assert client.head("/s/no-such-token").status_code == 404
+    assert client.head("/i/no-such-code").status_code == 404
+    assert stored() == []
+    with limited.app_context():
+        db.engine.dispose()
+
+
+def test_links_and_codes_that_take_no_answers_say_why_with_their_status(client):
+    assessment = make_links(invitation_only_groups=1)
+    by_invitation = link_for(assessment, group_id=1)
+    paused, closed, expired = (link_for(assessment, group_id=g) for g in (2, 3, 4))
+    paused.state = "paused"
+    closed.state = "closed"
+    expired.closes_at = datetime.now(UTC) - timedelta(minutes=1)
+    code = generate_codes(by_invitation, 1)[0]
+    db.session.commit()
+    fill(client, f"/i/{code.code}")
+
+    def page(url: str) -> tuple[int, str]:
+        response = client.get(url + "?lang=en")
+        assert response.headers["Cache-Control"] == "no-store"  # a link staff resume shows at once
+        return response.status_code, response.get_data(as_text=True)
+
+    expected = {
+        f"/s/{paused.token}": (404, "This survey is paused"),
+        f"/s/{closed.token}": (410, "This survey is closed"),
+        f"/s/{expired.token}": (410, "This survey is closed"),
+        f"/i/{code.code}": (410, "already been used"),
+        f"/s/{by_invitation.token}": (403, "by invitation"),
+        "/s/no-such-token": (404, "Survey not found"),
+        "/s/%00": (404, "Survey not found"),
+        "/i/%00": (404, "Survey not found"),
+        "/s/no-such-token/thanks": (404, "Survey not found"),
+    }
+    for url, (status, text) in expected.items():
+        assert page(url)[0] == status and text in page(url)[1], url
+    open_link = link_for(assessment, group_id=5)
+    assessment.status = "draft"  # not open yet: it may open
+    db.session.commit()
+    assert page(f"/s/{open_link.token}")[0] == 404
+    assessment.status = "closed"
+    db.session.commit()
+    assert page(f"/s/{open_link.token}")[0] == 410
+
+
+# -- one response per person ------------------------------------------------------------------
+
+def test_a_browser_that_answered_a_link_is_told_so_and_can_answer_for_another_person(client):
+    link = link_for(make_links(), group_id=1)
+    url = f"/s/{link.token}"
+    form = client.get(url)
+    assert form.headers["Cache-Control"] == "no-store"  # Back asks the server again
+    data = hidden_fields(form.get_data(as_text=True))
+    data.update({name: "4" for name in topic_fields(form.get_data(as_text=True))})
+    sent = client.post(url, data=data)
+    assert sent.status_code == 303
+    marker = client.get_cookie("survey_answered", path=url)
+    assert marker.value == data["uid"] and marker.http_only and marker.same_site == "Lax"
+
+    # Back, a reload, the QR code again: the server knows, and there is no form to send.
+    again = client.get(url + "?lang=en")
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200 and again.headers["Cache-Control"] == "no-store"
+    assert "You have answered this survey" in page and 'id="survey-form"' not in page
+    assert "Answer for another person" in page
+    # The sent form, shown again from the browser's memory, stores nothing new.
+    assert client.post(url, data=data).status_code == 303
+    assert len(stored()) == 1
+
+    another = client.post(f"{url}/another")
+    assert another.status_code == 303 and another.headers["Location"] == url
+    assert client.get_cookie("survey_answered", path=url) is None
+    _data, response = fill(client, url)
+    assert response.status_code == 303 and len(stored()) == 2
+    chinese = client.get(url + "?lang=zh_CN").get_data(as_text=True)
+    assert "您已填写过本问卷" in chinese and "为他人填写" in chinese
+
+
+def test_an_invitation_code_leaves_no_marker_on_its_link(client):
+    link = link_for(make_links(invitation_only_groups=1), group_id=1)
+    code = generate_codes(link, 1)[0]
+    db.session.commit()
+    assert fill(client, f"/i/{code.code}")[1].status_code == 303
+    assert client.get_cookie("survey_answered", path=f"/s/{link.token}") is None

@@ -9,7 +9,16 @@ from flask import Flask, render_template
 
 from .auth.access import init_access_control
 from .config import build_config, instance_path
-from .extensions import SessionInterface, babel, csrf, db, limiter, login_manager, migrate
+from .extensions import (
+    SessionInterface,
+    babel,
+    csrf,
+    db,
+    init_rate_limits,
+    limiter,
+    login_manager,
+    migrate,
+)
 from .i18n import LOCALE_NAMES, local_input_value, local_time, locale_code, select_locale
 
 
@@ -65,7 +74,7 @@ def register_extensions(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
-    limiter.init_app(app)
+    init_rate_limits(app)
     _check_rate_limits_in_their_views_only(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

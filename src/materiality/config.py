@@ -78,14 +78,25 @@ def build_config(instance_path: Path) -> dict:
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
+        # Redis down: the login's limits count in memory instead of answering 500
+        # (the survey's own limiter does the same, see rate_limits.FallbackRateLimiter).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # No X-RateLimit headers: respondents' phones ignore them, and each costs
         # the storage (Redis, with several instances) extra reads on every response.
         "RATELIMIT_HEADERS_ENABLED": False,
         "SURVEY_MIN_SECONDS": int(os.environ.get("SURVEY_MIN_SECONDS", "3")),
-        # Per link and per invitation code, not per IP: a whole room may share one Wi-Fi.
+        # The ceilings per link and per invitation code, shared by everyone answering it.
         "SURVEY_LINK_GET_LIMIT": os.environ.get("SURVEY_LINK_GET_LIMIT", "600/minute"),
         "SURVEY_LINK_POST_LIMIT": os.environ.get("SURVEY_LINK_POST_LIMIT", "300/minute"),
         "SURVEY_CODE_LIMIT": os.environ.get("SURVEY_CODE_LIMIT", "30/minute"),
+        # Below them, each client's share of one link, so no single client uses a link up.
+        # Per address: generous, since a whole room may answer over one Wi-Fi (one IPv4
+        # address, or one IPv6 /64); half a link's ceiling.
+        "SURVEY_ADDRESS_GET_LIMIT": os.environ.get("SURVEY_ADDRESS_GET_LIMIT", "300/minute"),
+        "SURVEY_ADDRESS_POST_LIMIT": os.environ.get("SURVEY_ADDRESS_POST_LIMIT", "150/minute"),
+        # Per browser (a random cookie): tight, one person reads and sends a form a few times.
+        "SURVEY_BROWSER_GET_LIMIT": os.environ.get("SURVEY_BROWSER_GET_LIMIT", "30/minute"),
+        "SURVEY_BROWSER_POST_LIMIT": os.environ.get("SURVEY_BROWSER_POST_LIMIT", "10/minute"),
         "TRUST_PROXY": _bool(os.environ.get("TRUST_PROXY")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -16,7 +16,8 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from . import rate_limits  # noqa: F401  (registers the thread-safe memory:// storage)
+# Importing rate_limits registers the thread-safe memory:// storage.
+from .rate_limits import FallbackRateLimiter, storage_options
 
 # Named constraints keep Alembic revisions stable across SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -60,5 +61,25 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-# The survey views count their own limits per link and per code (survey/routes.py).
+# The survey views count their own limits per link, code and client (survey/routes.py).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def init_rate_limits(app: Flask) -> None:
+    """Bind Flask-Limiter (the login's decorator), and the survey's limiter over the same storage.
+
+    Flask-Limiter falls back to memory by itself when its storage fails
+    (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED); the survey views call a rate limiter
+    directly, so theirs is a FallbackRateLimiter kept per app (see rate_limits).
+    """
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS",
+                          storage_options(app.config.get("RATELIMIT_STORAGE_URI") or "memory://"))
+    limiter.init_app(app)
+    if app.config["RATELIMIT_ENABLED"]:
+        app.extensions["survey_rate_limiter"] = FallbackRateLimiter(
+            limiter.storage, app.config.get("RATELIMIT_STRATEGY") or "fixed-window")
+
+
+def survey_rate_limiter(app: Flask) -> FallbackRateLimiter | None:
+    """The app's survey rate limiter; None when rate limits are off."""
+    return app.extensions.get("survey_rate_limiter")

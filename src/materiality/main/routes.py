@@ -1,12 +1,14 @@
 """The staff home page, the language switch and a health check."""
 from __future__ import annotations
 
-from flask import make_response, redirect, render_template, request, url_for
+from flask import current_app, make_response, redirect, render_template, request, url_for
+from limits.storage import MemoryStorage
 from sqlalchemy import func, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..auth.access import public
 from ..auth.routes import safe_next
-from ..extensions import db
+from ..extensions import db, survey_rate_limiter
 from ..i18n import LOCALES
 from ..models import Assessment, StakeholderGroup, Topic
 from . import bp
@@ -44,6 +46,29 @@ def set_language(code: str):
 @bp.route("/healthz")
 @public
 def healthz():
-    """For the load balancer: the app answers and reaches its database."""
-    db.session.execute(text("SELECT 1"))
-    return {"status": "ok"}
+    """For the load balancer and the operator: the database and the rate-limit storage, apart.
+
+    503 only when the database is unreachable (no survey can be stored). Redis down
+    alone is "degraded", 200: the rate limits then count in each instance's memory
+    and the survey keeps working. "rate_limit_storage" is "ok" or "down" (a shared
+    storage such as Redis), "memory" (memory://, per process) or "off".
+    """
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except SQLAlchemyError:
+        db.session.rollback()
+        database = "down"
+    storage = _rate_limit_storage_state()
+    status = "down" if database != "ok" else ("degraded" if storage == "down" else "ok")
+    return ({"status": status, "database": database, "rate_limit_storage": storage},
+            503 if database != "ok" else 200, {"Cache-Control": "no-store"})
+
+
+def _rate_limit_storage_state() -> str:
+    limiter = survey_rate_limiter(current_app)
+    if limiter is None:
+        return "off"
+    if isinstance(limiter.storage, MemoryStorage):
+        return "memory"
+    return "ok" if limiter.storage_answers() else "down"

@@ -7,28 +7,47 @@ is exactly what the form does anyway. The POST is protected otherwise: it must
 carry a stamp signed by the server (itsdangerous, SECRET_KEY) that binds the
 submission id to this link or code and records when the form was rendered, so
 a response can only follow a real GET of the form, no sooner than
-SURVEY_MIN_SECONDS after it; the submission id is stored at most once; the link
-and the code carry their own rate limits; and CSP form-action 'self' applies.
+SURVEY_MIN_SECONDS after it; the submission id is stored at most once; the link,
+the code and each client carry their own rate limits (survey/limits.py); and CSP
+form-action 'self' applies.
+
+One response per person on a public link: once a response is stored, the browser
+keeps a marker for that link (a cookie scoped to the link's path, holding the
+submission id; survey.js keeps one in localStorage too), and the form reached
+again (Back, reload, the QR code) says it was answered, with a button that starts
+a response for another person. The form is never cached (no-store), so Back asks
+the server again rather than showing the sent form with a new submission id.
+
+A HEAD (a chat app previewing a link) is answered like a GET, with no side
+effects and without counting against the link. Status codes: 404 for an unknown
+link or code and for one that is paused or not open yet (it may open), 410 for a
+closed link and a used code, 403 for a link that needs an invitation code; the
+friendly page is the body, never cached.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import lru_cache
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from limits import RateLimitItem
-from limits import parse as parse_limit
 from markupsafe import Markup
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.access import public
-from ..extensions import csrf, limiter
+from ..extensions import csrf
 from ..i18n import LOCALES, locale_code
 from . import bp
+from .limits import (
+    client_over_limit,
+    code_over_limit,
+    give_browser_id,
+    link_get_over_limit,
+    link_post_over_limit,
+)
 from .operations import (
     CodeFacts,
     LinkFacts,
@@ -60,24 +79,23 @@ ERROR_MESSAGES = {
     "too_long": _l("This answer is too long."),
 }
 
+#: What new_token() makes (and the column holds); anything else is unknown, unread.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
 
-#: "300/minute" -> a limits item, parsed once per setting.
-_parsed_limit: Callable[[str], RateLimitItem] = lru_cache(maxsize=16)(parse_limit)
+#: The status of each page that is not the form (the friendly page is its body).
+_CLOSED_STATUS = {
+    "unknown": 404,
+    "paused": 404,  # staff may resume it
+    "not_open": 404,  # a draft assessment opens later; a closed one is set apart below
+    "closed": 410,
+    "code_used": 410,
+    "code_required": 403,
+}
 
-
-def _over_limit(limit_setting: str, scope: str, key: str) -> bool:
-    """Count this request against a limit per link or per code; True once it is used up.
-
-    Not per IP address: a whole room may answer over one Wi-Fi. Flask-Limiter owns
-    the storage (memory://, or Redis shared by every instance) and the strategy;
-    these views call its rate limiter directly instead of through its decorator,
-    which resolved and parsed its limits anew on every request and cost a tenth of
-    a submission (benchmarks/README.md). The limits are read from the config per
-    request, so tests and benchmarks can change them.
-    """
-    config = current_app.config
-    return config["RATELIMIT_ENABLED"] and not limiter.limiter.hit(
-        _parsed_limit(config[limit_setting]), scope, key)
+#: The marker a browser keeps for a link it answered (path-scoped to that link).
+ANSWERED_COOKIE = "survey_answered"
+ANSWERED_COOKIE_AGE = 180 * 24 * 3600
+_UID = re.compile(r"[0-9a-f]{32}\Z")
 
 
 def _busy():
@@ -98,24 +116,33 @@ def _notice(code: str) -> str:
     }[code]
 
 
+def _closed(reason: str, link: LinkFacts | None = None):
+    """The friendly page for a link or code that takes no answers, with its status."""
+    status = _CLOSED_STATUS[reason]
+    if reason == "not_open" and link is not None and link.assessment_status == "closed":
+        status = 410
+    return render_template("survey/closed.html", reason=reason, link=link), status, {
+        "Cache-Control": "no-store"}
+
+
 @bp.route("/s/<token>", methods=["GET", "POST"])
 @public
 @csrf.exempt
 def by_link(token: str):
     """A questionnaire reached by its link (or its QR code)."""
-    # Page views and answers are counted apart: reading the form uses up no answers.
-    method = "POST" if request.method == "POST" else "GET"
-    if _over_limit(f"SURVEY_LINK_{method}_LIMIT", f"survey-link-{method}", token):
+    if not _TOKEN.match(token):
+        return _closed("unknown")
+    if client_over_limit(token) or (request.method == "GET" and link_get_over_limit(token)):
         return _busy()
     # A Core connection, not the ORM session: the POST is the hot path under load,
     # and the session's bookkeeping cost about a tenth of it (benchmarks/README.md).
     with survey_connection() as connection:
         link = find_link(connection, token)
         if link is None:
-            return render_template("survey/closed.html", reason="unknown"), 404
+            return _closed("unknown")
         if link.requires_code:
-            return render_template("survey/closed.html", reason="code_required", link=link)
-        return _questionnaire(connection, link, None)
+            return _closed("code_required", link)
+        return _questionnaire(connection, link, None, link_post_over_limit)
 
 
 @bp.route("/i/<code>", methods=["GET", "POST"])
@@ -123,49 +150,91 @@ def by_link(token: str):
 @csrf.exempt
 def by_code(code: str):
     """A questionnaire reached by a single-use invitation code."""
-    if _over_limit("SURVEY_CODE_LIMIT", "survey-code", code):
+    if not _TOKEN.match(code):
+        return _closed("unknown")
+    if client_over_limit("codes") or (request.method == "GET" and code_over_limit(code)):
         return _busy()
     with survey_connection() as connection:
         found = find_code(connection, code)
         if found is None:
-            return render_template("survey/closed.html", reason="unknown"), 404
+            return _closed("unknown")
         invitation, link = found
-        return _questionnaire(connection, link, invitation)
+        return _questionnaire(connection, link, invitation, code_over_limit)
 
 
 @bp.route("/s/<token>/thanks")
 @public
 def thanks(token: str):
     """Shown once a response is stored, and again for a retried one."""
+    if not _TOKEN.match(token):
+        return _closed("unknown")
     with survey_connection() as connection:
         link = find_link(connection, token)
     if link is None:
-        return render_template("survey/closed.html", reason="unknown"), 404
+        return _closed("unknown")
     return render_template("survey/thanks.html", link=link, done=request.args.get("done", ""))
 
 
-def _questionnaire(connection: Connection, link: LinkFacts, code: CodeFacts | None):
-    """Show, check and store one questionnaire, whichever way it was reached."""
+@bp.route("/s/<token>/another", methods=["POST"])
+@public
+@csrf.exempt  # it only forgets this browser's own marker, and comes from cookie-less phones
+def answer_again(token: str):
+    """Start a fresh response on a link this browser answered: forget the marker."""
+    if not _TOKEN.match(token):
+        return _closed("unknown")
+    response = redirect(url_for("survey.by_link", token=token), code=303)
+    response.delete_cookie(ANSWERED_COOKIE, path=url_for("survey.by_link", token=token))
+    return response
+
+
+def _answered_uid() -> str | None:
+    """The submission id this browser stored on this link, if any: the marker cookie is
+    scoped to the link's path, so the browser sends this link's marker only."""
+    value = request.cookies.get(ANSWERED_COOKIE, "")
+    return value if _UID.match(value) else None
+
+
+def _to_thanks(link: LinkFacts, code: CodeFacts | None, uid: str):
+    """Redirect to the thank-you page; on a public link, the browser keeps the marker."""
+    response = redirect(url_for("survey.thanks", token=link.token, done=uid), code=303)
+    if code is None:
+        response.set_cookie(ANSWERED_COOKIE, uid, max_age=ANSWERED_COOKIE_AGE,
+                            path=url_for("survey.by_link", token=link.token), httponly=True,
+                            samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def _questionnaire(connection: Connection, link: LinkFacts, code: CodeFacts | None,
+                   over_limit: Callable[[str], bool]):
+    """Show, check and store one questionnaire, whichever way it was reached.
+
+    ``over_limit`` counts a POST with a valid stamp against the link's or the code's ceiling.
+    """
     reason = link_unavailable(link)
     if reason:
-        return render_template("survey/closed.html", reason=reason, link=link)
+        return _closed(reason, link)
     code_text = code.code if code else None
     secret = current_app.config["SECRET_KEY"]
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: the same page, no side effects
         if code is not None and code_used(connection, code):
-            return render_template("survey/closed.html", reason="code_used", link=link)
+            return _closed("code_used", link)
+        if code is None and _answered_uid():
+            return _answered(link)
         uid = new_uid()
         return _render(connection, link, code, uid, make_stamp(secret, uid, link.token, code_text))
 
     form = request.form
-    thanks_url = url_for("survey.thanks", token=link.token, done=form.get("uid", ""))
     if form.get(HONEYPOT):
         # A bot filled the hidden field: answer as if stored, store nothing.
-        return redirect(thanks_url, code=303)
+        return redirect(url_for("survey.thanks", token=link.token, done=form.get("uid", "")), code=303)
     stamp = read_stamp(secret, form.get("stamp", ""), link.token, code_text)
+    valid = stamp is not None and stamp[0] == form.get("uid")
+    # Only now, with a stamp the server signed, does the POST count against the link.
+    if valid and over_limit(code_text or link.token):
+        return _busy()
     group_ids = open_group_ids(connection) if link.picks_group else frozenset()
     response = read_response(form, link, questionnaire_for(link.kind), group_ids, ERROR_MESSAGES)
-    if stamp is None or stamp[0] != form.get("uid"):
+    if not valid:
         uid = new_uid()
         return _render(connection, link, code, uid, make_stamp(secret, uid, link.token, code_text),
                        response, notice=_notice("expired"))
@@ -177,7 +246,7 @@ def _questionnaire(connection: Connection, link: LinkFacts, code: CodeFacts | No
                        notice=_notice("too_fast") if too_fast and not response.errors else None)
     if code is not None and code_used(connection, code):
         if submission_exists(connection, uid):
-            return redirect(thanks_url, code=303)
+            return _to_thanks(link, code, uid)
         return render_template("survey/closed.html", reason="code_used", link=link), 409
     # The language the form was shown in (a hidden field), so a POST needs no locale lookup.
     locale = form.get("locale")
@@ -189,11 +258,18 @@ def _questionnaire(connection: Connection, link: LinkFacts, code: CodeFacts | No
     except IntegrityError:
         connection.rollback()
         if submission_exists(connection, uid):  # a double tap or a retry: stored once, same thanks
-            return redirect(thanks_url, code=303)
+            return _to_thanks(link, code, uid)
         if code is not None:  # the code was used by someone else in the meantime
             return render_template("survey/closed.html", reason="code_used", link=link), 409
         raise
-    return redirect(thanks_url, code=303)
+    return _to_thanks(link, code, uid)
+
+
+def _answered(link: LinkFacts):
+    """This browser answered the link already: say so, and offer a response for another person."""
+    response = make_response(render_template("survey/answered.html", link=link))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _render(connection: Connection, link: LinkFacts, code: CodeFacts | None, uid: str,
@@ -206,7 +282,7 @@ def _render(connection: Connection, link: LinkFacts, code: CodeFacts | None, uid
     errors = response.errors if response else {}
     values = request.form.to_dict() if request.method == "POST" else {}
     values.pop(HONEYPOT, None)
-    return render_template(
+    page = make_response(render_template(
         "survey/page.html",
         link=link, questionnaire=questionnaire, topics=topics,
         heading=form_heading(connection, link, locale),
@@ -220,5 +296,13 @@ def _render(connection: Connection, link: LinkFacts, code: CodeFacts | None, uid
         values=values, errors=errors, uid=uid, stamp=stamp,
         action=url_for(request.endpoint, **request.view_args),
         storage_key="survey:" + (f"i:{code.code}" if code else link.token),
+        # survey.js marks a public link answered in localStorage too (a code is marked used).
+        answered_key=None if code else "survey-answered:" + link.token,
         locale=locale, notice=notice, honeypot=HONEYPOT,
-    ), (400 if errors else 200)
+    ), 400 if errors else 200)
+    if request.method != "POST":
+        # Each view makes a new submission id: Back or a reload must ask the server again
+        # (which knows whether this browser answered), never show a stored copy.
+        page.headers["Cache-Control"] = "no-store"
+        give_browser_id(page)
+    return page

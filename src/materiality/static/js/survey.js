@@ -1,6 +1,7 @@
-/* Survey page enhancements: answers kept in localStorage, a progress indicator, and
-   one card at a time on narrow screens. Without this script every card shows and
-   the form still submits. */
+/* Survey page enhancements: answers kept in localStorage, a progress indicator,
+   one card at a time on narrow screens, and a marker for a link this browser
+   answered. Without this script every card shows and the form still submits (the
+   server keeps its own marker, a cookie). */
 (function () {
   "use strict";
 
@@ -17,10 +18,30 @@
 
   var store = storage();
 
-  /* The thank-you page: forget the answers of the response just stored. */
+  /* "survey-answered:<link token>" -> {uid, stamp} of the response this browser stored. */
+  function answeredMarker(key) {
+    if (!store || !key) { return null; }
+    try {
+      var marker = JSON.parse(store.getItem(key) || "null");
+      return marker && marker.uid ? marker : null;
+    } catch (e) { return null; }
+  }
+
+  /* The thank-you page: mark a public link answered, and forget the stored answers. */
   var thanks = document.getElementById("survey-thanks");
   if (thanks && store) {
     var done = thanks.getAttribute("data-done");
+    var token = thanks.getAttribute("data-link");
+    /* Only a response sent from this link's own form was kept under its token (an
+       invitation code's is kept under "survey:i:<code>", and a code is marked used). */
+    var sent = done && token ? store.getItem("survey:" + token + ":" + done) : null;
+    if (sent !== null) {
+      var sentStamp = "";
+      try { sentStamp = JSON.parse(sent).stamp || ""; } catch (e) { /* kept without a stamp */ }
+      try {
+        store.setItem("survey-answered:" + token, JSON.stringify({ uid: done, stamp: sentStamp }));
+      } catch (e) { /* storage full or blocked: the cookie still marks it */ }
+    }
     if (done) {
       for (var i = store.length - 1; i >= 0; i--) {
         var key = store.key(i);
@@ -37,6 +58,13 @@
     }
   }
 
+  /* "Answer for another person": forget the marker, the server starts a fresh form. */
+  Array.prototype.forEach.call(document.querySelectorAll("form.survey-another"), function (another) {
+    another.addEventListener("submit", function () {
+      if (store) { store.removeItem(another.getAttribute("data-answered-key")); }
+    });
+  });
+
   var form = document.getElementById("survey-form");
   if (!form) { return; }
 
@@ -45,6 +73,8 @@
   var stampInput = form.querySelector("input[name=stamp]");
   /* Only a fresh page takes the kept submission id; a re-rendered POST keeps its own. */
   var keepServerId = form.getAttribute("data-fresh") !== "yes";
+  var answeredKey = form.getAttribute("data-answered-key");
+  var answeredShown = false;
 
   /* One response keeps one submission id across reloads: the index key points to it,
      and the answers live under "<link or code>:<uid>". */
@@ -54,6 +84,8 @@
     if (!store) { return; }
     var savedUid = store.getItem(base);
     if (!savedUid) { return; }
+    var marker = answeredMarker(answeredKey);
+    if (marker && marker.uid === savedUid) { return; }  /* that one is stored already */
     var raw = store.getItem(base + ":" + savedUid);
     if (!raw) { return; }
     var saved;
@@ -82,7 +114,7 @@
   }
 
   function save() {
-    if (!store) { return; }
+    if (!store || answeredShown) { return; }
     var answers = {};
     var elements = form.elements;
     for (var i = 0; i < elements.length; i++) {
@@ -159,7 +191,26 @@
     });
   }
 
+  /* This browser stored a response on this link: a fresh form (a reload, the QR code
+     again, Back to a page the server sent anew) or the very form sent (restored from
+     the back-forward cache) says so instead, and carries the stored submission id, so
+     sending it anyway changes nothing. A form re-shown with errors is another
+     response in progress (its own id) and stays. */
+  function showIfAnswered() {
+    var marker = answeredMarker(answeredKey);
+    if (!marker || (keepServerId && marker.uid !== uidInput.value)) { return; }
+    answeredShown = true;
+    uidInput.value = marker.uid;
+    if (marker.stamp) { stampInput.value = marker.stamp; }
+    document.getElementById("survey-body").hidden = true;
+    document.getElementById("survey-answered").hidden = false;
+  }
+
   restore();
+  showIfAnswered();
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { showIfAnswered(); }
+  });
 
   var narrow = window.matchMedia("(max-width: 639px)");
   if (narrow.matches && cards.length > 1) {
