@@ -161,7 +161,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, postgres_url: str, surv
            "TRUST_PROXY": "1", "SURVEY_MIN_SECONDS": "0", "INSTANCE_PATH": str(tmp_path / "instance"),
            # The burst is one client machine; the limits themselves are tested elsewhere.
            "SURVEY_LINK_GET_LIMIT": "100000/minute", "SURVEY_LINK_POST_LIMIT": "100000/minute",
-           "SURVEY_ADDRESS_GET_LIMIT": "100000/minute", "SURVEY_ADDRESS_POST_LIMIT": "100000/minute"}
+           "SURVEY_ADDRESS_GET_LIMIT": "100000/minute", "SURVEY_ADDRESS_POST_LIMIT": "100000/minute",
+           "SURVEY_BROWSER_GET_LIMIT": "100000/minute", "SURVEY_BROWSER_POST_LIMIT": "100000/minute"}
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     instances: list[subprocess.Popen] = []
     logs = [tmp_path / "instance-0.log", tmp_path / "instance-1.log"]
