@@ -5,9 +5,9 @@ import hashlib
 from importlib.resources import files
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 
-from .auth.access import init_access_control
+from .auth.access import init_access_control, is_public_endpoint
 from .config import build_config, instance_path
 from .extensions import (
     SessionInterface,
@@ -19,6 +19,7 @@ from .extensions import (
     login_manager,
     migrate,
 )
+from .forms_common import register_input_checks
 from .i18n import LOCALE_NAMES, local_input_value, local_time, locale_code, select_locale
 
 
@@ -49,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     register_extensions(app)
+    register_input_checks(app)
     register_blueprints(app)
     init_access_control(app)
     register_errorhandlers(app)
@@ -137,14 +139,26 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """Friendly pages for the common HTTP errors."""
+    """Friendly pages for every HTTP error, server errors included.
 
-    def render_error(error):  # noqa: ANN001
-        code = getattr(error, "code", 500)
-        return render_template("errors/error.html", error=error, code=code), code
+    The database session is rolled back first: after a failed statement it refuses
+    every query, and the page itself (its menu asks who is logged in) needs one.
+    Should the page fail all the same, a plain one is sent rather than nothing.
+    """
+    from werkzeug.exceptions import HTTPException, InternalServerError
 
-    for code in (400, 403, 404, 405, 413, 429, 500):
-        app.errorhandler(code)(render_error)
+    def render_error(error: HTTPException):  # noqa: ANN202
+        code = error.code or 500
+        try:
+            db.session.rollback()
+            return render_template("errors/error.html", error=error, code=code), code
+        except Exception:  # the error page must not become a second error
+            app.logger.exception("The error page for %s could not be rendered", code)
+            return (f"<!doctype html><title>{code}</title><h1>{code}</h1>", code,
+                    {"Content-Type": "text/html; charset=utf-8"})
+
+    app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(InternalServerError, render_error)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -157,7 +171,14 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    """Every asset comes from this app, so the policy can be strict."""
+    """Every asset comes from this app, so the policy can be strict.
+
+    Staff pages and downloads are never stored by a browser or a proxy (a shared
+    computer's cache would keep the results after logout); the public pages (the
+    survey, the login page, static files) keep their own caching. In production
+    browsers are told to use HTTPS only.
+    """
+    production = app.config["APP_ENV"] == "production"
 
     @app.after_request
     def set_headers(response):  # noqa: ANN001
@@ -169,6 +190,11 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        if production:
+            # No includeSubDomains: other hosts of the organisation may still serve HTTP.
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if not is_public_endpoint(app, request.endpoint):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

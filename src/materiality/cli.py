@@ -184,17 +184,19 @@ def describe_bundle_error(error) -> str:  # noqa: ANN001
 def _find_assessment(key: str):  # noqa: ANN202
     """An assessment by id, or by reporting year when that year has exactly one."""
     from .models import Assessment
+    from .services.input_checks import parse_int
 
-    if not key.isdigit():
+    number = parse_int(key, minimum=1)
+    if number is None:
         raise click.BadParameter("give an assessment id or a reporting year",
                                  param_hint="ASSESSMENT")
     by_year = db.session.scalars(
-        db.select(Assessment).where(Assessment.reporting_year == int(key))).all()
+        db.select(Assessment).where(Assessment.reporting_year == number)).all()
     if len(by_year) > 1:
         raise click.ClickException(
             f"{len(by_year)} assessments have the year {key}; give the id instead: "
             + ", ".join(str(a.id) for a in by_year))
-    found = by_year[0] if by_year else db.session.get(Assessment, int(key))
+    found = by_year[0] if by_year else db.session.get(Assessment, number)
     if found is None:
         raise click.ClickException(f"No assessment with id or year {key}.")
     return found

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..frozen_configuration import freeze_group_weights, group_weights, is_closed, relevant_groups
 from ..models import Assessment, AssessmentStatus, Topic
+from ..services.input_checks import remove_control_characters
 from . import bp
 from .forms import AssessmentForm, ConfirmForm, CopyAssessmentForm, GroupWeightsForm, ReasonForm
 from .iro_operations import set_method
@@ -139,7 +140,9 @@ def _selection_from_form(topic_ids: list[int]) -> tuple[list[int], dict[int, str
         try:
             position = float(raw) if raw else float(10_000 + index)
         except ValueError:
-            bad[topic_id] = raw
+            position = math.nan
+        if not math.isfinite(position):  # NaN does not sort, infinity ties
+            bad[topic_id] = remove_control_characters(raw)[:20]
             continue
         chosen.append((position, index, topic_id))
     return [topic_id for *_ignored, topic_id in sorted(chosen)], bad
@@ -174,7 +177,8 @@ def assessment_topics(assessment_id: int):
         selected = {}
         for topic in library:
             if request.form.get(f"use_{topic.id}") == "on":
-                selected[topic.id] = request.form.get(f"position_{topic.id}", "")
+                selected[topic.id] = remove_control_characters(
+                    request.form.get(f"position_{topic.id}", ""))[:20]
     library.sort(key=lambda t: (t.id not in selected, _as_number(selected.get(t.id))))
     return render_template("admin/assessment_topics.html", assessment=assessment,
                            library=library, selected=selected, bad=bad, form=form,

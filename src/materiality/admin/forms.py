@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -29,6 +28,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.forms import PASSWORD_HINT, new_password_validators, staff_email
+from ..forms_common import ConfirmForm, Form
 
 
 def _either_language(zh_field: str, en_field: str, message=None):  # noqa: ANN001
@@ -41,7 +41,7 @@ def _either_language(zh_field: str, en_field: str, message=None):  # noqa: ANN00
     return check
 
 
-class TopicForm(FlaskForm):
+class TopicForm(Form):
     """Create or edit a topic."""
 
     name_zh = StringField(_l("Name (Chinese)"), validators=[
@@ -59,7 +59,7 @@ class TopicForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     """Add a topic category."""
 
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=40)],
@@ -76,7 +76,7 @@ class CategoryForm(FlaskForm):
             raise ValidationError(_l("Use lower-case letters, digits and underscores."))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     """Upload a topic library file."""
 
     file = FileField(_l("CSV or XLSX file"), validators=[
@@ -86,7 +86,7 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Import"))
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     """Create or edit a stakeholder group."""
 
     name_zh = StringField(_l("Name (Chinese)"), validators=[
@@ -100,7 +100,7 @@ class GroupForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class StatementForm(FlaskForm):
+class StatementForm(Form):
     """One expectation or response, in both languages."""
 
     text_zh = TextAreaField(_l("Text (Chinese)"), validators=[
@@ -109,7 +109,7 @@ class StatementForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(Form):
     """Create or edit an assessment."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -139,7 +139,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class IroForm(FlaskForm):
+class IroForm(Form):
     """One impact, risk or opportunity of the register; choices are set by the view."""
 
     topic_id = SelectField(_l("Topic"), coerce=int, validators=[InputRequired()])
@@ -183,7 +183,7 @@ class IroForm(FlaskForm):
             raise ValidationError(_l("Tick at least one stage of the value chain."))
 
 
-class HorizonsForm(FlaskForm):
+class HorizonsForm(Form):
     """Where an assessment's short and medium terms end, in years."""
 
     horizon_short_years = IntegerField(_l("Short term ends after (years)"), validators=[
@@ -198,7 +198,7 @@ class HorizonsForm(FlaskForm):
             raise ValidationError(_l("The medium term must end after the short term."))
 
 
-class CopyAssessmentForm(FlaskForm):
+class CopyAssessmentForm(Form):
     """Copy an assessment, e.g. last year's, into a new one."""
 
     title = StringField(_l("Title of the new assessment"), validators=[
@@ -208,7 +208,7 @@ class CopyAssessmentForm(FlaskForm):
     submit = SubmitField(_l("Copy"))
 
 
-class GroupWeightsForm(FlaskForm):
+class GroupWeightsForm(Form):
     """An assessment's own group weights (one number per group, read from the request)."""
 
     reason = TextAreaField(_l("Reason for the change (kept in the trail)"),
@@ -216,7 +216,7 @@ class GroupWeightsForm(FlaskForm):
     submit = SubmitField(_l("Save weights"))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     """Add a staff account."""
 
     email = EmailField(_l("Email"), validators=[DataRequired(), staff_email])
@@ -229,13 +229,7 @@ class UserForm(FlaskForm):
     submit = SubmitField(_l("Add user"))
 
 
-class ConfirmForm(FlaskForm):
-    """An empty form: a POST button with its CSRF token."""
-
-    submit = SubmitField(_l("Confirm"))
-
-
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """A POST that must say why."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])

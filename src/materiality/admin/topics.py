@@ -7,9 +7,15 @@ from sqlalchemy import or_
 from wtforms import SelectChoice
 
 from ..extensions import db
+from ..forms_common import query_text
 from ..i18n import locale_code
 from ..models import Category, Topic
+from ..services.input_checks import parse_int
 from ..services.topic_files import (
+    MAX_COLUMNS,
+    MAX_FILE_BYTES,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
     TopicFileError,
     read_topic_file,
     topics_csv,
@@ -35,14 +41,16 @@ def _category_choices() -> list[SelectChoice]:
 def topics():
     """The library, with search and a category filter."""
     query = db.select(Topic).order_by(Topic.category_id, Topic.id)
-    search = request.args.get("q", "").strip()
-    category_id = request.args.get("category", type=int)
+    search = query_text("q")
+    # A filter that is not a category id (a hand-edited address) filters nothing.
+    category_id = parse_int(request.args.get("category"), minimum=1)
     show = request.args.get("show", "active")
     if search:
-        pattern = f"%{search}%"
-        query = query.where(or_(Topic.name_zh.ilike(pattern), Topic.name_en.ilike(pattern),
-                                Topic.description_zh.ilike(pattern),
-                                Topic.description_en.ilike(pattern)))
+        # % and _ typed in the search are meant literally, not as wildcards.
+        escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        query = query.where(or_(*(column.ilike(pattern, escape="\\") for column in (
+            Topic.name_zh, Topic.name_en, Topic.description_zh, Topic.description_en))))
     if category_id:
         query = query.where(Topic.category_id == category_id)
     if show == "archived":
@@ -131,6 +139,11 @@ def describe_problem(code: str, column: str, value: str) -> str:
         return _("The category is empty.")
     if code == "unknown_category":
         return _("Unknown category “%(value)s”.", value=value)
+    if code == "control_characters":
+        return _("Column %(column)s holds an invisible control character (such as NUL, or a "
+                 "line break in a name).", column=column)
+    if code == "extra_cells":
+        return _("The row has more cells than the header (a comma in a text without quotes?).")
     if code == "duplicate_name":
         name, _sep, first = value.partition("|")
         return _("The name “%(name)s” appears already in row %(row)s.", name=name, row=first)
@@ -145,7 +158,11 @@ def describe_file_error(error: TopicFileError) -> str:
         "unreadable": _("The file cannot be read as a table."),
         "missing_columns": _("The file needs a header row with at least name_zh or name_en, "
                              "and category."),
-        "too_many_rows": _("The file has too many rows."),
+        "too_many_rows": _("The file has more than %(limit)s rows.", limit=MAX_ROWS),
+        "too_many_columns": _("The file has more than %(limit)s columns.", limit=MAX_COLUMNS),
+        "too_large": _("The file is larger than %(size)s MB.", size=MAX_FILE_BYTES // 2**20),
+        "too_large_unpacked": _("The workbook holds more than %(size)s MB once unpacked.",
+                                size=MAX_UNPACKED_BYTES // 2**20),
     }
     return messages.get(error.code, error.code)
 
@@ -158,7 +175,8 @@ def topic_import():
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            frame = read_topic_file(upload.read(), upload.filename or "")
+            # One byte over the limit is enough to refuse the file; the rest is not read.
+            frame = read_topic_file(upload.read(MAX_FILE_BYTES + 1), upload.filename or "")
         except TopicFileError as error:
             form.file.errors.append(describe_file_error(error))
         else:
@@ -188,5 +206,5 @@ def topic_export(fmt: str):
     else:
         body = topics_xlsx(records)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={
+    return Response(body, content_type=mimetype, headers={
         "Content-Disposition": f"attachment; filename=topic-library.{fmt}"})

@@ -29,8 +29,8 @@ def safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
-    if "\\" in target:
-        return None
+    if "\\" in target or any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in target):
+        return None  # a line break would split the Location header (a server error)
     return target
 
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from ..forms_common import Form
 
-class CodesForm(FlaskForm):
+
+class CodesForm(Form):
     """Generate N single-use invitation codes for a link."""
 
     count = IntegerField(_l("Number of codes"), default=10,
@@ -17,7 +18,7 @@ class CodesForm(FlaskForm):
     submit = SubmitField(_l("Generate codes"))
 
 
-class ClosingForm(FlaskForm):
+class ClosingForm(Form):
     """Set or clear the moment a link closes, entered in the app's time zone."""
 
     closes_at = DateTimeLocalField(_l("Closes at"), format="%Y-%m-%dT%H:%M",

@@ -25,8 +25,11 @@ from ..admin.forms import ConfirmForm, ReasonForm
 from ..admin.operations import OperationRefused, ordered_groups
 from ..auth.access import admin_required
 from ..extensions import db
+from ..forms_common import query_int
 from ..i18n import from_local_time, locale_code, time_zone_label
 from ..models import Assessment, InvitationCode, LinkState, Submission, SurveyLink, as_utc
+from ..services.input_checks import parse_int, remove_control_characters
+from ..services.office_files import guard_formula
 from ..services.qr import qr_png, qr_svg, qr_svg_data_uri
 from . import bp
 from .forms import ClosingForm, CodesForm
@@ -50,6 +53,9 @@ from .results import (
     submissions_page,
 )
 
+#: More responses than anyone aims for in one group: a typing slip.
+MAX_TARGET = 1_000_000
+
 
 def public_url(endpoint: str, **values) -> str:  # noqa: ANN003
     """The absolute public address printed on QR codes (PUBLIC_BASE_URL, else this host)."""
@@ -71,8 +77,7 @@ def _qr_response(url: str, fmt: str, filename: str) -> Response:
     else:
         body, mimetype = qr_svg(url), "image/svg+xml"
     return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'inline; filename="{filename}.{fmt}"',
-        "Cache-Control": "private, max-age=300"})
+        "Content-Disposition": f'inline; filename="{filename}.{fmt}"'})
 
 
 def refusal_message(code: str) -> str:
@@ -95,11 +100,15 @@ def fieldwork_helpers() -> dict:
 @bp.route("/assessments/<int:assessment_id>/links")
 def links(assessment_id: int):
     """Every link of an assessment with its state, address, QR codes and poster."""
-    assessment = db.get_or_404(Assessment, assessment_id)
+    return _links_page(db.get_or_404(Assessment, assessment_id))
+
+
+def _links_page(assessment: Assessment, refused: tuple[int, str, str] | None = None):  # noqa: ANN202
+    """The links page; ``refused`` is (link id, value typed, message) of a closing time refused."""
     return render_template("fieldwork/links.html", assessment=assessment,
                            links=assessment_links(assessment.id), confirm=ConfirmForm(),
                            closing=ClosingForm(formdata=None), section="links",
-                           time_zone=time_zone_label())
+                           time_zone=time_zone_label(), refused=refused), 400 if refused else 200
 
 
 @bp.route("/assessments/<int:assessment_id>/links/create", methods=["POST"])
@@ -140,12 +149,16 @@ def link_closing(link_id: int):
     link = db.get_or_404(SurveyLink, link_id)
     form = ClosingForm()
     if not form.validate_on_submit():
-        flash(_("Enter the closing date and time as YYYY-MM-DD HH:MM."), "error")
-    else:
-        value = form.closes_at.data
-        set_link_closing(link, from_local_time(value) if value else None)
-        db.session.commit()
-        flash(_("Closing date saved."), "success")
+        field = form.closes_at
+        # A date that parsed carries its own message (out of range); else say the format.
+        message = (" ".join(map(str, field.errors)) if field.data is not None and field.errors
+                   else _("Enter the closing date and time as YYYY-MM-DD HH:MM."))
+        typed = remove_control_characters((field.raw_data or [""])[0])[:40]
+        return _links_page(link.assessment, (link.id, typed, message))
+    value = form.closes_at.data
+    set_link_closing(link, from_local_time(value) if value else None)
+    db.session.commit()
+    flash(_("Closing date saved."), "success")
     return redirect(url_for("fieldwork.links", assessment_id=link.assessment_id))
 
 
@@ -190,9 +203,9 @@ def codes_csv(link_id: int):
     writer = csv.writer(buffer)
     writer.writerow(["code", "url", "note", "used_at"])
     for code in link_codes(link.id):
-        writer.writerow([code.code, code_url(code), code.note or "",
+        writer.writerow([code.code, code_url(code), guard_formula(code.note or ""),
                          as_utc(code.used_at).isoformat() if code.used_at else ""])
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv", headers={
+    return Response("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="invitation-codes-link-{link.id}.csv"'})
 
 
@@ -228,7 +241,7 @@ def responses(assessment_id: int):
         progress=progress_by_group(assessment.id, ordered_groups()),
         by_kind=counts_by_kind(assessment.id), per_day=per_day, bars=bars,
         chart_width=chart_width, chart_height=chart_height,
-        submissions=submissions_page(assessment.id, request.args.get("page", 1, type=int)),
+        submissions=submissions_page(assessment.id, query_int("page", default=1)),
         confirm=ConfirmForm())
 
 
@@ -244,8 +257,8 @@ def targets(assessment_id: int):
         raw = request.form.get(f"target_{group.id}", "").strip()
         if not raw:
             values[group.id] = None
-        elif raw.isdigit() and int(raw) <= 1_000_000:
-            values[group.id] = int(raw)
+        elif (target := parse_int(raw, 0, MAX_TARGET)) is not None:
+            values[group.id] = target
         else:
             flash(_("Targets must be whole numbers; nothing was changed."), "error")
             return redirect(url_for("fieldwork.responses", assessment_id=assessment.id))

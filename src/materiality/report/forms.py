@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FloatField,
@@ -14,12 +13,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-
-class ConfirmForm(FlaskForm):
-    """Only the CSRF token: for buttons that change something."""
+from ..forms_common import ConfirmForm, Form
 
 
-class ScoringSettingsForm(FlaskForm):
+class ScoringSettingsForm(Form):
     """Thresholds of the tiers and weights of the company-side rater kinds."""
 
     threshold_mode = SelectField(_l("How tiers are cut"), choices=[
@@ -45,7 +42,7 @@ class ScoringSettingsForm(FlaskForm):
                            validators=[Optional(), Length(max=2000)])
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     """An admin's company score for one topic, with the reason."""
 
     topic_id = SelectField(_l("Topic"), coerce=int, validate_choice=True)
@@ -55,21 +52,21 @@ class OverrideForm(FlaskForm):
                            validators=[DataRequired(), Length(max=2000)])
 
 
-class RemoveOverrideForm(FlaskForm):
+class RemoveOverrideForm(Form):
     """Go back to the computed company score, saying why."""
 
     reason = TextAreaField(_l("Why the override is removed"),
                            validators=[DataRequired(), Length(max=2000)])
 
 
-class PromoteForm(FlaskForm):
+class PromoteForm(Form):
     """Make a stakeholder's open answer one of the group's expectations."""
 
     submission_id = HiddenField(validators=[DataRequired()])
     field = HiddenField(validators=[DataRequired()])
 
 
-class MatrixOptionsForm(FlaskForm):
+class MatrixOptionsForm(Form):
     """Options of the matrix preview and downloads (read from the query string)."""
 
     class Meta:
@@ -95,7 +92,7 @@ class MatrixOptionsForm(FlaskForm):
     ])
 
 
-class BaselineForm(FlaskForm):
+class BaselineForm(Form):
     """The assessment to compare with (read from the query string)."""
 
     class Meta:
@@ -103,3 +100,7 @@ class BaselineForm(FlaskForm):
 
     #: Choices (the assessments sharing topics) are set by the view.
     baseline = SelectField(_l("Compare with"), choices=[])
+
+
+__all__ = ["BaselineForm", "ConfirmForm", "MatrixOptionsForm", "OverrideForm", "PromoteForm",
+           "ScoringSettingsForm"]

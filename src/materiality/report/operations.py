@@ -127,15 +127,25 @@ def remove_company_override(assessment: Assessment, topic_id: int,
 
 def save_label_positions(assessment: Assessment, locale: str,
                          positions: Mapping[int, tuple[float, float]]) -> int:
-    """Keep label centres (data coordinates) for the assessment's topics in one language."""
+    """Keep label centres (data coordinates) for the assessment's topics in one language.
+
+    A centre off the plot is kept on its edge; one that is not a finite number is refused.
+    """
+    from ..services.matrix_chart import clamp_to_plot, label_area  # matplotlib: load when used
+
     locale = normalize_locale(locale)
     allowed = {link.topic_id for link in assessment.topic_links}
+    xlim, ylim = label_area()
     saved = 0
     before: dict[str, list[float] | None] = {}
     after: dict[str, list[float]] = {}
-    for topic_id, (x, y) in positions.items():
+    for topic_id, position in positions.items():
         if topic_id not in allowed:
             continue
+        clamped = clamp_to_plot(position, xlim, ylim)
+        if clamped is None:
+            raise OperationRefused("position_not_finite")
+        x, y = clamped
         row = db.session.get(LabelPosition, (assessment.id, topic_id, locale))
         if row is None:
             row = LabelPosition(assessment_id=assessment.id, topic_id=topic_id, locale=locale)

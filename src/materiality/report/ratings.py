@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..extensions import db
 from ..models import StakeholderGroup, Submission, Topic, as_utc
+from ..services.office_files import guard_formula
 from ..services.report_tables import normalize_locale
 from ..services.scoring import RATER_KINDS
 
@@ -141,9 +142,9 @@ def raw_responses_csv(assessment_id: int, locale: str) -> bytes:
     so millions of rows export in seconds.
     """
     locale = normalize_locale(locale)
-    groups = {g.id: _guard(g.name(locale))
+    groups = {g.id: guard_formula(g.name(locale))
               for g in db.session.scalars(db.select(StakeholderGroup))}
-    topics = {t.id: _guard(t.name(locale)) for t in db.session.scalars(db.select(Topic))}
+    topics = {t.id: guard_formula(t.name(locale)) for t in db.session.scalars(db.select(Topic))}
     ratings = pd.concat([load_ratings(assessment_id, kind)[
         ["respondent_id", "topic_id", "score"]] for kind in RATING_COLUMNS], ignore_index=True)
     submissions = pd.DataFrame(db.session.execute(
@@ -163,6 +164,3 @@ def raw_responses_csv(assessment_id: int, locale: str) -> bytes:
                         ).encode("utf-8-sig")
 
 
-def _guard(text: str) -> str:
-    """Keep spreadsheets from running a name as a formula."""
-    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text

@@ -18,6 +18,7 @@ from ..auth.access import admin_required
 from ..extensions import db
 from ..models import Assessment, CompanyScoreOverride
 from ..services import methodology as methodology_service
+from ..services.input_checks import parse_int, remove_control_characters
 from ..services.report_tables import normalize_locale, topic_table_html
 from ..services.scoring import RATER_KINDS
 from . import bp, cache, comparisons, exports
@@ -53,7 +54,7 @@ def _report_locale() -> str:
 
 def _download(export: exports.ExportFile, inline: bool = False) -> Response:
     """Bytes as a file download (no file handle left open)."""
-    response = Response(export.content, mimetype=export.media_type)
+    response = Response(export.content, content_type=export.media_type)
     disposition = "inline" if inline else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{export.filename}"'
     return response
@@ -238,9 +239,9 @@ def _previous_positions(data: report.ReportData, choice: exports.MatrixChoice,
         data, report.report_data(baseline, data.locale)).previous_positions()
 
 
-def _matrix_form() -> MatrixOptionsForm:
-    """The options from the query string; unknown values fall back to the defaults."""
-    args = request.args.to_dict()
+def _matrix_form(options=None) -> MatrixOptionsForm:  # noqa: ANN001
+    """The options (from the query string); unknown values fall back to the defaults."""
+    args = (request.args if options is None else options).to_dict()
     args.setdefault("locale", normalize_locale(str(get_locale())))
     args["locale"] = normalize_locale(args["locale"])
     if args.get("size") not in ("half_a4", "full_a4", "slide_16_9"):
@@ -264,8 +265,13 @@ def _compare_choices(form: MatrixOptionsForm, choices: list[Assessment]) -> None
 @bp.route("/<int:assessment_id>/matrix")
 def matrix(assessment_id: int):
     """The matrix preview, its options, downloads and the label editor."""
-    assessment = _assessment(assessment_id)
-    form = _matrix_form()
+    return _matrix_page(_assessment(assessment_id), request.args)
+
+
+def _matrix_page(assessment: Assessment, options, refused: dict | None = None):  # noqa: ANN001, ANN202
+    """The matrix page; ``refused`` holds the label positions typed when they were refused
+    (input name -> text), shown again so nothing typed is lost."""
+    form = _matrix_form(options)
     choices = comparisons.baseline_choices(assessment)
     _compare_choices(form, choices)
     choice = _matrix_choice(form)
@@ -278,12 +284,14 @@ def matrix(assessment_id: int):
     else:  # the baseline's data is not in the cache's key: drawn afresh
         editor = report.label_editor(data, exports.matrix_options(data, choice, previous),
                                      error_bars=choice.error_bars, previous_positions=previous)
-    query = {k: v for k, v in request.args.items()
+    query = {k: v for k, v in options.items()
              if k in ("size", "error_bars", "numbered", "zoom", "compare", "axes")}
     query["locale"] = form.locale.data
     return render_template("report/matrix.html", assessment=assessment, form=form,
                            choice=choice, editor=editor, query=query,
-                           confirm=ConfirmForm(), points=len(data.result.topics))
+                           refused=refused or {"typed": {}, "bad": set()},
+                           confirm=ConfirmForm(), points=len(data.result.topics)
+                           ), 400 if refused else 200
 
 
 @bp.route("/<int:assessment_id>/matrix.<any(png, svg, pdf):fmt>")
@@ -304,22 +312,33 @@ def matrix_image(assessment_id: int, fmt: str):
                      inline=preview)
 
 
-def _posted_positions(assessment: Assessment) -> dict[int, tuple[float, float]]:
-    """Label centres whose inputs differ from what the page showed (the moved ones)."""
-    moved = {}
+def _finite(text: str | None) -> float | None:
+    """A finite number typed in a form, else None (NaN and infinity drew no chart)."""
+    try:
+        value = float(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _posted_positions(assessment: Assessment) -> tuple[dict[int, tuple[float, float]], set[str]]:
+    """Label centres whose inputs differ from what the page showed (the moved ones), and
+    the names of the inputs that hold no finite number."""
+    moved, bad = {}, set()
     for topic_id in (link.topic_id for link in assessment.topic_links):
-        try:
-            x = float(request.form[f"x_{topic_id}"])
-            y = float(request.form[f"y_{topic_id}"])
-            ox = float(request.form.get(f"ox_{topic_id}", "nan"))
-            oy = float(request.form.get(f"oy_{topic_id}", "nan"))
-        except (KeyError, ValueError):
+        names = (f"x_{topic_id}", f"y_{topic_id}")
+        if not all(name in request.form for name in names):
+            continue  # not on the page (a numbered matrix, or a point without both scores)
+        x, y = (_finite(request.form[name]) for name in names)
+        if x is None or y is None:
+            bad.update(name for name, value in zip(names, (x, y), strict=True) if value is None)
             continue
-        if not (math.isfinite(x) and math.isfinite(y)):
-            continue
-        if not (math.isclose(x, ox, abs_tol=1e-6) and math.isclose(y, oy, abs_tol=1e-6)):
+        ox = _finite(request.form.get(f"ox_{topic_id}"))
+        oy = _finite(request.form.get(f"oy_{topic_id}"))
+        if ox is None or oy is None or not (
+                math.isclose(x, ox, abs_tol=1e-6) and math.isclose(y, oy, abs_tol=1e-6)):
             moved[topic_id] = (x, y)
-    return moved
+    return moved, bad
 
 
 def _back_to_matrix(assessment: Assessment, locale: str):  # noqa: ANN202
@@ -330,12 +349,20 @@ def _back_to_matrix(assessment: Assessment, locale: str):  # noqa: ANN202
 
 @bp.route("/<int:assessment_id>/matrix/labels", methods=["POST"])
 def labels_save(assessment_id: int):
-    """Keep the labels the editor moved, for the next preview and export in that language."""
+    """Keep the labels the editor (or an admin) moved, for the next preview and export in
+    that language. Positions off the plot are brought back to its edge."""
     assessment = _assessment(assessment_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     locale = normalize_locale(request.form.get("locale"))
-    saved = save_label_positions(assessment, locale, _posted_positions(assessment))
+    moved, bad = _posted_positions(assessment)
+    if bad:
+        flash(_("Label positions must be numbers (NaN and infinity are not); nothing was saved."),
+              "error")
+        typed = {k: remove_control_characters(v)[:40] for k, v in request.form.items()
+                 if k.startswith(("x_", "y_"))}
+        return _matrix_page(assessment, request.form, refused={"typed": typed, "bad": bad})
+    saved = save_label_positions(assessment, locale, moved)
     db.session.commit()
     flash(_("%(count)s label positions saved.", count=saved), "success")
     return _back_to_matrix(assessment, locale)
@@ -435,10 +462,11 @@ def promote(assessment_id: int):
     assessment = _assessment(assessment_id)
     form = PromoteForm()
     locale = _report_locale()
-    if not form.validate_on_submit() or not form.submission_id.data.isdigit():
+    submission_id = parse_int(form.submission_id.data, minimum=1)
+    if not form.validate_on_submit() or submission_id is None:
         abort(400)
     try:
-        promote_open_answer(assessment, int(form.submission_id.data), form.field.data, locale)
+        promote_open_answer(assessment, submission_id, form.field.data, locale)
     except OperationRefused as refused:
         db.session.rollback()
         flash(refusal_message(refused.code), "error")

@@ -233,6 +233,24 @@ def _numbers(points: Sequence[MatrixPoint]) -> dict[int, int]:
     return {p.key: p.number if p.number is not None else i for i, p in enumerate(points, 1)}
 
 
+def label_area(options: MatrixOptions | None = None) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The plot's x and y limits on the full scale: where a label may be placed by hand."""
+    return _limits((), replace(options or MatrixOptions(), zoom=False))
+
+
+def clamp_to_plot(xy: tuple[float, float], xlim: tuple[float, float],
+                  ylim: tuple[float, float]) -> tuple[float, float] | None:
+    """A label centre moved onto the plot's edge if outside it; None if not a finite point.
+
+    A stored x of 1e308 once made every PNG of that language fail (FreeType's raster
+    overflowed), so drawing never trusts a stored position.
+    """
+    x, y = float(xy[0]), float(xy[1])
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return None
+    return min(max(x, xlim[0]), xlim[1]), min(max(y, ylim[0]), ylim[1])
+
+
 def _limits(points, options):
     """Axis limits: given ones, the full scale, or with ``zoom`` the data range plus a margin."""
     if options.limits is not None:
@@ -396,7 +414,10 @@ def _draw_labels(ax, points, options, scale, avoid=()):
                 gid=f"label-{p.key}", clip_on=False, linespacing=1.15)
         for p, wraps in zip(points, wrappings, strict=True)
     ]
-    fixed_data = {i: p.label_offset for i, p in enumerate(points) if p.label_offset is not None}
+    xlim, ylim = ax.get_xlim(), ax.get_ylim()
+    fixed_data = {i: xy for i, xy in ((i, clamp_to_plot(p.label_offset, xlim, ylim))
+                                      for i, p in enumerate(points) if p.label_offset is not None)
+                  if xy is not None}
     fixed = {i: tuple(to_px(np.array([xy], float))[0]) for i, xy in fixed_data.items()}
     pad = LABEL_PAD_PT * px_per_pt
     # Leaders are drawn as placed: from the marker's edge to the padded box (a drawn

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+import zipfile
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from .input_checks import has_control_characters
+from .office_files import guard_formula
 
 #: Canonical column names, in file order.
 TOPIC_COLUMNS = (
@@ -28,7 +32,16 @@ HEADER_ALIASES = {
 }
 MAX_LENGTHS = {"name_zh": 200, "name_en": 200, "cass_codes": 200, "gri_codes": 200,
                "esrs_codes": 200, "description_zh": 4000, "description_en": 4000}
+#: Limits checked before anything is parsed in full: a 200,000-row sheet or a header of
+#: 20,000 columns once held a worker for half a minute. A library has a few hundred topics.
 MAX_ROWS = 5000
+MAX_COLUMNS = 50
+MAX_FILE_BYTES = 5 * 1024 * 1024
+#: An XLSX is a zip: what it unpacks to is limited too. A 1.4 MB file held a 29 MB sheet,
+#: and openpyxl reads a whole sheet once on opening when it does not state its size.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+#: Columns whose text may run over several lines.
+MULTILINE_COLUMNS = frozenset({"description_zh", "description_en"})
 
 
 class TopicFileError(ValueError):
@@ -74,28 +87,81 @@ def read_table_file(data: bytes, filename: str, aliases: Mapping[str, str]) -> p
     """Read a CSV (UTF-8, with or without BOM) or XLSX table into text columns.
 
     Headings are lower-cased, or mapped by ``aliases`` (e.g. Chinese headings); the
-    caller checks the columns it needs. Too many rows are refused.
+    caller checks the columns it needs. The frame's index is each row's number in the
+    spreadsheet (the header is row 1); blank rows are left out. Size, columns and rows
+    are checked while reading, so an oversized file is refused before it is parsed whole.
     """
     name = filename.lower()
+    if not name.endswith((".xlsx", ".csv", ".txt")):
+        raise TopicFileError("unknown_type")
+    if len(data) > MAX_FILE_BYTES:
+        raise TopicFileError("too_large", str(MAX_FILE_BYTES))
+    rows = _xlsx_rows(data) if name.endswith(".xlsx") else _csv_rows(data)
     try:
-        if name.endswith(".xlsx"):
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl")
-        elif name.endswith(".csv") or name.endswith(".txt"):
-            try:
-                text = data.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                raise TopicFileError("not_utf8") from exc
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        else:
-            raise TopicFileError("unknown_type")
+        header = [_canonical(c, aliases) for c in _trimmed(next(rows, None) or ())]
+        if len(header) > MAX_COLUMNS:
+            raise TopicFileError("too_many_columns", str(MAX_COLUMNS))
+        numbered = []
+        for row_number, cells in enumerate(rows, 2):
+            values = ["" if v is None else _text(v) for v in cells]
+            if not any(v.strip() for v in values):
+                continue
+            if len(numbered) == MAX_ROWS:
+                raise TopicFileError("too_many_rows", str(MAX_ROWS))
+            extra = [v for v in values[len(header):] if v.strip()]
+            values = (values + [""] * len(header))[:len(header)]
+            numbered.append((row_number, [*values, "x" if extra else ""]))
     except TopicFileError:
         raise
-    except Exception as exc:  # pandas raises many kinds for a broken file
+    except Exception as exc:  # csv, zipfile and openpyxl raise many kinds for a broken file
         raise TopicFileError("unreadable", str(exc)[:200]) from exc
-    frame.columns = [_canonical(c, aliases) for c in frame.columns]
-    if len(frame) > MAX_ROWS:
-        raise TopicFileError("too_many_rows", str(MAX_ROWS))
-    return frame.fillna("")
+    finally:
+        rows.close()  # the rest of a long file is never read
+    frame = pd.DataFrame([values for _number, values in numbered],
+                         columns=[*header, _EXTRA], index=[number for number, _values in numbered],
+                         dtype=object)
+    return frame.loc[:, ~frame.columns.duplicated()]
+
+
+#: A column marking rows with more cells than the header (an unquoted comma, say).
+_EXTRA = "__extra_cells__"
+
+
+def _csv_rows(data: bytes) -> Generator[Sequence[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise TopicFileError("not_utf8") from exc
+    yield from csv.reader(io.StringIO(text, newline=""))
+
+
+def _xlsx_rows(data: bytes) -> Generator[Sequence[object]]:
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(member.file_size for member in archive.infolist()) > MAX_UNPACKED_BYTES:
+            raise TopicFileError("too_large_unpacked", str(MAX_UNPACKED_BYTES))
+    # Read-only mode streams the sheet row by row instead of building every cell first.
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def _trimmed(cells: Sequence[object]) -> list[object]:
+    """The header without the empty cells a spreadsheet keeps at the end of a row."""
+    cells = list(cells)
+    while cells and (cells[-1] is None or not str(cells[-1]).strip()):
+        cells.pop()
+    return cells
+
+
+def _text(value: object) -> str:
+    """A cell as text; a whole number typed in a spreadsheet has no '.0'."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _canonical(header: object, aliases: Mapping[str, str]) -> str:
@@ -119,10 +185,14 @@ def validate_topic_rows(
     rows: list[TopicRow] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, str], int] = {}
-    for index, record in enumerate(frame.to_dict("records")):
-        row_number = index + 2  # the header is row 1 in a spreadsheet
+    for row_number, record in zip(frame.index, frame.to_dict("records"), strict=True):
         values = {column: _clean(record.get(column)) for column in TOPIC_COLUMNS}
-        error = RowError(row_number)
+        error = RowError(int(row_number))
+        if record.get(_EXTRA):
+            error.problems.append(("extra_cells", "", ""))
+        for column, value in values.items():
+            if value and has_control_characters(value, multiline=column in MULTILINE_COLUMNS):
+                error.problems.append(("control_characters", column, ""))
         if not values["name_zh"] and not values["name_en"]:
             error.problems.append(("missing_name", "name_zh", ""))
         for column, limit in MAX_LENGTHS.items():
@@ -152,11 +222,6 @@ def validate_topic_rows(
     return rows, errors
 
 
-def _guard_formula(value: str) -> str:
-    """Spreadsheets run cells that start with these as formulas."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def topics_csv(records: Iterable[Sequence[str | None]]) -> bytes:
     """CSV in UTF-8 with BOM, so Excel opens Chinese correctly."""
     return table_csv(TOPIC_COLUMNS, records)
@@ -174,7 +239,7 @@ def table_csv(columns: Sequence[str], records: Iterable[Sequence[object]]) -> by
     writer = csv.writer(out)
     writer.writerow(columns)
     for record in records:
-        writer.writerow([_guard_formula("" if v is None else str(v)) for v in record])
+        writer.writerow([guard_formula("" if v is None else str(v)) for v in record])
     return out.getvalue().encode("utf-8-sig")
 
 

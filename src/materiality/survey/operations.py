@@ -37,6 +37,7 @@ from ..models import (
     as_utc,
     pick_language,
 )
+from ..services.input_checks import parse_int, remove_control_characters
 from .questionnaires import (
     DONT_KNOW,
     IMPORTANCE_SCALE,
@@ -306,9 +307,9 @@ def read_response(form, link: LinkFacts, questionnaire: Questionnaire,  # noqa: 
     """
     posted = PostedResponse(group_id=link.group_id, rater_kind=link.rater_kind)
     if link.picks_group:
-        chosen = form.get("group", "")
-        if chosen.isdigit() and int(chosen) in group_ids:
-            posted.group_id = int(chosen)
+        chosen = parse_int(form.get("group"), minimum=1)
+        if chosen in group_ids:
+            posted.group_id = chosen
         else:
             posted.errors["group"] = messages["group"]
     if link.picks_rater:
@@ -327,7 +328,9 @@ def read_response(form, link: LinkFacts, questionnaire: Questionnaire,  # noqa: 
             else:
                 posted.errors[topic_field(topic_id)] = messages["topic"]
     for question in questionnaire.questions:
-        value = (form.get(question.key) or "").strip()
+        # Control characters (a NUL, pasted junk) are dropped, not refused: a respondent
+        # cannot see them, and the database would refuse the whole response for one.
+        value = remove_control_characters(form.get(question.key) or "", multiline=True).strip()
         if isinstance(question, ChoiceQuestion):
             if value in {v for v, _label in question.options}:
                 posted.answers[question.key] = value
