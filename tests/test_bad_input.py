@@ -549,7 +549,8 @@ def generated_cases(app, w: dict) -> list[Case]:  # noqa: ANN001
                                   refused=rule.endpoint != "main.set_language"))
         if "GET" in methods:
             cases.append(Case("GET", rule_path(rule, w), refused=False, query_string=(
-                "locale=%00&lang=%ff&page=%c2%b2&q=%00&size=%00&next=%0d%0a//evil.example")))
+                "locale=%00&lang=%ff&page=%c2%b2&q=%00&size=%00&next=%0d%0a//evil.example"
+                "&compare=%c2%b2&baseline=%c2%b2&axes=%00")))
         cases.append(Case("PUT" if len(cases) % 2 else "DELETE", rule_path(rule, w)))
         if "POST" not in methods:
             cases.append(Case("POST", rule_path(rule, w)))

@@ -248,7 +248,7 @@ def _matrix_form(options=None) -> MatrixOptionsForm:  # noqa: ANN001
         args["size"] = "half_a4"
     if args.get("dpi") not in ("150", "300", "600"):
         args["dpi"] = "300"
-    if not args.get("compare", "").isdigit():
+    if parse_int(args.get("compare", ""), minimum=1) is None:
         args["compare"] = ""
     if args.get("axes") not in ("fixed", "union"):
         args["axes"] = "fixed"
@@ -390,9 +390,9 @@ def _year_over_year(assessment: Assessment, form: BaselineForm, locale: str):  #
     form.baseline.choices = [SelectChoice(str(a.id), f"{a.reporting_year} · {a.title}")
                              for a in choices]
     wanted = form.baseline.data
-    baseline, refused = comparisons.pick_baseline(
-        assessment, choices, int(wanted) if wanted and wanted.isdigit() else None)
-    if refused or (wanted and not wanted.isdigit()):
+    wanted_id = parse_int(wanted, minimum=1)
+    baseline, refused = comparisons.pick_baseline(assessment, choices, wanted_id)
+    if refused or (wanted and wanted_id is None):
         return choices, None, True, None
     if baseline is None:
         return choices, None, False, None
