@@ -7,25 +7,18 @@ marked slow, and `.ci/run` runs it.
 """
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from installed import clean_environment, installed, run
 from live_http import Client, create_survey_links, free_port, log_in, survey_form, wait_for_http
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-#: What the build needs from the checkout (a copy, so no stale build/ leaks in).
-SOURCES = ["pyproject.toml", "setup.py", "README.md", "src", "templates", "migrations"]
-#: Settings of the developer's shell that must not reach the installed app.
-LEFT_OUT = {"VIRTUAL_ENV", "DATABASE_URL", "RATELIMIT_STORAGE_URI", "INSTANCE_PATH", "TRUST_PROXY",
-            "PUBLIC_BASE_URL", "SECRET_KEY"}
 #: Staff pages and downloads that need the packaged templates, fonts and data.
 PAGES = {
     "/report/1/matrix": "text/html",
@@ -44,29 +37,10 @@ def checkout_files(folder: str, pattern: str) -> set[str]:
     return {path.relative_to(ROOT).as_posix() for path in (ROOT / folder).glob(pattern)}
 
 
-def run(command: list[str], cwd: Path, env: dict, timeout: float = 300) -> str:
-    """Run a command; fail the test with its output when it fails."""
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                            timeout=timeout, check=False)
-    assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def wheel() -> Path:
     """The wheel `pip install .` builds, from a clean copy of the checkout."""
-    source = tmp_path_factory.mktemp("source")
-    for name in SOURCES:
-        if (ROOT / name).is_dir():
-            shutil.copytree(ROOT / name, source / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.mo"))
-        else:
-            shutil.copy2(ROOT / name, source / name)
-    dist = tmp_path_factory.mktemp("dist")
-    run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(source)],
-        cwd=source, env=os.environ.copy())
-    (built,) = dist.glob("materiality-*.whl")
-    return built
+    return installed().wheel
 
 
 def test_the_wheel_carries_templates_migrations_and_package_data(wheel: Path):
@@ -87,26 +61,16 @@ def test_the_wheel_carries_templates_migrations_and_package_data(wheel: Path):
     assert expected - inside == set()
 
 
-def test_the_installed_wheel_serves_login_survey_and_matrix(wheel: Path, tmp_path: Path):
+def test_the_installed_wheel_serves_login_survey_and_matrix(tmp_path: Path):
     """pip install the wheel with [prod] into a new venv; flask db upgrade, create-user,
     seed-demo; gunicorn from a folder that is not the checkout; then use it."""
-    venv = tmp_path / "venv"
+    venv = installed().venv
     bin_ = venv / "bin"
     work = tmp_path / "site"  # the working directory: INSTANCE_PATH defaults to ./instance
     work.mkdir()
-    env = {key: value for key, value in os.environ.items() if key not in LEFT_OUT
-           and not key.startswith(("FLASK_", "PYTHON"))}
-    env.update(PATH=f"{bin_}:{env.get('PATH', '')}", APP_ENV="production",
-               SECRET_KEY="wheel-test-secret", SURVEY_MIN_SECONDS="0",
+    env = clean_environment(bin_)
+    env.update(APP_ENV="production", SECRET_KEY="wheel-test-secret", SURVEY_MIN_SECONDS="0",
                DATABASE_URL=f"sqlite:///{tmp_path / 'production.sqlite3'}")
-
-    # A venv without pip of its own: the suite's pip installs into it (saves ~5 s).
-    run([sys.executable, "-m", "venv", "--without-pip", str(venv)], cwd=tmp_path, env=env)
-    pip = [sys.executable, "-m", "pip", "--python", str(bin_ / "python"), "install", "--quiet",
-           "--no-compile"]
-    run([*pip, "--require-hashes", "--no-deps", "-r", str(ROOT / "requirements-hashed.txt")],
-        cwd=work, env=env)
-    run([*pip, f"{wheel}[prod]", "-c", str(ROOT / "constraints.txt")], cwd=work, env=env)
 
     # The package imported is the installed one, and it finds its folders inside itself.
     where = run([str(bin_ / "python"), "-c",

@@ -1,5 +1,6 @@
 """The deployment that scales out, with real parts: Debian's nginx running the site file
-in deploy/, two gunicorn instances (deploy/gunicorn.conf.py) on PostgreSQL and Redis.
+in deploy/, two gunicorn instances (deploy/gunicorn.conf.py) of the installed wheel (not
+the checkout: tests/deploy/installed.py) on PostgreSQL and Redis.
 
 A burst of complete survey responses goes through nginx; one instance is killed with
 SIGKILL in the middle of it. Every response the respondent saw acknowledged (303 to
@@ -15,7 +16,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -24,10 +24,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from installed import clean_environment, installed
 from live_http import Client, free_port, survey_form, wait_for_http
 from sqlalchemy import create_engine, text
-
-import materiality
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +89,7 @@ def nginx_config(folder: Path, https_port: int, http_port: int, upstreams: tuple
     site = replace_once(site, "listen [::]:443 ssl http2;", "")
     site = re.sub(r"ssl_certificate\s+\S+;", f"ssl_certificate {folder / 'cert.pem'};", site)
     site = re.sub(r"ssl_certificate_key\s+\S+;", f"ssl_certificate_key {folder / 'key.pem'};", site)
-    static = Path(materiality.__file__).parent / "static"
+    static = installed().package_folder("static")
     site = re.sub(r"alias \S+/materiality/static/;", f"alias {static}/;", site)
     (folder / "site.conf").write_text(site)
     # As root, nginx would hand the workers to 'nobody', who cannot read the temp folders.
@@ -156,14 +155,16 @@ def deployment(tmp_path_factory: pytest.TempPathFactory, postgres_url: str, surv
     module's tests (the burst, which kills one, comes last)."""
     tmp_path = tmp_path_factory.mktemp("deployment")
     ports = (free_port(), free_port())
-    env = {**os.environ, "APP_ENV": "production", "SECRET_KEY": "shared-by-both-instances",
+    package = installed()
+    env = {**clean_environment(package.bin), "APP_ENV": "production",
+           "SECRET_KEY": "shared-by-both-instances",
            "DATABASE_URL": postgres_url, "RATELIMIT_STORAGE_URI": TEST_REDIS_URL,
            "TRUST_PROXY": "1", "SURVEY_MIN_SECONDS": "0", "INSTANCE_PATH": str(tmp_path / "instance"),
            # The burst is one client machine; the limits themselves are tested elsewhere.
            "SURVEY_LINK_GET_LIMIT": "100000/minute", "SURVEY_LINK_POST_LIMIT": "100000/minute",
            "SURVEY_ADDRESS_GET_LIMIT": "100000/minute", "SURVEY_ADDRESS_POST_LIMIT": "100000/minute",
            "SURVEY_BROWSER_GET_LIMIT": "100000/minute", "SURVEY_BROWSER_POST_LIMIT": "100000/minute"}
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    gunicorn = str(package.bin / "gunicorn")
     instances: list[subprocess.Popen] = []
     logs = [tmp_path / "instance-0.log", tmp_path / "instance-1.log"]
     proxy = None
