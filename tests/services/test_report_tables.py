@@ -236,10 +236,10 @@ def test_topic_table_docx_shows_two_decimals_and_marks_overrides(locale):
     cells = docx_cells(data)
     high, watch = TIERS[locale]
 
-    assert cells[0] == TOPIC_HEADERS[locale]
+    assert cells[0][:10] == TOPIC_HEADERS[locale]
     assert cells[1][:8] == ["1", topic_rows(locale)[0].topic, topic_rows(locale)[0].category,
                             "4.67*", "[4.33, 4.90]", "4.13", "[3.88, 4.38]", high]
-    assert cells[1][8:] == ["12", "30"]
+    assert cells[1][8:10] == ["12", "30"]
     assert cells[2][3] == "3.20" and cells[2][7] == watch
     assert cells[3][0] == "—" and cells[3][3] == "—"
     document = docx.Document(io.BytesIO(data))

@@ -10,6 +10,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import NamedTuple
 
 from sqlalchemy import String, case, cast, func, literal, union_all
@@ -30,8 +31,15 @@ from ..models import (
     TrailEntry,
 )
 from ..services.methodology import GroupCount, MethodologyInput
-from ..services.report_tables import ResponseTableRow, TopicScoreRow, normalize_locale
+from ..services.methodology_texts import TEXTS as METHODOLOGY_TEXTS
+from ..services.report_tables import (
+    ResponseTableRow,
+    TopicScoreRow,
+    normalize_locale,
+    scenario_name,
+)
 from ..services.scoring import RATER_KINDS, ScoreResult, ScoringSettings, score_assessment
+from ..services.sensitivity import Sensitivity, analyse
 from ..trail import Action
 from .ratings import load_ratings
 
@@ -204,6 +212,25 @@ class ReportData:
     def group_names(self) -> list[str]:
         return [self.group_name(g) for g in self.group_ids]
 
+    @cached_property
+    def sensitivity(self) -> Sensitivity:
+        """How robust the tiers are (computed once per report from the result)."""
+        return analyse(self.result)
+
+    def stratum_name(self, axis: str, key) -> str:  # noqa: ANN001 - group id or rater kind
+        """A group's or rater kind's name in the report language."""
+        if axis == "group":
+            return self.group_name(key)
+        return METHODOLOGY_TEXTS[self.locale]["rater_kinds"].get(key, str(key))
+
+    def scenario_name(self, scenario) -> str:  # noqa: ANN001
+        """A sensitivity scenario's name in the report language."""
+        if scenario.kind == "equal_weights":
+            return scenario_name("equal_weights", None, self.locale)
+        axis = "group" if scenario.kind == "without_group" else "rater_kind"
+        return scenario_name(scenario.kind, self.stratum_name(axis, scenario.stratum),
+                             self.locale)
+
 
 def report_data(assessment: Assessment, locale: str,
                 result: ScoreResult | None = None) -> ReportData:
@@ -233,13 +260,23 @@ def _ci(low: float, high: float) -> tuple[float, float] | None:
     return None if low is None or high is None else (low, high)
 
 
+def dont_know_shares(result: ScoreResult) -> dict[int, float | None]:
+    """Per topic: the share of the stakeholders' answers that were "don't know"."""
+    by_topic = result.by_group.groupby(level="topic_id", sort=False)[["answers", "n"]].sum()
+    return {int(t): (float((a - n) / a) if a else None)
+            for t, a, n in zip(by_topic.index, by_topic["answers"], by_topic["n"], strict=True)}
+
+
 def topic_score_rows(data: ReportData) -> list[TopicScoreRow]:
     """The topic score table's rows, best rank first."""
     n = data.result.by_group["n"]
     names = dict(zip(data.group_ids, data.group_names, strict=True))
+    robust = data.sensitivity
+    dont_know = dont_know_shares(data.result)
     rows = []
     for topic_id, row in data.result.topics.sort_values("rank").iterrows():
         topic = data.topics[topic_id]
+        odds = robust.topics.loc[topic_id]
         rows.append(TopicScoreRow(
             rank=int(row["rank"]),
             topic=topic.name(data.locale),
@@ -251,6 +288,12 @@ def topic_score_rows(data: ReportData) -> list[TopicScoreRow]:
             tier=row["tier"],
             n_by_group={names[g]: int(n.loc[(topic_id, g)]) for g in data.group_ids},
             company_overridden=bool(row["company_overridden"]),
+            dont_know_share=dont_know[topic_id],
+            p_material=_finite(odds["p_material"]),
+            p_same_tier=_finite(odds["p_same_tier"]),
+            tier_changes=[(data.scenario_name(s), tier) for s, tier in odds["changes"]],
+            unanswered=[data.stratum_name(axis, key)
+                        for axis, key in robust.unanswered.get(topic_id, ())],
         ))
     return rows
 
