@@ -38,8 +38,15 @@ from ..services.report_tables import (
     normalize_locale,
     scenario_name,
 )
-from ..services.scoring import RATER_KINDS, ScoreResult, ScoringSettings, score_assessment
-from ..services.sensitivity import Sensitivity, analyse
+from ..services.rounding import percent_text, score_text
+from ..services.scoring import (
+    RATER_KINDS,
+    TIERS,
+    ScoreResult,
+    ScoringSettings,
+    score_assessment,
+)
+from ..services.sensitivity import SMALL_STRATUM, Sensitivity, analyse, threshold_preview
 from ..trail import Action
 from .ratings import load_ratings
 
@@ -448,9 +455,9 @@ def _cell(mean: float, std: float, n: int, dont_know: float) -> str:
     """One group's answers to one topic: mean ± sd (n; don't-know share)."""
     if not n:
         return "—"
-    sd = "" if std is None or math.isnan(std) else f" ± {std:.2f}"
-    dk = "" if dont_know is None or math.isnan(dont_know) else f"; ? {dont_know:.0%}"
-    return f"{mean:.2f}{sd} (n {int(n)}{dk})"
+    sd = "" if std is None or math.isnan(std) else f" ± {score_text(std)}"
+    dk = "" if dont_know is None or math.isnan(dont_know) else f"; ? {percent_text(dont_know)}"
+    return f"{score_text(mean)}{sd} (n {int(n)}{dk})"
 
 
 def breakdown_rows(data: ReportData) -> list[tuple[str, list[str], list[str]]]:
@@ -466,23 +473,112 @@ def breakdown_rows(data: ReportData) -> list[tuple[str, list[str], list[str]]]:
     return rows
 
 
+def _respondent_pair(frame, key) -> tuple[int, int]:  # noqa: ANN001
+    """(respondents with a numeric rating, "don't know"-only) of one stratum."""
+    if key not in frame.index:
+        return 0, 0
+    row = frame.loc[key]
+    return int(row["respondents"]), int(row["dont_know_only"])
+
+
 def weights_in_force(data: ReportData) -> dict:
-    """The weights set and the shares they give, and the thresholds actually used."""
+    """The weights set and the shares they give, the respondents, and the thresholds used.
+
+    Numbers come formatted by the one rounding rule (services.rounding); a share is
+    None for a stratum without answers.
+    """
     result = data.result
     settings = result.settings
+
+    def share(value: float | None) -> str | None:
+        return None if value is None else percent_text(value)
+
     return {
-        "groups": [(data.group_name(g), settings.group_weights.get(g, 1.0),
-                    result.group_weights_used.get(g)) for g in data.group_ids],
-        "kinds": [(k, settings.rater_kind_weights.get(k, 1.0),
-                   result.rater_kind_weights_used.get(k)) for k in RATER_KINDS],
+        "groups": [(data.group_name(g), f"{settings.group_weights.get(g, 1.0):g}",
+                    share(result.group_weights_used.get(g)),
+                    *_respondent_pair(result.group_respondents, g)) for g in data.group_ids],
+        "kinds": [(k, f"{settings.rater_kind_weights.get(k, 1.0):g}",
+                   share(result.rater_kind_weights_used.get(k)),
+                   *_respondent_pair(result.rater_kind_respondents, k)) for k in RATER_KINDS],
         "mode": settings.threshold_mode,
-        "threshold_company": _finite(result.threshold_company),
-        "threshold_stakeholder": _finite(result.threshold_stakeholder),
+        "threshold_company": score_text(result.threshold_company, missing="—"),
+        "threshold_stakeholder": score_text(result.threshold_stakeholder, missing="—"),
         "top_n": settings.top_n,
         "quantile": settings.quantile,
         "bootstrap_samples": settings.bootstrap_samples,
         "seed": settings.seed,
     }
+
+
+@dataclass(frozen=True)
+class RobustnessRow:
+    """One topic on the scores page's robustness table, its numbers formatted."""
+
+    topic: str
+    tier: str | None
+    p_company: str
+    p_stakeholder: str
+    p_material: str
+    p_same_tier: str
+    #: per scenario (page column): (tier or None, differs from the published tier)
+    scenarios: list[tuple[str | None, bool]]
+    uncertain: bool
+    sensitive: bool
+
+
+def robustness(data: ReportData) -> dict:
+    """What the scores page says about how robust the tiers are, in the page's language."""
+    robust = data.sensitivity
+    topics = data.result.topics
+    rows = []
+    for position, (topic_id, odds) in enumerate(robust.topics.iterrows()):
+        published = topics.at[topic_id, "tier"]
+        scenario_tiers = robust.scenario_tiers.iloc[position]
+        rows.append(RobustnessRow(
+            topic=data.topics[topic_id].name(data.locale),
+            tier=published,
+            p_company=percent_text(odds["p_company"]),
+            p_stakeholder=percent_text(odds["p_stakeholder"]),
+            p_material=percent_text(odds["p_material"]),
+            p_same_tier=percent_text(odds["p_same_tier"]),
+            scenarios=[(tier, tier != published) for tier in scenario_tiers],
+            uncertain=bool(odds["uncertain"]),
+            sensitive=bool(odds["sensitive"]),
+        ))
+    scored = sum(robust.counts.values())
+    return {
+        "rows": rows,
+        "scenarios": [data.scenario_name(s) for s in robust.scenarios],
+        "counts": robust.counts,
+        "scored": scored,
+        "concentrated": robust.concentrated,
+        "sensitive": sum(r.sensitive for r in rows),
+        "uncertain": sum(r.uncertain for r in rows),
+        "samples": robust.samples,
+        "small": [(data.stratum_name("group", g), n) for g, n in robust.small_groups.items()]
+        + [(data.stratum_name("rater_kind", k), n) for k, n in robust.small_rater_kinds.items()],
+        "small_limit": SMALL_STRATUM,
+        "unanswered": [(data.topics[t].name(data.locale),
+                        [data.stratum_name(axis, key) for axis, key in strata])
+                       for t, strata in robust.unanswered.items()],
+        "dont_know_only": int(data.result.group_respondents["dont_know_only"].sum())
+        if not data.result.group_respondents.empty else 0,
+    }
+
+
+def mode_previews(data: ReportData) -> list[dict]:
+    """How each threshold mode would cut this assessment's tiers (the settings' preview)."""
+    current = data.result.settings.threshold_mode
+    return [{
+        "mode": p.settings.threshold_mode,
+        "current": p.settings.threshold_mode == current,
+        "quantile": p.settings.quantile,
+        "top_n": p.settings.top_n,
+        "threshold_company": score_text(p.threshold_company, missing="—"),
+        "threshold_stakeholder": score_text(p.threshold_stakeholder, missing="—"),
+        "counts": [p.counts[t] for t in TIERS],
+        "concentrated": p.concentrated is not None,
+    } for p in threshold_preview(data.result)]
 
 
 @dataclass(frozen=True)
