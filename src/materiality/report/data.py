@@ -30,7 +30,7 @@ from ..models import (
     Topic,
     TrailEntry,
 )
-from ..services.methodology import GroupCount, MethodologyInput
+from ..services.methodology import GroupCount, MethodologyInput, Robustness, scenario_phrase
 from ..services.methodology_texts import TEXTS as METHODOLOGY_TEXTS
 from ..services.report_tables import (
     ResponseTableRow,
@@ -224,11 +224,15 @@ class ReportData:
         """How robust the tiers are (computed once per report from the result)."""
         return analyse(self.result)
 
-    def stratum_name(self, axis: str, key) -> str:  # noqa: ANN001 - group id or rater kind
-        """A group's or rater kind's name in the report language."""
+    def stratum_name(self, axis: str, key, note: bool = False) -> str:  # noqa: ANN001
+        """A group's or rater kind's name in the report language (group id or kind key).
+
+        ``note``: rater kinds in lower case for running text ("without management").
+        """
         if axis == "group":
             return self.group_name(key)
-        return METHODOLOGY_TEXTS[self.locale]["rater_kinds"].get(key, str(key))
+        name = METHODOLOGY_TEXTS[self.locale]["rater_kinds"].get(key, str(key))
+        return name.lower() if note and self.locale == "en" else name
 
     def scenario_name(self, scenario) -> str:  # noqa: ANN001
         """A sensitivity scenario's name in the report language."""
@@ -419,33 +423,77 @@ def _survey_dates(assessment: Assessment) -> tuple[date | None, date | None]:
 
 
 def methodology_input(data: ReportData) -> MethodologyInput:
-    """What the methodology note states, from the assessment and its scores."""
+    """What the methodology note states, from the assessment and its scores.
+
+    Respondents are those with at least one numeric rating (from the scoring); those who
+    answered "don't know" to everything are reported apart.
+    """
     assessment, result = data.assessment, data.result
-    groups, kinds, feedback = respondent_counts(assessment.id)
-    weights = result.settings.group_weights
+    _groups, _kinds, feedback = respondent_counts(assessment.id)
+    settings = result.settings
     start, end = _survey_dates(assessment)
+    groups = result.group_respondents
+    kinds = result.rater_kind_respondents
     return MethodologyInput(
         assessment_title=assessment.title,
         reporting_year=assessment.reporting_year,
         survey_start=start,
         survey_end=end,
         topics=len(data.topics),
-        groups=[GroupCount(data.group_name(g), groups.get(g, 0), weights.get(g, 1.0))
+        groups=[GroupCount(data.group_name(g), _respondent_pair(groups, g)[0],
+                           float(settings.group_weights.get(g, 1.0)))
                 for g in data.group_ids],
-        company_raters={k: kinds.get(k, 0) for k in RATER_KINDS},
-        rater_kind_weights=assessment.rater_kind_weights,
-        threshold_mode=assessment.threshold_mode,
+        company_raters={k: _respondent_pair(kinds, k)[0] for k in RATER_KINDS},
+        rater_kind_weights=dict(settings.rater_kind_weights),
+        threshold_mode=settings.threshold_mode,
         threshold_company=_finite(result.threshold_company),
         threshold_stakeholder=_finite(result.threshold_stakeholder),
-        top_n=assessment.top_n,
-        quantile=assessment.quantile,
-        bootstrap_samples=result.settings.bootstrap_samples,
-        seed=result.settings.seed,
+        top_n=settings.top_n,
+        quantile=settings.quantile,
+        bootstrap_samples=settings.bootstrap_samples,
+        seed=settings.seed,
         overrides=[(data.topics[o.topic_id].name(data.locale), o.score, o.reason)
                    for o in overrides(assessment.id) if o.topic_id in data.topics],
         feedback_responses=feedback,
+        dont_know_only=int(groups["dont_know_only"].sum()) if not groups.empty else 0,
+        small_strata=_small_strata(data),
+        unanswered=[(data.topics[t].name(data.locale),
+                     [data.stratum_name(axis, key, note=True) for axis, key in strata])
+                    for t, strata in data.sensitivity.unanswered.items()],
+        robustness=_note_robustness(data),
     )
 
+
+def _small_strata(data: ReportData) -> list[tuple[str, int]]:
+    robust = data.sensitivity
+    return ([(data.stratum_name("group", g), n) for g, n in robust.small_groups.items()]
+            + [(data.stratum_name("rater_kind", k, note=True), n)
+               for k, n in robust.small_rater_kinds.items()])
+
+
+def _note_robustness(data: ReportData) -> Robustness:
+    """The robustness paragraph's figures, with names in the report language."""
+    robust = data.sensitivity
+    mean = next(p for p in threshold_preview(data.result) if p.settings.threshold_mode == "mean")
+
+    def phrase(scenario) -> str:  # noqa: ANN001
+        if scenario.kind == "equal_weights":
+            return scenario_phrase("equal_weights", None, data.locale)
+        axis = "group" if scenario.kind == "without_group" else "rater_kind"
+        return scenario_phrase(scenario.kind,
+                               data.stratum_name(axis, scenario.stratum, note=True), data.locale)
+
+    name = {t: data.topics[t].name(data.locale) for t in robust.topics.index}
+    return Robustness(
+        samples=robust.samples,
+        counts=robust.counts,
+        mean_counts=mean.counts,
+        concentrated=robust.concentrated,
+        uncertain=[(name[t], float(row["p_same_tier"]))
+                   for t, row in robust.topics.iterrows() if row["uncertain"]],
+        changes=[(name[t], [(phrase(s), tier) for s, tier in row["changes"]])
+                 for t, row in robust.topics.iterrows() if row["sensitive"]],
+    )
 
 
 # --------------------------------------------------------------------------- pages
