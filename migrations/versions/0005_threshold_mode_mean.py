@@ -2,16 +2,16 @@
 
 Only the CHECK constraint on assessment.threshold_mode widens; stored modes are kept.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-30 19:30:00
 
 """
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0003'
-down_revision = '0002'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
