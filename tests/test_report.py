@@ -100,7 +100,8 @@ def test_scores_page_flags_small_groups_and_unrated_topics(admin_client, demo):
 def test_admin_chooses_the_mean_of_all_topics(admin_client, demo):
     response = admin_client.post(f"/report/{demo.id}/scores/settings", data={
         "threshold_mode": "mean", "weight_management": "1",
-        "weight_internal_expert": "1", "weight_external_expert": "1"})
+        "weight_internal_expert": "1", "weight_external_expert": "1",
+        "reason": "Tiers that separate the topics"})
     assert response.status_code == 302
     db.session.refresh(demo)
     assert demo.threshold_mode == "mean"
