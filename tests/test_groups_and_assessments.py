@@ -75,6 +75,10 @@ def test_create_an_assessment_and_choose_topics_in_order(admin_client, demo_data
         "title": "2025年度实质性议题评估", "reporting_year": "2025"})
     assert response.status_code == 302
     assessment = db.session.scalar(db.select(Assessment).where(Assessment.reporting_year == 2025))
+    # New assessments cut the tiers at the mean of all topics; the demo keeps its midpoint.
+    assert assessment.threshold_mode == "mean"
+    demo = db.session.scalar(db.select(Assessment).where(Assessment.reporting_year == 2023))
+    assert demo.threshold_mode == "midpoint"
     topics = db.session.scalars(db.select(Topic).order_by(Topic.id)).all()
     form = {f"use_{topics[i].id}": "on" for i in (0, 1, 2)}
     form.update({f"position_{topics[0].id}": "3", f"position_{topics[1].id}": "1",

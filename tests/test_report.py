@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from docx import Document
@@ -16,9 +17,11 @@ from materiality.models import (
     CompanyScoreOverride,
     GroupStatement,
     LabelPosition,
+    Rating,
     StakeholderGroup,
     Submission,
     Topic,
+    now_utc,
 )
 
 
@@ -52,6 +55,61 @@ def test_scores_page_shows_table_weights_and_thresholds(editor_client, demo):
     assert "Midpoint of the scale" in page and "3.00" in page
     assert "12.5%" in page  # 8 groups of equal weight
     assert "Scoring settings" not in page  # admin only
+
+
+def test_scores_page_tells_how_robust_each_tier_is(editor_client, demo):
+    """The demo's midpoint puts 22 of 23 topics in one tier: warned, and the modes compared."""
+    page = get(editor_client, f"/report/{demo.id}/scores?lang=en").get_data(as_text=True)
+    assert "22 of the 23 scored topics are “Highly material”" in page
+    assert "How robust the tiers are" in page
+    assert "without External experts" in page and "equal weights" in page
+    # Public welfare and charity: material once external experts are left out.
+    row = re.search(r"<tr class=\"tier-uncertain\"><th scope=\"row\">Public welfare and charity"
+                    r".*?</tr>", page, re.S).group(0)
+    assert row.count('class="changed"') == 1 and "57.8%" in row
+    preview = page[page.index("How each mode would cut the tiers"):]
+    mean_row = re.search(r"Mean of all topics</th>(.*?)</tr>", preview, re.S).group(1)
+    assert re.findall(r'<td class="num">([^<]*)</td>', mean_row) == ["3.95", "3.84", "7", "9", "7"]
+    assert "one tier holds more than three quarters" in preview
+    # Respondents counted and the "don't know"-only ones, per group.
+    assert re.search(r"<td>Customers</td><td class=\"num\">1</td><td class=\"num\">12.5%</td>"
+                     r"<td class=\"num\">40</td><td class=\"num\">0</td>", page)
+
+
+def test_scores_page_flags_small_groups_and_unrated_topics(admin_client, demo):
+    """Leave one Media respondent, who said "don't know" to the first topic."""
+    media = db.session.scalar(db.select(StakeholderGroup).where(StakeholderGroup.name_en == "Media"))
+    kept = db.session.scalars(db.select(Submission).where(
+        Submission.assessment_id == demo.id, Submission.group_id == media.id,
+        Submission.deleted_at.is_(None)).order_by(Submission.id)).all()
+    for submission in kept[1:]:
+        submission.deleted_at = now_utc()
+    first = demo.topics[0]
+    rating = db.session.get(Rating, (kept[0].id, first.id))
+    rating.score = None
+    db.session.commit()
+    page = get(admin_client, f"/report/{demo.id}/scores?lang=en").get_data(as_text=True)
+    assert "Fewer than 5 respondents:" in page and "Media (1)" in page
+    assert "a group of one respondent adds no uncertainty" in page
+    assert f"<li>{first.name_en}: Media</li>" in page
+    note = get(admin_client, f"/report/{demo.id}/methodology?locale=en").get_data(as_text=True)
+    assert "fewer than 5 respondents this time: Media (1)" in note
+    assert f"{first.name_en} (Media)" in note
+
+
+def test_admin_chooses_the_mean_of_all_topics(admin_client, demo):
+    response = admin_client.post(f"/report/{demo.id}/scores/settings", data={
+        "threshold_mode": "mean", "weight_management": "1",
+        "weight_internal_expert": "1", "weight_external_expert": "1",
+        "reason": "Tiers that separate the topics"})
+    assert response.status_code == 302
+    db.session.refresh(demo)
+    assert demo.threshold_mode == "mean"
+    page = get(admin_client, f"/report/{demo.id}/scores?lang=en").get_data(as_text=True)
+    assert "scored topics are" not in page  # 7 / 9 / 7: no warning
+    note = get(admin_client, f"/report/{demo.id}/methodology?locale=en").get_data(as_text=True)
+    assert "mean of all topics&#x27; scores" in note
+    assert "default for new assessments" in note and "do not separate" not in note
 
 
 def test_admin_overrides_a_company_score_with_a_reason(admin_client, demo):

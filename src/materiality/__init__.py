@@ -21,6 +21,7 @@ from .extensions import (
 )
 from .forms_common import register_input_checks
 from .i18n import LOCALE_NAMES, local_input_value, local_time, locale_code, select_locale
+from .services.rounding import percent_text, score_text
 
 
 def package_folder(name: str) -> str:
@@ -163,7 +164,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Values every template needs: the locale and the language switch; local times."""
-    app.jinja_env.filters.update(local_time=local_time, local_input_value=local_input_value)
+    app.jinja_env.filters.update(local_time=local_time, local_input_value=local_input_value,
+                                 score=score_text, percent=percent_text)
 
     @app.context_processor
     def inject_locale() -> dict:

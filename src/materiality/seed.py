@@ -23,6 +23,7 @@ from .models import (
     GroupStatement,
     StakeholderGroup,
     StatementKind,
+    ThresholdMode,
     Topic,
 )
 
@@ -123,6 +124,9 @@ def seed_demo() -> dict[str, int]:
     if exists is None:
         assessment = Assessment(
             title=DEMO_TITLE, reporting_year=2023, status=AssessmentStatus.OPEN,
+            # The published 2023 report cut the tiers at the scale's midpoint; the demo
+            # keeps that classification reproducible (its scores page warns about it).
+            threshold_mode=ThresholdMode.MIDPOINT,
             intro_zh=DEMO_INTRO_ZH, intro_en=DEMO_INTRO_EN,
             privacy_zh=DEMO_PRIVACY_ZH, privacy_en=DEMO_PRIVACY_EN,
         )

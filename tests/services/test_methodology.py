@@ -189,3 +189,83 @@ def test_rater_kinds_without_raters_get_no_share():
     markdown = methodology_markdown(data, "en")
     assert "| Management | 5 | 2 | 100.0% |" in markdown
     assert "| External experts | 0 | 1 | — |" in markdown
+
+
+def robust_input(locale: str, **changes) -> MethodologyInput:
+    """The assessment above with a robustness analysis: one uncertain topic, one that moves."""
+    from materiality.services.methodology import Robustness, scenario_phrase
+
+    zh = locale == "zh_CN"
+    welfare = "公益慈善" if zh else "Public welfare"
+    robustness = Robustness(
+        samples=1000,
+        counts={"highly_material": 22, "material": 1, "to_watch": 0},
+        mean_counts={"highly_material": 7, "material": 9, "to_watch": 7},
+        concentrated="highly_material",
+        uncertain=[(welfare, 0.5775)],
+        changes=[(welfare, [(scenario_phrase("without_rater_kind",
+                                             "外部专家" if zh else "external experts", locale),
+                             "material")])],
+    )
+    return note_input(locale, robustness=robustness, dont_know_only=3,
+                      small_strata=[(GROUP_NAMES[locale][0], 1)],
+                      unanswered=[(welfare, [GROUP_NAMES[locale][0]])], **changes)
+
+
+ROBUST_EXPECTED = {
+    "zh_CN": ["分级结果的稳健性", "1000次自助重抽样", "22项议题在至少90%的重抽样中保持原等级",
+              "公益慈善（保持原等级的概率57.8%）", "去掉外部专家时为“实质性”",
+              "23项已评分议题中有22项（超过四分之三）为“高度实质性”", "7项、9项和7项",
+              "另有3份问卷对全部议题均选择“不了解”", "仅有1名受访者的群体每次都抽到同一人",
+              "受访者少于5人的群体或类别：国务院国资委/股东（1人）",
+              "公益慈善（国务院国资委/股东）", "对至少一项议题给出1至5分评分"],
+    "en": ["How robust the classification is", "1,000 bootstrap resamples",
+           "22 topics kept their tier in at least 90%",
+           "Public welfare (same tier in 57.8% of resamples)",
+           "material without external experts",
+           "22 of the 23 scored topics (more than three quarters) are highly material",
+           "would hold 7, 9 and 7 topics", "3 further questionnaires answered",
+           "a group of one respondent redraws that respondent every time",
+           "fewer than 5 respondents this time: SASAC / shareholders (1)",
+           "Public welfare (SASAC / shareholders)", "rates at least one topic from 1 to 5"],
+}
+
+
+@LOCALES
+@pytest.mark.parametrize("form", ["markdown", "html", "docx"])
+def test_note_says_how_robust_the_classification_is(locale, form):
+    text = renderings(robust_input(locale), locale)[form]
+    if form == "html":
+        text = text.replace("&#x27;", "'").replace("&quot;", '"')
+    for expected in ROBUST_EXPECTED[locale]:
+        assert expected in text, expected
+
+
+@LOCALES
+def test_note_mentions_no_missing_answers_the_form_cannot_produce(locale):
+    text = methodology_markdown(robust_input(locale), locale)
+    assert "missing answers" not in text and "未作答均" not in text
+    assert ("不存在未作答的情况" if locale == "zh_CN" else "so no answer is missing") in text
+
+
+def test_a_robust_classification_is_said_plainly():
+    from materiality.services.methodology import Robustness
+
+    robustness = Robustness(samples=500, counts={"highly_material": 5, "material": 6,
+                                                 "to_watch": 5},
+                            mean_counts={}, concentrated=None, uncertain=[], changes=[])
+    text = methodology_markdown(note_input("en", robustness=robustness), "en")
+    assert "16 topics kept their tier in at least 90% of the resamples." in text
+    assert "no topic changes tier." in text and "do not separate" not in text
+
+
+def test_mean_thresholds_and_why_they_are_the_default():
+    data = note_input("en", threshold_mode="mean", threshold_company=3.951,
+                      threshold_stakeholder=3.845)
+    text = methodology_markdown(data, "en")
+    assert "mean of all topics' scores on each axis (3.95 for" in text
+    assert "3.85 for importance to stakeholders" in text  # 3.845 half up
+    assert "default for new assessments" in text
+    zh = methodology_markdown(note_input("zh_CN", threshold_mode="mean", threshold_company=3.951,
+                                         threshold_stakeholder=3.845), "zh_CN")
+    assert "全部议题得分的平均值" in zh and "新建评估默认采用此方式" in zh

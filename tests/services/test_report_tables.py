@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import zipfile
 
@@ -236,10 +237,10 @@ def test_topic_table_docx_shows_two_decimals_and_marks_overrides(locale):
     cells = docx_cells(data)
     high, watch = TIERS[locale]
 
-    assert cells[0] == TOPIC_HEADERS[locale]
+    assert cells[0][:10] == TOPIC_HEADERS[locale]
     assert cells[1][:8] == ["1", topic_rows(locale)[0].topic, topic_rows(locale)[0].category,
                             "4.67*", "[4.33, 4.90]", "4.13", "[3.88, 4.38]", high]
-    assert cells[1][8:] == ["12", "30"]
+    assert cells[1][8:10] == ["12", "30"]
     assert cells[2][3] == "3.20" and cells[2][7] == watch
     assert cells[3][0] == "—" and cells[3][3] == "—"
     document = docx.Document(io.BytesIO(data))
@@ -308,3 +309,49 @@ def test_xlsx_stores_formula_like_text_as_text():
 def test_any_chinese_locale_gives_chinese_headers():
     for locale in ("zh", "zh-CN", "zh_Hans_CN"):
         assert read_csv(response_table_csv([], locale))[0] == RESPONSE_HEADERS["zh_CN"]
+
+
+def robust_rows(locale: str) -> list[TopicScoreRow]:
+    """The rows above with a "don't know" share, probabilities and a tier that changes."""
+    first, second, third = topic_rows(locale)
+    first = dataclasses.replace(first, dont_know_share=0.0625, p_material=1.0, p_same_tier=0.9)
+    second = dataclasses.replace(
+        second, dont_know_share=0.125, p_material=0.2345, p_same_tier=0.5775,
+        tier_changes=[("without Customers" if locale == "en" else "去掉客户", "material")],
+        unanswered=[GROUPS[locale][1]])
+    return [first, second, third]
+
+
+ROBUST_HEADERS = {
+    "zh_CN": ["“不了解”占比（利益相关方）", "判为实质性的概率", "等级不变的概率",
+              "等级随权重变化", "无有效评分的加权群体"],
+    "en": ["Don't know (stakeholders)", "Probability material", "Probability same tier",
+           "Tier under other weights", "Weighted groups without a numeric rating"],
+}
+
+
+@LOCALES
+def test_topic_table_shows_dont_know_shares_and_robustness(locale):
+    rows = robust_rows(locale)
+    material = "Material" if locale == "en" else "实质性"
+    change = ("without Customers: Material" if locale == "en" else "去掉客户：实质性")
+
+    cells = docx_cells(topic_table_docx(rows, locale, GROUPS[locale]))
+    assert cells[0][10:] == ROBUST_HEADERS[locale]
+    assert cells[1][10:] == ["6.3%", "100.0%", "90.0%", "—", "—"]  # 6.25 half up
+    assert cells[2][10:] == ["12.5%", "23.5%", "57.8%", change, GROUPS[locale][1]]
+    assert cells[3][10:13] == ["—", "—", "—"]
+
+    table = read_csv(topic_table_csv(rows, locale, GROUPS[locale]))
+    assert table[0][10:15] == ROBUST_HEADERS[locale]
+    assert [float(v) for v in table[2][10:13]] == [0.125, 0.2345, 0.5775]
+    assert table[2][13] == change
+
+    ws = load_workbook(io.BytesIO(topic_table_xlsx(rows, locale, GROUPS[locale]))).active
+    assert ws["K2"].value == 0.0625 and ws["K2"].number_format == "0.0%"
+    assert ws["M3"].value == 0.5775 and ws["N3"].value == change
+
+    fragment = topic_table_html(rows, locale, GROUPS[locale])
+    assert '<tr class="tier-to_watch tier-uncertain">' in fragment
+    assert '<tr class="tier-highly_material">' in fragment  # 90% is certain enough
+    assert material in fragment

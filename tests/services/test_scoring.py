@@ -347,3 +347,156 @@ def test_replicates_that_draw_only_dont_knowers_are_left_out():
     topic = result.topics.loc[7]
     assert (topic["stakeholder_ci_low"], topic["stakeholder_ci_high"]) == (4.0, 4.0)
     assert result.by_group.loc[(7, 10), "dont_know_share"] == pytest.approx(2 / 3)
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+def test_probabilities_of_a_tiny_case_follow_the_draws():
+    """Two customers rate 2 and 4 (mean 3, on the midpoint); one manager rates 4.
+
+    A replicate draws two customers with replacement: both the first (mean 2, below 3)
+    with probability 1/4, else the mean is 3 or 4. So the stakeholder score reaches 3 in
+    every replicate except those drawing the first customer twice, the company score
+    (one rater) always does, and the topic is material in every replicate.
+    """
+    from materiality.services.sensitivity import analyse
+
+    settings = ScoringSettings(bootstrap_samples=400, seed=11)
+    result = score_assessment(stakeholders((1, 10, 7, 2), (2, 10, 7, 4)),
+                              company(*managers({7: 4})), [7], settings)
+    robust = analyse(result).topics.loc[7]
+
+    draws = np.random.default_rng(11).integers(0, 2, size=(400, 2))  # the stakeholder draws
+    reaching = (draws.max(axis=1) == 1).mean()
+    assert 0.65 < reaching < 0.85  # about 3/4
+    assert robust["p_stakeholder"] == pytest.approx(reaching)
+    assert robust["p_company"] == 1.0
+    assert robust["p_highly"] == pytest.approx(reaching)
+    assert robust["p_material"] == 1.0
+    assert result.topics.loc[7, "tier"] == "highly_material"
+    assert robust["p_same_tier"] == pytest.approx(reaching)
+    assert robust["uncertain"]
+
+
+def test_leaving_out_a_group_or_a_rater_kind_changes_the_tier():
+    """Topic 7: customers (weight 3) give 4, employees (weight 1) give 2 -> (12+2)/4 = 3.5.
+
+    Without customers it is 2 (material only on the company axis); without employees 4;
+    with equal weights (4+2)/2 = 3, still reaching the midpoint. Topic 8 is rated 4 by
+    everyone and never moves. The company axis: management 5, external experts 1 ->
+    3 at equal weights on both topics; without management 1 (below), without external
+    experts 5.
+    """
+    from materiality.services.sensitivity import Scenario, analyse
+
+    ratings = stakeholders((1, 10, 7, 4), (1, 10, 8, 4), (2, 20, 7, 2), (2, 20, 8, 4))
+    raters = company((100, "management", 7, 5), (100, "management", 8, 5),
+                     (101, "external_expert", 7, 1), (101, "external_expert", 8, 1))
+    settings = ScoringSettings(group_weights={10: 3.0, 20: 1.0}, bootstrap_samples=0)
+    result = score_assessment(ratings, raters, [7, 8], settings)
+    robust = analyse(result)
+
+    assert list(result.topics["tier"]) == ["highly_material", "highly_material"]
+    assert robust.scenarios == (
+        Scenario("equal_weights"), Scenario("without_group", 10), Scenario("without_group", 20),
+        Scenario("without_rater_kind", "management"),
+        Scenario("without_rater_kind", "external_expert"),
+    )
+    assert list(robust.scenario_tiers.loc[7]) == [
+        "highly_material", "material", "highly_material", "material", "highly_material"]
+    assert list(robust.scenario_tiers.loc[8]) == [
+        "highly_material", "highly_material", "highly_material", "material", "highly_material"]
+    assert robust.topics.loc[7, "changes"] == (
+        (Scenario("without_group", 10), "material"),
+        (Scenario("without_rater_kind", "management"), "material"),
+    )
+    assert robust.topics["sensitive"].tolist() == [True, True]
+    # Without bootstrap samples there are no probabilities, and nothing is "uncertain".
+    assert robust.topics["p_material"].isna().all() and not robust.topics["uncertain"].any()
+    assert robust.samples == 0
+
+
+def test_respondents_are_those_with_a_numeric_rating():
+    """Respondent 3 answered "don't know" to both topics: not a respondent, reported apart."""
+    ratings = stakeholders((1, 10, 7, 4), (1, 10, 8, DK), (2, 10, 7, DK), (2, 10, 8, 5),
+                           (3, 10, 7, DK), (3, 10, 8, DK), (4, 20, 7, 3))
+    result = score_assessment(ratings, company(*managers({7: 4, 8: DK})), [7, 8],
+                              group_ids=[10, 20, 30])
+
+    assert result.group_respondents.loc[10].tolist() == [2, 1]
+    assert result.group_respondents.loc[20].tolist() == [1, 0]
+    assert result.group_respondents.loc[30].tolist() == [0, 0]
+    assert result.rater_kind_respondents.loc["management"].tolist() == [1, 0]
+
+
+def test_small_groups_and_unrated_topics_are_flagged():
+    """Group 20 has one respondent, who rated only topic 7; group 30 (weight 0) rated none."""
+    from materiality.services.sensitivity import analyse
+
+    ratings = stakeholders(*[(r, 10, t, 4) for r in range(1, 6) for t in (7, 8)],
+                           (6, 20, 7, 3), (6, 20, 8, DK), (7, 30, 7, 5), (7, 30, 8, DK))
+    result = score_assessment(ratings, company(*managers({7: 4, 8: 4})), [7, 8],
+                              ScoringSettings(group_weights={30: 0.0}, bootstrap_samples=10))
+    robust = analyse(result)
+
+    assert robust.small_groups == {20: 1, 30: 1}
+    assert robust.small_rater_kinds == {"management": 1}
+    assert robust.unanswered == {8: (("group", 20),)}
+
+
+def test_mean_threshold_and_tier_concentration():
+    """Stakeholder scores 2, 3, 4 (mean 3) and company 4, 4, 1 (mean 3)."""
+    from materiality.services.sensitivity import dominant_tier, threshold_preview, tier_counts
+
+    ratings = stakeholders(*one_answer_each({1: [2], 2: [3], 3: [4]}))
+    raters = company(*managers({1: 4, 2: 4, 3: 1}))
+    result = score_assessment(ratings, raters, [1, 2, 3],
+                              ScoringSettings(threshold_mode="mean", bootstrap_samples=0))
+
+    assert (result.threshold_company, result.threshold_stakeholder) == (3.0, 3.0)
+    assert list(result.topics["tier"]) == ["material", "highly_material", "material"]
+    previews = {p.settings.threshold_mode: p for p in threshold_preview(result, top_n=1)}
+    assert set(previews) == {"midpoint", "mean", "quantile", "top_n"}
+    assert previews["top_n"].counts == {"highly_material": 1, "material": 1, "to_watch": 1}
+    assert previews["quantile"].threshold_stakeholder == 3.0
+    assert tier_counts(["material", "material", "material", "to_watch", None]) == {
+        "highly_material": 0, "material": 3, "to_watch": 1}
+    assert dominant_tier({"highly_material": 3, "material": 1, "to_watch": 0}) is None  # 3/4
+    assert dominant_tier({"highly_material": 4, "material": 1, "to_watch": 0}) == (
+        "highly_material")
+
+
+def test_replicate_tiers_recompute_data_dependent_thresholds():
+    """In top-N mode each replicate ranks its own scores; no per-axis probability exists."""
+    from materiality.services.sensitivity import analyse
+
+    ratings = stakeholders((1, 10, 1, 5), (1, 10, 2, 1), (1, 10, 3, 3),
+                           (2, 10, 1, 4), (2, 10, 2, 2), (2, 10, 3, 3))
+    raters = company(*managers({1: 5, 2: 1, 3: 3}))
+    result = score_assessment(ratings, raters, [1, 2, 3],
+                              ScoringSettings(threshold_mode="top_n", top_n=1,
+                                              bootstrap_samples=50))
+    robust = analyse(result).topics
+    assert robust["p_company"].isna().all()
+    # Topic 1 is best in every replicate (stakeholders 4-5 vs 1-2 and 3), topic 2 worst.
+    assert robust.loc[1, "p_highly"] == 1.0 and robust.loc[2, "p_material"] == 0.0
+    assert robust.loc[3, "p_same_tier"] == 1.0
+
+
+# --------------------------------------------------------------------------- rounding
+
+
+def test_one_rounding_rule_half_up():
+    from materiality.services.office_files import two_decimals
+    from materiality.services.rounding import percent_text, score_text
+
+    assert score_text(2.345) == "2.35"  # Python's f"{2.345:.2f}" gives 2.35 only by luck
+    assert f"{2.675:.2f}" == "2.67" and score_text(2.675) == "2.68"
+    assert score_text(2.3449999999999998) == "2.35"  # noise of a computed mean
+    assert score_text(4.125) == two_decimals(4.125) == "4.13"
+    assert percent_text(0.0625) == "6.3%" and f"{6.25:.1f}" == "6.2"
+    assert percent_text(1 / 16) == "6.3%"
+    assert percent_text(0.00049) == "0.0%" and percent_text(1.0) == "100.0%"
+    assert score_text(None) == "—" and percent_text(math.nan) == "—"
+    assert score_text(-0.005) == "-0.01"

@@ -44,6 +44,7 @@ class ThresholdMode(StrEnum):
     """How the tiers' thresholds are set (see services.scoring)."""
 
     MIDPOINT = "midpoint"
+    MEAN = "mean"
     VALUE = "value"
     TOP_N = "top_n"
     QUANTILE = "quantile"
@@ -56,7 +57,8 @@ class Assessment(db.Model):
         UniqueConstraint("reporting_year", "title"),
         CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
         CheckConstraint(
-            "threshold_mode IN ('midpoint', 'value', 'top_n', 'quantile')", name="threshold_mode"
+            "threshold_mode IN ('midpoint', 'mean', 'value', 'top_n', 'quantile')",
+            name="threshold_mode",
         ),
         CheckConstraint("opens_on IS NULL OR closes_on IS NULL OR opens_on <= closes_on",
                         name="dates_ordered"),
@@ -80,7 +82,10 @@ class Assessment(db.Model):
     copied_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("assessment.id", ondelete="SET NULL")
     )
-    threshold_mode: Mapped[str] = mapped_column(String(16), default=ThresholdMode.MIDPOINT)
+    #: New assessments cut the tiers at the mean of the topics' scores: respondents rate
+    #: nearly every listed topic above the scale's midpoint, which then separates nothing
+    #: (the demo: 22 of 23 topics "highly material"). Stored modes are never changed.
+    threshold_mode: Mapped[str] = mapped_column(String(16), default=ThresholdMode.MEAN)
     threshold_company: Mapped[float | None]
     threshold_stakeholder: Mapped[float | None]
     top_n: Mapped[int | None]

@@ -10,6 +10,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import NamedTuple
 
 from sqlalchemy import String, case, cast, func, literal, union_all
@@ -29,9 +30,23 @@ from ..models import (
     Topic,
     TrailEntry,
 )
-from ..services.methodology import GroupCount, MethodologyInput
-from ..services.report_tables import ResponseTableRow, TopicScoreRow, normalize_locale
-from ..services.scoring import RATER_KINDS, ScoreResult, ScoringSettings, score_assessment
+from ..services.methodology import GroupCount, MethodologyInput, Robustness, scenario_phrase
+from ..services.methodology_texts import TEXTS as METHODOLOGY_TEXTS
+from ..services.report_tables import (
+    ResponseTableRow,
+    TopicScoreRow,
+    normalize_locale,
+    scenario_name,
+)
+from ..services.rounding import percent_text, score_text
+from ..services.scoring import (
+    RATER_KINDS,
+    TIERS,
+    ScoreResult,
+    ScoringSettings,
+    score_assessment,
+)
+from ..services.sensitivity import SMALL_STRATUM, Sensitivity, analyse, threshold_preview
 from ..trail import Action
 from .ratings import load_ratings
 
@@ -204,6 +219,29 @@ class ReportData:
     def group_names(self) -> list[str]:
         return [self.group_name(g) for g in self.group_ids]
 
+    @cached_property
+    def sensitivity(self) -> Sensitivity:
+        """How robust the tiers are (computed once per report from the result)."""
+        return analyse(self.result)
+
+    def stratum_name(self, axis: str, key, note: bool = False) -> str:  # noqa: ANN001
+        """A group's or rater kind's name in the report language (group id or kind key).
+
+        ``note``: rater kinds in lower case for running text ("without management").
+        """
+        if axis == "group":
+            return self.group_name(key)
+        name = METHODOLOGY_TEXTS[self.locale]["rater_kinds"].get(key, str(key))
+        return name.lower() if note and self.locale == "en" else name
+
+    def scenario_name(self, scenario) -> str:  # noqa: ANN001
+        """A sensitivity scenario's name in the report language."""
+        if scenario.kind == "equal_weights":
+            return scenario_name("equal_weights", None, self.locale)
+        axis = "group" if scenario.kind == "without_group" else "rater_kind"
+        return scenario_name(scenario.kind, self.stratum_name(axis, scenario.stratum),
+                             self.locale)
+
 
 def report_data(assessment: Assessment, locale: str,
                 result: ScoreResult | None = None) -> ReportData:
@@ -233,13 +271,23 @@ def _ci(low: float, high: float) -> tuple[float, float] | None:
     return None if low is None or high is None else (low, high)
 
 
+def dont_know_shares(result: ScoreResult) -> dict[int, float | None]:
+    """Per topic: the share of the stakeholders' answers that were "don't know"."""
+    by_topic = result.by_group.groupby(level="topic_id", sort=False)[["answers", "n"]].sum()
+    return {int(t): (float((a - n) / a) if a else None)
+            for t, a, n in zip(by_topic.index, by_topic["answers"], by_topic["n"], strict=True)}
+
+
 def topic_score_rows(data: ReportData) -> list[TopicScoreRow]:
     """The topic score table's rows, best rank first."""
     n = data.result.by_group["n"]
     names = dict(zip(data.group_ids, data.group_names, strict=True))
+    robust = data.sensitivity
+    dont_know = dont_know_shares(data.result)
     rows = []
     for topic_id, row in data.result.topics.sort_values("rank").iterrows():
         topic = data.topics[topic_id]
+        odds = robust.topics.loc[topic_id]
         rows.append(TopicScoreRow(
             rank=int(row["rank"]),
             topic=topic.name(data.locale),
@@ -251,6 +299,12 @@ def topic_score_rows(data: ReportData) -> list[TopicScoreRow]:
             tier=row["tier"],
             n_by_group={names[g]: int(n.loc[(topic_id, g)]) for g in data.group_ids},
             company_overridden=bool(row["company_overridden"]),
+            dont_know_share=dont_know[topic_id],
+            p_material=_finite(odds["p_material"]),
+            p_same_tier=_finite(odds["p_same_tier"]),
+            tier_changes=[(data.scenario_name(s), tier) for s, tier in odds["changes"]],
+            unanswered=[data.stratum_name(axis, key)
+                        for axis, key in robust.unanswered.get(topic_id, ())],
         ))
     return rows
 
@@ -369,33 +423,77 @@ def _survey_dates(assessment: Assessment) -> tuple[date | None, date | None]:
 
 
 def methodology_input(data: ReportData) -> MethodologyInput:
-    """What the methodology note states, from the assessment and its scores."""
+    """What the methodology note states, from the assessment and its scores.
+
+    Respondents are those with at least one numeric rating (from the scoring); those who
+    answered "don't know" to everything are reported apart.
+    """
     assessment, result = data.assessment, data.result
-    groups, kinds, feedback = respondent_counts(assessment.id)
-    weights = result.settings.group_weights
+    _groups, _kinds, feedback = respondent_counts(assessment.id)
+    settings = result.settings
     start, end = _survey_dates(assessment)
+    groups = result.group_respondents
+    kinds = result.rater_kind_respondents
     return MethodologyInput(
         assessment_title=assessment.title,
         reporting_year=assessment.reporting_year,
         survey_start=start,
         survey_end=end,
         topics=len(data.topics),
-        groups=[GroupCount(data.group_name(g), groups.get(g, 0), weights.get(g, 1.0))
+        groups=[GroupCount(data.group_name(g), _respondent_pair(groups, g)[0],
+                           float(settings.group_weights.get(g, 1.0)))
                 for g in data.group_ids],
-        company_raters={k: kinds.get(k, 0) for k in RATER_KINDS},
-        rater_kind_weights=assessment.rater_kind_weights,
-        threshold_mode=assessment.threshold_mode,
+        company_raters={k: _respondent_pair(kinds, k)[0] for k in RATER_KINDS},
+        rater_kind_weights=dict(settings.rater_kind_weights),
+        threshold_mode=settings.threshold_mode,
         threshold_company=_finite(result.threshold_company),
         threshold_stakeholder=_finite(result.threshold_stakeholder),
-        top_n=assessment.top_n,
-        quantile=assessment.quantile,
-        bootstrap_samples=result.settings.bootstrap_samples,
-        seed=result.settings.seed,
+        top_n=settings.top_n,
+        quantile=settings.quantile,
+        bootstrap_samples=settings.bootstrap_samples,
+        seed=settings.seed,
         overrides=[(data.topics[o.topic_id].name(data.locale), o.score, o.reason)
                    for o in overrides(assessment.id) if o.topic_id in data.topics],
         feedback_responses=feedback,
+        dont_know_only=int(groups["dont_know_only"].sum()) if not groups.empty else 0,
+        small_strata=_small_strata(data),
+        unanswered=[(data.topics[t].name(data.locale),
+                     [data.stratum_name(axis, key, note=True) for axis, key in strata])
+                    for t, strata in data.sensitivity.unanswered.items()],
+        robustness=_note_robustness(data),
     )
 
+
+def _small_strata(data: ReportData) -> list[tuple[str, int]]:
+    robust = data.sensitivity
+    return ([(data.stratum_name("group", g), n) for g, n in robust.small_groups.items()]
+            + [(data.stratum_name("rater_kind", k, note=True), n)
+               for k, n in robust.small_rater_kinds.items()])
+
+
+def _note_robustness(data: ReportData) -> Robustness:
+    """The robustness paragraph's figures, with names in the report language."""
+    robust = data.sensitivity
+    mean = next(p for p in threshold_preview(data.result) if p.settings.threshold_mode == "mean")
+
+    def phrase(scenario) -> str:  # noqa: ANN001
+        if scenario.kind == "equal_weights":
+            return scenario_phrase("equal_weights", None, data.locale)
+        axis = "group" if scenario.kind == "without_group" else "rater_kind"
+        return scenario_phrase(scenario.kind,
+                               data.stratum_name(axis, scenario.stratum, note=True), data.locale)
+
+    name = {t: data.topics[t].name(data.locale) for t in robust.topics.index}
+    return Robustness(
+        samples=robust.samples,
+        counts=robust.counts,
+        mean_counts=mean.counts,
+        concentrated=robust.concentrated,
+        uncertain=[(name[t], float(row["p_same_tier"]))
+                   for t, row in robust.topics.iterrows() if row["uncertain"]],
+        changes=[(name[t], [(phrase(s), tier) for s, tier in row["changes"]])
+                 for t, row in robust.topics.iterrows() if row["sensitive"]],
+    )
 
 
 # --------------------------------------------------------------------------- pages
@@ -405,9 +503,9 @@ def _cell(mean: float, std: float, n: int, dont_know: float) -> str:
     """One group's answers to one topic: mean ± sd (n; don't-know share)."""
     if not n:
         return "—"
-    sd = "" if std is None or math.isnan(std) else f" ± {std:.2f}"
-    dk = "" if dont_know is None or math.isnan(dont_know) else f"; ? {dont_know:.0%}"
-    return f"{mean:.2f}{sd} (n {int(n)}{dk})"
+    sd = "" if std is None or math.isnan(std) else f" ± {score_text(std)}"
+    dk = "" if dont_know is None or math.isnan(dont_know) else f"; ? {percent_text(dont_know)}"
+    return f"{score_text(mean)}{sd} (n {int(n)}{dk})"
 
 
 def breakdown_rows(data: ReportData) -> list[tuple[str, list[str], list[str]]]:
@@ -423,23 +521,112 @@ def breakdown_rows(data: ReportData) -> list[tuple[str, list[str], list[str]]]:
     return rows
 
 
+def _respondent_pair(frame, key) -> tuple[int, int]:  # noqa: ANN001
+    """(respondents with a numeric rating, "don't know"-only) of one stratum."""
+    if key not in frame.index:
+        return 0, 0
+    row = frame.loc[key]
+    return int(row["respondents"]), int(row["dont_know_only"])
+
+
 def weights_in_force(data: ReportData) -> dict:
-    """The weights set and the shares they give, and the thresholds actually used."""
+    """The weights set and the shares they give, the respondents, and the thresholds used.
+
+    Numbers come formatted by the one rounding rule (services.rounding); a share is
+    None for a stratum without answers.
+    """
     result = data.result
     settings = result.settings
+
+    def share(value: float | None) -> str | None:
+        return None if value is None else percent_text(value)
+
     return {
-        "groups": [(data.group_name(g), settings.group_weights.get(g, 1.0),
-                    result.group_weights_used.get(g)) for g in data.group_ids],
-        "kinds": [(k, settings.rater_kind_weights.get(k, 1.0),
-                   result.rater_kind_weights_used.get(k)) for k in RATER_KINDS],
+        "groups": [(data.group_name(g), f"{settings.group_weights.get(g, 1.0):g}",
+                    share(result.group_weights_used.get(g)),
+                    *_respondent_pair(result.group_respondents, g)) for g in data.group_ids],
+        "kinds": [(k, f"{settings.rater_kind_weights.get(k, 1.0):g}",
+                   share(result.rater_kind_weights_used.get(k)),
+                   *_respondent_pair(result.rater_kind_respondents, k)) for k in RATER_KINDS],
         "mode": settings.threshold_mode,
-        "threshold_company": _finite(result.threshold_company),
-        "threshold_stakeholder": _finite(result.threshold_stakeholder),
+        "threshold_company": score_text(result.threshold_company, missing="—"),
+        "threshold_stakeholder": score_text(result.threshold_stakeholder, missing="—"),
         "top_n": settings.top_n,
         "quantile": settings.quantile,
         "bootstrap_samples": settings.bootstrap_samples,
         "seed": settings.seed,
     }
+
+
+@dataclass(frozen=True)
+class RobustnessRow:
+    """One topic on the scores page's robustness table, its numbers formatted."""
+
+    topic: str
+    tier: str | None
+    p_company: str
+    p_stakeholder: str
+    p_material: str
+    p_same_tier: str
+    #: per scenario (page column): (tier or None, differs from the published tier)
+    scenarios: list[tuple[str | None, bool]]
+    uncertain: bool
+    sensitive: bool
+
+
+def robustness(data: ReportData) -> dict:
+    """What the scores page says about how robust the tiers are, in the page's language."""
+    robust = data.sensitivity
+    topics = data.result.topics
+    rows = []
+    for position, (topic_id, odds) in enumerate(robust.topics.iterrows()):
+        published = topics.at[topic_id, "tier"]
+        scenario_tiers = robust.scenario_tiers.iloc[position]
+        rows.append(RobustnessRow(
+            topic=data.topics[topic_id].name(data.locale),
+            tier=published,
+            p_company=percent_text(odds["p_company"]),
+            p_stakeholder=percent_text(odds["p_stakeholder"]),
+            p_material=percent_text(odds["p_material"]),
+            p_same_tier=percent_text(odds["p_same_tier"]),
+            scenarios=[(tier, tier != published) for tier in scenario_tiers],
+            uncertain=bool(odds["uncertain"]),
+            sensitive=bool(odds["sensitive"]),
+        ))
+    scored = sum(robust.counts.values())
+    return {
+        "rows": rows,
+        "scenarios": [data.scenario_name(s) for s in robust.scenarios],
+        "counts": robust.counts,
+        "scored": scored,
+        "concentrated": robust.concentrated,
+        "sensitive": sum(r.sensitive for r in rows),
+        "uncertain": sum(r.uncertain for r in rows),
+        "samples": robust.samples,
+        "small": [(data.stratum_name("group", g), n) for g, n in robust.small_groups.items()]
+        + [(data.stratum_name("rater_kind", k), n) for k, n in robust.small_rater_kinds.items()],
+        "small_limit": SMALL_STRATUM,
+        "unanswered": [(data.topics[t].name(data.locale),
+                        [data.stratum_name(axis, key) for axis, key in strata])
+                       for t, strata in robust.unanswered.items()],
+        "dont_know_only": int(data.result.group_respondents["dont_know_only"].sum())
+        if not data.result.group_respondents.empty else 0,
+    }
+
+
+def mode_previews(data: ReportData) -> list[dict]:
+    """How each threshold mode would cut this assessment's tiers (the settings' preview)."""
+    current = data.result.settings.threshold_mode
+    return [{
+        "mode": p.settings.threshold_mode,
+        "current": p.settings.threshold_mode == current,
+        "quantile": p.settings.quantile,
+        "top_n": p.settings.top_n,
+        "threshold_company": score_text(p.threshold_company, missing="—"),
+        "threshold_stakeholder": score_text(p.threshold_stakeholder, missing="—"),
+        "counts": [p.counts[t] for t in TIERS],
+        "concentrated": p.concentrated is not None,
+    } for p in threshold_preview(data.result)]
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ class ScoringSettingsForm(Form):
     """Thresholds of the tiers and weights of the company-side rater kinds."""
 
     threshold_mode = SelectField(_l("How tiers are cut"), choices=[
+        SelectChoice("mean", _l("Mean of all topics")),
         SelectChoice("midpoint", _l("Midpoint of the scale (3.0)")),
         SelectChoice("value", _l("Given values")),
         SelectChoice("top_n", _l("Top N topics")),

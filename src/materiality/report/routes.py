@@ -113,6 +113,7 @@ def _render_scores(assessment: Assessment, settings_form=None, override_form=Non
                                       data.group_names)),
         breakdown=report.breakdown_rows(data),
         weights=report.weights_in_force(data),
+        robustness=report.robustness(data), previews=report.mode_previews(data),
         overrides=overrides,
         settings_form=settings_form or _settings_form(assessment),
         override_form=override_form or _override_form(assessment, locale),

@@ -2,9 +2,10 @@
 
 Plain Python, no Flask. The note says how topics were analysed (CASS-CSR 4.0 议题分析,
 GRI 3-1 "Process to determine material topics"): survey dates, respondents and weights
-per group, the rating scale, how "don't know" and missing answers were treated, the
-bootstrap confidence intervals, the thresholds and tier rule, and the company score
-overrides with their reasons. It is built once as a list of blocks, then rendered as
+per group (valid questionnaires: at least one numeric rating), the rating scale, how
+"don't know" was treated, the bootstrap confidence intervals and how small groups affect
+them, the thresholds and tier rule, how robust the classification is, and the company
+score overrides with their reasons. It is built once as a list of blocks, then rendered as
 Markdown, an HTML fragment or DOCX bytes, in "zh_CN" or "en".
 """
 from __future__ import annotations
@@ -25,10 +26,13 @@ from .office_files import (
     normalize_locale,
     two_decimals,
 )
+from .rounding import percent_text
+from .sensitivity import SMALL_STRATUM
 
 __all__ = [
     "GroupCount",
     "MethodologyInput",
+    "Robustness",
     "methodology_docx",
     "methodology_html",
     "methodology_markdown",
@@ -49,6 +53,23 @@ class GroupCount:
     group: str
     respondents: int
     weight: float
+
+
+@dataclass(frozen=True)
+class Robustness:
+    """How robust the classification is (from ``services.sensitivity``), names in the locale."""
+
+    samples: int
+    #: published tier -> scored topics
+    counts: Mapping[str, int]
+    #: topics per tier with thresholds at the mean of all topics (for the warning)
+    mean_counts: Mapping[str, int]
+    #: the tier holding more than three quarters of the topics, if any
+    concentrated: str | None
+    #: (topic, probability of keeping its tier) for topics below 90 %
+    uncertain: Sequence[tuple[str, float]]
+    #: (topic, [(scenario phrase, tier or None)]) for topics whose tier changes
+    changes: Sequence[tuple[str, Sequence[tuple[str, str | None]]]]
 
 
 @dataclass(frozen=True)
@@ -75,6 +96,13 @@ class MethodologyInput:
     #: (topic name, company score, reason)
     overrides: Sequence[tuple[str, float, str]]
     feedback_responses: int = 0
+    #: stakeholder questionnaires with "don't know" to every topic (not valid)
+    dont_know_only: int = 0
+    #: groups or rater kinds with 1..4 respondents: (name, respondents)
+    small_strata: Sequence[tuple[str, int]] = ()
+    #: topics a weighted group gave no numeric rating: (topic, [group names])
+    unanswered: Sequence[tuple[str, Sequence[str]]] = ()
+    robustness: Robustness | None = None
 
 
 # --------------------------------------------------------------------------- blocks
@@ -131,7 +159,7 @@ def _count(value: int, locale: str) -> str:
 
 
 def _share(weight: float, total: float) -> str:
-    return f"{100 * weight / total:.1f}%"
+    return percent_text(weight / total)
 
 
 def _one_line(text: str) -> str:
@@ -158,8 +186,59 @@ def _threshold_sentence(data: MethodologyInput, t: Mapping) -> str:
     if mode == "quantile":
         q = t["not_set"] if data.quantile is None else _number(100 * data.quantile)
         return t["threshold_quantile"].format(q=q, **values)
+    if mode == "mean":
+        return t["threshold_mean"].format(**values) + _sep(t) + t["mean_default"]
     key = f"threshold_{mode}" if mode in ("midpoint", "value") else "threshold_unknown"
     return t[key].format(**values)
+
+
+def _sep(t: Mapping) -> str:
+    """Between two sentences: a space in English, nothing in Chinese."""
+    return " " if t is TEXTS["en"] else ""
+
+
+def _robustness_blocks(data: MethodologyInput, locale: str) -> list[_Block]:
+    """The paragraph on how robust the classification is (and the concentration warning)."""
+    t = TEXTS[locale]
+    robust = data.robustness
+    if robust is None:
+        return []
+    blocks: list[_Block] = [_Heading(t["h_robustness"], 2)]
+    scored = sum(robust.counts.values())
+    sentences = []
+    if robust.samples:
+        text = t["robustness_probability"].format(
+            samples=_count(robust.samples, locale), stable=scored - len(robust.uncertain))
+        if robust.uncertain:
+            text += t["robustness_uncertain"].format(items=t["list_sep"].join(
+                t["robustness_uncertain_item"].format(topic=_one_line(topic), p=percent_text(p))
+                for topic, p in robust.uncertain))
+        sentences.append(text + t["robustness_end"])
+    if robust.changes:
+        items = t["list_sep"].join(
+            t["robustness_change_item"].format(topic=_one_line(topic), changes=t["name_sep"].join(
+                t["robustness_change"].format(scenario=scenario, tier=t["tiers"][tier])
+                for scenario, tier in changes))
+            for topic, changes in robust.changes)
+        sentences.append(t["robustness_scenarios"] + t["robustness_changes"].format(items=items))
+    else:
+        sentences.append(t["robustness_scenarios"] + t["robustness_no_change"])
+    if robust.concentrated:
+        high, mid, low = (robust.mean_counts.get(k, 0)
+                          for k in ("highly_material", "material", "to_watch"))
+        sentences.append(t["concentration"].format(
+            count=robust.counts[robust.concentrated], total=scored,
+            tier=t["tiers"][robust.concentrated], high=high, mid=mid, low=low))
+    blocks.append(_Paragraph(_sep(t).join(sentences)))
+    return blocks
+
+
+def scenario_phrase(kind: str, name: str | None, locale: str) -> str:
+    """A weighting scenario as the note words it: "with equal weights", "without X"."""
+    t = TEXTS[normalize_locale(locale)]
+    if kind == "equal_weights":
+        return t["scenario_equal_weights"]
+    return t["scenario_without"].format(name=name)
 
 
 def _blocks(data: MethodologyInput, locale: str) -> list[_Block]:
@@ -187,6 +266,9 @@ def _blocks(data: MethodologyInput, locale: str) -> list[_Block]:
         dates = t["dates_end"].format(end=_date(end, locale), total=_count(total, locale))
     else:
         dates = t["dates_none"].format(total=_count(total, locale))
+    dates += _sep(t) + t["valid_rule"]
+    if data.dont_know_only:
+        dates += _sep(t) + t["dont_know_only"].format(n=_count(data.dont_know_only, locale))
     blocks.append(_Paragraph(dates))
 
     if data.groups:
@@ -244,8 +326,16 @@ def _blocks(data: MethodologyInput, locale: str) -> list[_Block]:
             t["company_rule"],
             t["missing_rule"],
             t["bootstrap_rule"].format(
-                samples=_count(data.bootstrap_samples, locale), seed=data.seed
+                samples=_count(data.bootstrap_samples, locale), seed=data.seed,
+                limit=SMALL_STRATUM,
             ),
+            *([t["small_strata"].format(limit=SMALL_STRATUM, items=t["list_sep"].join(
+                t["small_item"].format(name=_one_line(name), n=n)
+                for name, n in data.small_strata))] if data.small_strata else []),
+            *([t["unanswered"].format(items=t["list_sep"].join(
+                t["unanswered_item"].format(topic=_one_line(topic),
+                                            groups=t["name_sep"].join(groups))
+                for topic, groups in data.unanswered))] if data.unanswered else []),
         ]),
         _Heading(t["h_tiers"], 2),
         _Paragraph(
@@ -255,6 +345,7 @@ def _blocks(data: MethodologyInput, locale: str) -> list[_Block]:
             )
         ),
         _Paragraph(t["rank_rule"]),
+        *_robustness_blocks(data, locale),
         _Heading(t["h_overrides"], 2),
     ]
     if data.overrides:

@@ -35,6 +35,8 @@ TEXTS: dict[str, dict] = {
         "dates_start": "利益相关方调查自{start}起开展，共回收有效问卷{total}份。",
         "dates_end": "利益相关方调查截至{end}，共回收有效问卷{total}份。",
         "dates_none": "共回收利益相关方有效问卷{total}份（调查起止日期未登记）。",
+        "valid_rule": "有效问卷指对至少一项议题给出1至5分评分的问卷。",
+        "dont_know_only": "另有{n}份问卷对全部议题均选择“不了解”，未计入有效问卷，也不影响任何得分。",
         "groups_lead": "各利益相关方群体的有效问卷数及权重如下：",
         "group_headers": ["利益相关方", "有效问卷（份）", "权重", "权重占比"],
         "total": "合计",
@@ -71,18 +73,41 @@ TEXTS: dict[str, dict] = {
             "无评分人的类别不参与加权。"
         ),
         "missing_rule": (
-            "“不了解”和未作答均不计入平均分，也不计入有效样本数；"
-            "二者另行统计其占该议题全部答卷的比例，用于判断结果的代表性。"
+            "问卷要求对每项议题给出评分或选择“不了解”，因此不存在未作答的情况。"
+            "“不了解”不计入平均分，也不计入该议题的有效样本数；其占该议题全部回答的比例"
+            "另行统计并列于议题评分表，用于判断结果的代表性。"
         ),
+        "unanswered": "以下议题有加权群体未给出任何有效评分，这些议题的得分未包含该群体：{items}。",
+        "unanswered_item": "{topic}（{groups}）",
+        "list_sep": "；",
+        "name_sep": "、",
         "bootstrap_rule": (
             "95%置信区间：采用自助法（bootstrap），在各利益相关方群体及各评分人类别内"
             "对受访者分层进行有放回重抽样，共{samples}次（随机数种子{seed}，结果可复现），"
             "取重抽样得分的2.5%与97.5%分位数。"
+            "重抽样只在每个群体或类别内部进行，因此仅有1名受访者的群体每次都抽到同一人，"
+            "不增加任何不确定性；受访者少于{limit}人的群体，其置信区间会低估实际的不确定性。"
         ),
+        "small_strata": "本次受访者少于{limit}人的群体或类别：{items}，其结果应谨慎解读。",
+        "small_item": "{name}（{n}人）",
         "h_tiers": "五、实质性判定规则",
         "threshold_midpoint": (
             "判定阈值取评分量表中点：对企业发展的重要性{company}，"
             "对利益相关方的重要性{stakeholder}。"
+        ),
+        "threshold_mean": (
+            "判定阈值取每个维度全部议题得分的平均值（本次对企业发展的重要性{company}，"
+            "对利益相关方的重要性{stakeholder}）。"
+        ),
+        "mean_default": (
+            "新建评估默认采用此方式：受访者对列入问卷的议题普遍给出高于量表中点的评分，"
+            "以量表中点为阈值时几乎所有议题都会落入同一等级；以全部议题的平均分为阈值，"
+            "能在每个维度上区分相对更重要的议题，且无需另设参数。"
+        ),
+        "concentration": (
+            "提示：本次{total}项已评分议题中有{count}项（超过四分之三）为“{tier}”，"
+            "当前阈值未能有效区分议题；若以全部议题平均分为阈值，"
+            "三个等级依次为{high}项、{mid}项和{low}项。"
         ),
         "threshold_value": (
             "判定阈值由评估工作组设定：对企业发展的重要性{company}，"
@@ -107,7 +132,27 @@ TEXTS: dict[str, dict] = {
             "议题按综合得分（两个维度得分的平均值）由高到低排序，综合得分相同时，"
             "对利益相关方的重要性较高者在前；缺少任一维度得分的议题不参与分级，排在最后。"
         ),
-        "h_overrides": "六、企业评分调整",
+        "h_robustness": "六、分级结果的稳健性",
+        "robustness_probability": (
+            "在{samples}次自助重抽样中，每次均按上述规则重新分级"
+            "（依赖得分的阈值按每次重抽样结果重新计算）。"
+            "{stable}项议题在至少90%的重抽样中保持原等级"
+        ),
+        "robustness_uncertain": "；等级不确定的议题为：{items}",
+        "robustness_uncertain_item": "{topic}（保持原等级的概率{p}）",
+        "robustness_end": "。",
+        "robustness_scenarios": (
+            "权重敏感性：将全部权重设为相等，以及依次去掉每个利益相关方群体和每类评分人后重新计算，"
+        ),
+        "robustness_no_change": "所有议题的等级均不变。",
+        "robustness_changes": "以下议题的等级会发生变化：{items}。",
+        "robustness_change_item": "{topic}（{changes}）",
+        "robustness_change": "{scenario}时为“{tier}”",
+        "scenario_equal_weights": "等权重",
+        "scenario_without": "去掉{name}",
+        "tiers": {"highly_material": "高度实质性", "material": "实质性", "to_watch": "需关注",
+                  None: "无等级"},
+        "h_overrides": "七、企业评分调整",
         "overrides_lead": (
             "以下议题对企业发展的重要性得分经评估工作组调整，调整后的得分替代计算得分，"
             "用于矩阵、排序与分级，不再给出置信区间。调整理由如下："
@@ -166,6 +211,13 @@ TEXTS: dict[str, dict] = {
             "{total} valid stakeholder questionnaires were received (the survey dates were "
             "not recorded)."
         ),
+        "valid_rule": (
+            "A valid questionnaire is one that rates at least one topic from 1 to 5."
+        ),
+        "dont_know_only": (
+            "{n} further questionnaires answered \"Don't know\" to every topic; they are not "
+            "counted as valid and affect no score."
+        ),
         "groups_lead": "Respondents and weights by stakeholder group:",
         "group_headers": ["Stakeholder group", "Respondents", "Weight", "Share of weight"],
         "total": "Total",
@@ -212,20 +264,50 @@ TEXTS: dict[str, dict] = {
             "raters are left out."
         ),
         "missing_rule": (
-            "\"Don't know\" and missing answers are excluded from the means and from the "
-            "number of respondents; their share of all answers to a topic is counted "
-            "separately, as a sign of how representative the result is."
+            "The questionnaire asks for a rating or \"Don't know\" for every topic, so no "
+            "answer is missing. \"Don't know\" is excluded from the means and from the "
+            "topic's number of respondents; its share of all answers to each topic is given "
+            "in the topic score table, as a sign of how representative the result is."
         ),
+        "unanswered": (
+            "For these topics a weighted group gave no numeric rating, and the topic was "
+            "scored without it: {items}."
+        ),
+        "unanswered_item": "{topic} ({groups})",
+        "list_sep": "; ",
+        "name_sep": ", ",
         "bootstrap_rule": (
             "95% confidence intervals: bootstrap, resampling respondents with replacement "
             "within each stakeholder group and each kind of rater, {samples} times (random "
             "seed {seed}, so the results can be reproduced), taking the 2.5th and 97.5th "
-            "percentiles of the resampled scores."
+            "percentiles of the resampled scores. Resampling stays within each group and "
+            "kind, so a group of one respondent redraws that respondent every time and adds "
+            "no uncertainty, and a group of fewer than {limit} understates it."
         ),
+        "small_strata": (
+            "Groups or kinds with fewer than {limit} respondents this time: {items}; read "
+            "their results with care."
+        ),
+        "small_item": "{name} ({n})",
         "h_tiers": "5. Thresholds and tiers",
         "threshold_midpoint": (
             "Thresholds at the midpoint of the scale: {company} for importance to the company, "
             "{stakeholder} for importance to stakeholders."
+        ),
+        "threshold_mean": (
+            "Thresholds at the mean of all topics' scores on each axis ({company} for "
+            "importance to the company, {stakeholder} for importance to stakeholders)."
+        ),
+        "mean_default": (
+            "This is the default for new assessments: respondents rate nearly every topic "
+            "on the questionnaire above the middle of the scale, so thresholds at the "
+            "midpoint put almost all topics in one tier; the mean of all topics separates "
+            "the relatively more important topics on each axis and needs no parameter."
+        ),
+        "concentration": (
+            "Note: {count} of the {total} scored topics (more than three quarters) are "
+            "{tier}, so these thresholds do not separate the topics; with thresholds at "
+            "the mean of all topics the tiers would hold {high}, {mid} and {low} topics."
         ),
         "threshold_value": (
             "Thresholds set by the assessment team: {company} for importance to the company, "
@@ -254,7 +336,28 @@ TEXTS: dict[str, dict] = {
             "going to the higher importance to stakeholders; a topic missing either score "
             "gets no tier and is ranked last."
         ),
-        "h_overrides": "6. Company score overrides",
+        "h_robustness": "6. How robust the classification is",
+        "robustness_probability": (
+            "In each of the {samples} bootstrap resamples the topics were classified again by "
+            "the rule above (thresholds that depend on the scores recomputed each time). "
+            "{stable} topics kept their tier in at least 90% of the resamples"
+        ),
+        "robustness_uncertain": "; the tier is uncertain for {items}",
+        "robustness_uncertain_item": "{topic} (same tier in {p} of resamples)",
+        "robustness_end": ".",
+        "robustness_scenarios": (
+            "Sensitivity to the weights: with all weights equal, and with each stakeholder "
+            "group and each kind of rater left out in turn, "
+        ),
+        "robustness_no_change": "no topic changes tier.",
+        "robustness_changes": "these topics change tier: {items}.",
+        "robustness_change_item": "{topic} ({changes})",
+        "robustness_change": "{tier} {scenario}",
+        "scenario_equal_weights": "with equal weights",
+        "scenario_without": "without {name}",
+        "tiers": {"highly_material": "highly material", "material": "material",
+                  "to_watch": "to watch", None: "no tier"},
+        "h_overrides": "7. Company score overrides",
         "overrides_lead": (
             "The assessment team set the importance-to-the-company score of these topics; the "
             "set score replaces the computed one in the matrix, the ranking and the tiers, "

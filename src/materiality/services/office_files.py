@@ -12,7 +12,6 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Collection, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from docx import Document
@@ -28,6 +27,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from .rounding import score_text
 
 __all__ = [
     "add_docx_caption",
@@ -73,7 +74,7 @@ def guard_formula(text: str) -> str:
 
 def two_decimals(value: float) -> str:
     """Round half up, as Excel's "0.00" does and as readers expect (4.125 -> "4.13")."""
-    return str(Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return score_text(value)
 
 
 def _display_width(text: str) -> int:

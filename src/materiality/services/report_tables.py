@@ -28,6 +28,8 @@ from .office_files import (
     two_decimals,
     xlsx_sheet,
 )
+from .rounding import percent_text
+from .sensitivity import CERTAIN
 
 __all__ = [
     "ResponseTableRow",
@@ -67,6 +69,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "tier_highly_material": "高度实质性",
         "tier_material": "实质性",
         "tier_to_watch": "需关注",
+        "dont_know": "“不了解”占比（利益相关方）",
+        "p_material": "判为实质性的概率",
+        "p_same_tier": "等级不变的概率",
+        "tier_changes": "等级随权重变化",
+        "unanswered": "无有效评分的加权群体",
+        "scenario_equal_weights": "等权重",
+        "scenario_without": "去掉{name}",
+        "no_tier": "无等级",
+        "change_item": "{scenario}：{tier}",
+        "list_sep": "；",
     },
     "en": {
         "response_title": "Stakeholder expectations and our responses",
@@ -95,6 +107,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "tier_highly_material": "Highly material",
         "tier_material": "Material",
         "tier_to_watch": "To watch",
+        "dont_know": "Don't know (stakeholders)",
+        "p_material": "Probability material",
+        "p_same_tier": "Probability same tier",
+        "tier_changes": "Tier under other weights",
+        "unanswered": "Weighted groups without a numeric rating",
+        "scenario_equal_weights": "equal weights",
+        "scenario_without": "without {name}",
+        "no_tier": "no tier",
+        "change_item": "{scenario}: {tier}",
+        "list_sep": "; ",
     },
 }
 
@@ -128,6 +150,15 @@ class TopicScoreRow:
     tier: str | None
     n_by_group: Mapping[str, int] = field(default_factory=dict)
     company_overridden: bool = False
+    #: share of the stakeholders' answers to the topic that were "don't know"
+    dont_know_share: float | None = None
+    #: bootstrap probabilities (services.sensitivity): material, and keeping the tier
+    p_material: float | None = None
+    p_same_tier: float | None = None
+    #: (scenario name in the report language, tier or None) where the tier changes
+    tier_changes: Sequence[tuple[str, str | None]] = ()
+    #: weighted groups / rater kinds (names) that gave the topic no numeric rating
+    unanswered: Sequence[str] = ()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -148,6 +179,22 @@ def tier_label(tier: str | None, locale: str) -> str:
 def format_score(value: float | None) -> str:
     """A score with two decimals for reading, or a dash when there is none."""
     return MISSING if value is None else two_decimals(value)
+
+
+def scenario_name(kind: str, name: str | None, locale: str) -> str:
+    """A sensitivity scenario in the report language: "equal weights", "without X"."""
+    t = texts(locale)
+    if kind == "equal_weights":
+        return t["scenario_equal_weights"]
+    return t["scenario_without"].format(name=name)
+
+
+def format_changes(changes: Sequence[tuple[str, str | None]], locale: str) -> str:
+    """The scenarios that change a topic's tier, with the tier each gives."""
+    t = texts(locale)
+    return t["list_sep"].join(
+        t["change_item"].format(scenario=name, tier=tier_label(tier, locale) or t["no_tier"])
+        for name, tier in changes)
 
 
 def format_ci(ci: tuple[float, float] | None, *, full_precision: bool = False) -> str:
@@ -176,6 +223,11 @@ def _topic_headers(locale: str, group_names: Sequence[str]) -> list[str]:
         t["stakeholder_ci"],
         t["tier"],
         *(t["n_group"].format(group=name) for name in group_names),
+        t["dont_know"],
+        t["p_material"],
+        t["p_same_tier"],
+        t["tier_changes"],
+        t["unanswered"],
     ]
 
 
@@ -228,6 +280,11 @@ def _topic_data(rows: Sequence[TopicScoreRow], locale: str, group_names: Sequenc
         format_ci(row.stakeholder_ci, full_precision=full_precision),
         tier_label(row.tier, locale),
         *(row.n_by_group.get(name) for name in group_names),
+        row.dont_know_share,
+        row.p_material,
+        row.p_same_tier,
+        format_changes(row.tier_changes, locale),
+        t["list_sep"].join(row.unanswered),
         t["yes"] if row.company_overridden else t["no"],
     ] for row in rows]
 
@@ -252,12 +309,15 @@ def topic_table_xlsx(
     t = texts(locale)
     data = _topic_data(rows, locale, group_names, full_precision=False)
     n_columns = len(group_names)
+    shares = 8 + n_columns  # don't-know share and the two probabilities
     return xlsx_sheet(
         t["topic_sheet"],
         [*_topic_headers(locale, group_names), t["overridden"]],
         data,
-        number_formats={3: "0.00", 5: "0.00", **{8 + i: "0" for i in range(n_columns)}},
-        max_widths={1: 36, 2: 20, **{8 + i: 14 for i in range(n_columns)}},
+        number_formats={3: "0.00", 5: "0.00", **{8 + i: "0" for i in range(n_columns)},
+                        **{shares + i: "0.0%" for i in range(3)}},
+        max_widths={1: 36, 2: 20, **{8 + i: 14 for i in range(n_columns)},
+                    shares + 3: 40, shares + 4: 30},
         autofilter=True,
     )
 
@@ -304,6 +364,11 @@ def _topic_display_cells(row: TopicScoreRow, locale: str, group_names: Sequence[
         tier_label(row.tier, locale) or MISSING,
         *(MISSING if row.n_by_group.get(name) is None else str(row.n_by_group[name])
           for name in group_names),
+        percent_text(row.dont_know_share),
+        percent_text(row.p_material),
+        percent_text(row.p_same_tier),
+        format_changes(row.tier_changes, locale) or MISSING,
+        texts(locale)["list_sep"].join(row.unanswered) or MISSING,
     ]
 
 
@@ -322,9 +387,12 @@ def topic_table_html(
         cells = _topic_display_cells(row, locale, group_names)
         parts = []
         for i, text in enumerate(cells):
-            numeric = i in _NUMERIC_TOPIC_COLUMNS or i >= 8
+            numeric = i in _NUMERIC_TOPIC_COLUMNS or 8 <= i < len(cells) - 2
             parts.append(f'<td class="num">{_e(text)}</td>' if numeric else f"<td>{_e(text)}</td>")
-        tier_class = f' class="tier-{_e(row.tier)}"' if row.tier else ""
+        classes = [f"tier-{row.tier}"] if row.tier else []
+        if row.tier_changes or (row.p_same_tier is not None and row.p_same_tier < CERTAIN):
+            classes.append("tier-uncertain")
+        tier_class = f' class="{_e(" ".join(classes))}"' if classes else ""
         lines.append(f"<tr{tier_class}>{''.join(parts)}</tr>")
     foot = ""
     if any(row.company_overridden for row in rows):
@@ -364,9 +432,11 @@ def topic_table_docx(
     doc = new_docx_document(locale, landscape=True)
     add_docx_caption(doc, texts(locale)["topic_title"])
     fixed = [1.1, 3.8, 2.4, 1.9, 2.3, 1.9, 2.3, 2.0]
+    robustness = [1.6, 1.6, 1.6, 3.6, 2.4]
     usable = docx_usable_width_cm(doc)
-    n_width = max(1.2, (usable - sum(fixed)) / len(group_names)) if group_names else 0
-    widths = [*fixed, *([n_width] * len(group_names))]
+    n_width = (max(1.2, (usable - sum(fixed) - sum(robustness)) / len(group_names))
+               if group_names else 0)
+    widths = [*fixed, *([n_width] * len(group_names)), *robustness]
     if sum(widths) > usable:
         widths = [w * usable / sum(widths) for w in widths]
     add_docx_table(
@@ -374,7 +444,7 @@ def topic_table_docx(
         _topic_headers(locale, group_names),
         [_topic_display_cells(row, locale, group_names) for row in rows],
         widths_cm=widths,
-        align_right={*_NUMERIC_TOPIC_COLUMNS, *range(8, 8 + len(group_names))},
+        align_right={*_NUMERIC_TOPIC_COLUMNS, *range(8, 11 + len(group_names))},
         font_size=8,
     )
     if any(row.company_overridden for row in rows):

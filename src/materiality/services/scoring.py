@@ -46,14 +46,25 @@ topic (kept when the company score is overridden). In ``by_group`` / ``by_rater_
 (sample, ddof=1; NaN when n < 2), ``dont_know_share`` (NaN when no answers) and
 ``weight`` (the stratum's share in that topic's score; 0 when it has no numeric answer).
 
+Respondents. ``group_respondents`` / ``rater_kind_respondents`` count, per stratum, the
+respondents with at least one numeric answer (``respondents``) and, apart, those whose
+every answer was "don't know" (``dont_know_only``); only the first are "respondents" in
+the report. (The bootstrap resamples both, as described above: a "don't know"-only
+respondent drawn adds nothing to any mean.)
+
 Tiers. With thresholds tx (company) and ty (stakeholders), a topic is
 "highly_material" when both scores reach their threshold (>=), "material" when exactly
 one does and "to_watch" when neither does; None when a score is missing. Thresholds:
-"midpoint" - (scale_min + scale_max) / 2 on both axes (3.0 on 1-5); "value" - the
-given ``threshold_company`` and ``threshold_stakeholder``; "quantile" - on each axis,
-that quantile (numpy's default linear method) of the topics' scores; "top_n" - the N
-best-ranked topics are "highly_material", the next N "material", the rest "to_watch"
-(thresholds reported as NaN).
+"midpoint" - (scale_min + scale_max) / 2 on both axes (3.0 on 1-5); "mean" - on each
+axis, the mean of the topics' scores; "value" - the given ``threshold_company`` and
+``threshold_stakeholder``; "quantile" - on each axis, that quantile (numpy's default
+linear method) of the topics' scores; "top_n" - the N best-ranked topics are
+"highly_material", the next N "material", the rest "to_watch" (thresholds reported as
+NaN). Means and quantiles are taken over the topics with a score on that axis.
+
+Replicates. ``stakeholder_replicates`` / ``company_replicates`` keep the bootstrap's
+(bootstrap_samples, topics) replicate scores (an overridden company score is the same
+in every replicate) for the sensitivity analysis (``services.sensitivity``).
 
 Rank. 1 = most material, by the combined score = (company + stakeholder) / 2, ties
 broken by the higher stakeholder score, then by the topic's order in the assessment.
@@ -83,13 +94,14 @@ from materiality.services.scoring_bootstrap import (
 
 TIERS = ("highly_material", "material", "to_watch")
 RATER_KINDS = ("management", "internal_expert", "external_expert")
-THRESHOLD_MODES = ("midpoint", "value", "top_n", "quantile")
+THRESHOLD_MODES = ("midpoint", "mean", "value", "top_n", "quantile")
 TOPIC_COLUMNS = (
     "stakeholder_score", "stakeholder_ci_low", "stakeholder_ci_high", "stakeholder_n",
     "company_score", "company_ci_low", "company_ci_high", "company_n", "company_overridden",
     "combined_score", "tier", "rank",
 )
 BREAKDOWN_COLUMNS = ("n", "mean", "std", "dont_know_share", "answers", "weight")
+RESPONDENT_COLUMNS = ("respondents", "dont_know_only")
 _DECIMALS = 9
 
 
@@ -154,6 +166,12 @@ class ScoreResult:
     group_weights_used: dict[int, float]
     rater_kind_weights_used: dict[str, float]
     settings: ScoringSettings
+    #: indexed by group_id / rater_kind (breakdown order); columns ``RESPONDENT_COLUMNS``
+    group_respondents: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rater_kind_respondents: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: (bootstrap_samples, topics) replicate scores, topics in ``topics`` order
+    stakeholder_replicates: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    company_replicates: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
 
 
 def score_assessment(
@@ -189,9 +207,9 @@ def score_assessment(
     kind_weights = np.array([settings.rater_kind_weights.get(k, 1.0) for k in RATER_KINDS])
 
     by_id = np.argsort(np.array(groups, dtype=np.int64), kind="stable")
-    stake_score, stake_low, stake_high = _score_axis(stakeholders, group_weights, settings,
-                                                     draw_order=by_id)
-    comp_score, comp_low, comp_high = _score_axis(company, kind_weights, settings)
+    stake_score, stake_low, stake_high, stake_reps = _score_axis(
+        stakeholders, group_weights, settings, draw_order=by_id)
+    comp_score, comp_low, comp_high, comp_reps = _score_axis(company, kind_weights, settings)
     overridden = np.zeros(len(topic_ids), dtype=bool)
     position = {t: i for i, t in enumerate(topic_ids)}
     for topic, value in (company_overrides or {}).items():
@@ -201,11 +219,12 @@ def score_assessment(
             raise ValueError(f"override {value} for topic {topic} is outside the scale")
         i = position[topic]
         comp_score[i], comp_low[i], comp_high[i], overridden[i] = value, np.nan, np.nan, True
+        comp_reps[:, i] = value
 
     combined = (stake_score + comp_score) / 2.0
     index = pd.Index(topic_ids, name="topic_id")
     rank = _rank(combined, stake_score)
-    tx, ty, tier = _tiers(comp_score, stake_score, rank, settings)
+    tx, ty, tier = classify(comp_score, stake_score, settings)
     topics = pd.DataFrame(
         {
             "stakeholder_score": stake_score,
@@ -232,6 +251,10 @@ def score_assessment(
         group_weights_used=_weights_used(stakeholders, group_weights),
         rater_kind_weights_used=_weights_used(company, kind_weights),
         settings=settings,
+        group_respondents=_respondents(stakeholders, "group_id"),
+        rater_kind_respondents=_respondents(company, "rater_kind"),
+        stakeholder_replicates=stake_reps,
+        company_replicates=comp_reps,
     )
 
 
@@ -240,48 +263,99 @@ def _score_axis(
     weights: np.ndarray,
     settings: ScoringSettings,
     draw_order: Sequence[int] | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Point score and bootstrap interval of every topic on one axis."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Point score, bootstrap interval and replicates of every topic on one axis."""
     point = weighted_scores(axis.sums, axis.n, weights)
     replicates = bootstrap_scores(axis, weights, settings.bootstrap_samples,
                                   np.random.default_rng(settings.seed), draw_order)
     low, high = percentile_interval(replicates, point, settings.confidence)
-    return point, low, high
+    return point, low, high, replicates
+
+
+def _descending(values: np.ndarray) -> np.ndarray:
+    """Sort key: higher first, missing last, compared at 9 decimals."""
+    rounded = np.round(values, _DECIMALS)
+    return np.where(np.isnan(rounded), np.inf, -rounded)
+
+
+def rank_rows(combined: np.ndarray, stakeholder: np.ndarray) -> np.ndarray:
+    """1-based ranks along the last axis (see the module docstring); rows rank apart."""
+    combined, stakeholder = np.atleast_2d(combined), np.atleast_2d(stakeholder)
+    order_in_assessment = np.broadcast_to(np.arange(combined.shape[-1]), combined.shape)
+    order = np.lexsort((order_in_assessment, _descending(stakeholder), _descending(combined)),
+                       axis=-1)
+    rank = np.empty(combined.shape, dtype=np.int64)
+    np.put_along_axis(rank, order, np.broadcast_to(np.arange(1, combined.shape[-1] + 1),
+                                                   combined.shape), axis=-1)
+    return rank
 
 
 def _rank(combined: np.ndarray, stakeholder: np.ndarray) -> np.ndarray:
     """1-based ranks: combined desc, stakeholder desc, assessment order; missing last."""
-    def descending(values: np.ndarray) -> np.ndarray:
-        rounded = np.round(values, _DECIMALS)
-        return np.where(np.isnan(rounded), np.inf, -rounded)
-
-    order = np.lexsort((np.arange(len(combined)), descending(stakeholder),
-                        descending(combined)))
-    rank = np.empty(len(combined), dtype=np.int64)
-    rank[order] = np.arange(1, len(combined) + 1)
-    return rank
+    return rank_rows(combined, stakeholder)[0]
 
 
-def _tiers(
-    company: np.ndarray, stakeholder: np.ndarray, rank: np.ndarray, settings: ScoringSettings
-) -> tuple[float, float, list[str | None]]:
-    """Thresholds used and each topic's tier (None when a score is missing)."""
+def tier_levels(
+    company: np.ndarray, stakeholder: np.ndarray, settings: ScoringSettings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Thresholds and tier levels of every row of scores (rows: scenarios or replicates).
+
+    ``company`` and ``stakeholder`` are (R, T); returns tx (R,), ty (R,) and levels (R, T)
+    with 0 = highly_material, 1 = material, 2 = to_watch and -1 where a score is missing.
+    Thresholds that depend on the scores (mean, quantile) are computed per row.
+    """
+    company, stakeholder = np.atleast_2d(company), np.atleast_2d(stakeholder)
+    rows = company.shape[0]
     scored = ~np.isnan(company) & ~np.isnan(stakeholder)
-    if settings.threshold_mode == "top_n":
+    mode = settings.threshold_mode
+    if mode == "top_n":
+        rank = rank_rows((company + stakeholder) / 2.0, stakeholder)
         n = settings.top_n
         levels = np.where(rank <= n, 0, np.where(rank <= 2 * n, 1, 2))
-        tiers = [TIERS[lv] if ok else None for lv, ok in zip(levels, scored, strict=True)]
-        return math.nan, math.nan, tiers
-    if settings.threshold_mode == "midpoint":
-        tx = ty = (settings.scale_min + settings.scale_max) / 2.0
-    elif settings.threshold_mode == "value":
-        tx, ty = float(settings.threshold_company), float(settings.threshold_stakeholder)
+        nan = np.full(rows, math.nan)
+        return nan, nan.copy(), np.where(scored, levels, -1)
+    if mode == "midpoint":
+        tx = ty = np.full(rows, (settings.scale_min + settings.scale_max) / 2.0)
+    elif mode == "value":
+        tx = np.full(rows, float(settings.threshold_company))
+        ty = np.full(rows, float(settings.threshold_stakeholder))
+    elif mode == "mean":
+        tx, ty = _row_mean(company), _row_mean(stakeholder)
     else:
-        tx, ty = (_quantile(values, settings.quantile) for values in (company, stakeholder))
-    reached = (np.round(company, _DECIMALS) >= round(tx, _DECIMALS)).astype(int) + (
-        np.round(stakeholder, _DECIMALS) >= round(ty, _DECIMALS)
+        tx, ty = _row_quantile(company, settings.quantile), _row_quantile(
+            stakeholder, settings.quantile)
+    reached = (np.round(company, _DECIMALS) >= np.round(tx, _DECIMALS)[:, None]).astype(int) + (
+        np.round(stakeholder, _DECIMALS) >= np.round(ty, _DECIMALS)[:, None]
     ).astype(int)
-    return tx, ty, [TIERS[2 - r] if ok else None for r, ok in zip(reached, scored, strict=True)]
+    return tx, ty, np.where(scored, 2 - reached, -1)
+
+
+def classify(
+    company: np.ndarray, stakeholder: np.ndarray, settings: ScoringSettings
+) -> tuple[float, float, list[str | None]]:
+    """Thresholds used and each topic's tier (None when a score is missing)."""
+    tx, ty, levels = tier_levels(company, stakeholder, settings)
+    return float(tx[0]), float(ty[0]), [TIERS[lv] if lv >= 0 else None for lv in levels[0]]
+
+
+def _row_mean(values: np.ndarray) -> np.ndarray:
+    """Mean of each row's finite values (NaN for a row without any)."""
+    finite = ~np.isnan(values)
+    return safe_divide(np.where(finite, values, 0.0).sum(axis=1), finite.sum(axis=1))
+
+
+def _row_quantile(values: np.ndarray, q: float) -> np.ndarray:
+    """Quantile of each row's finite values (numpy's linear method; NaN when none)."""
+    if values.shape[0] == 1:
+        return np.array([_quantile(values[0], q)])
+    out = np.full(values.shape[0], math.nan)
+    finite = ~np.isnan(values)
+    complete = finite.all(axis=1)
+    if complete.any():
+        out[complete] = np.quantile(values[complete], q, axis=1)
+    for r in np.flatnonzero(~complete & finite.any(axis=1)):
+        out[r] = _quantile(values[r], q)
+    return out
 
 
 def _quantile(values: np.ndarray, q: float) -> float:
@@ -309,6 +383,18 @@ def _breakdown(
             "weight": flat(normalised_weights(axis.n, weights)),
         },
         index=index,
+    )
+
+
+def _respondents(axis: AxisData, stratum_name: str) -> pd.DataFrame:
+    """Per stratum: respondents with a numeric answer, and those with only "don't know"."""
+    stratum_of_unit = np.repeat(np.arange(len(axis.strata)), axis.stratum_sizes)
+    numeric = axis.unit_counts.sum(axis=1) > 0
+    size = len(axis.strata)
+    answered = np.bincount(stratum_of_unit[numeric], minlength=size)
+    return pd.DataFrame(
+        {"respondents": answered, "dont_know_only": axis.stratum_sizes - answered},
+        index=pd.Index(list(axis.strata), name=stratum_name),
     )
 
 
