@@ -86,6 +86,13 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Import"))
 
 
+class TemplateForm(FlaskForm):
+    """Pick a topic template; its choices are set by the view."""
+
+    template = SelectField(_l("Template"), validators=[InputRequired()])
+    submit = SubmitField(_l("Add its new topics"))
+
+
 class GroupForm(FlaskForm):
     """Create or edit a stakeholder group."""
 
@@ -245,5 +252,5 @@ class ReasonForm(FlaskForm):
 __all__ = [
     "AssessmentForm", "CategoryForm", "ConfirmForm", "CopyAssessmentForm",
     "GroupForm", "GroupWeightsForm", "HorizonsForm", "ImportForm", "IroForm", "ReasonForm",
-    "StatementForm", "TopicForm", "UserForm",
+    "StatementForm", "TemplateForm", "TopicForm", "UserForm",
 ]
