@@ -26,6 +26,7 @@ from .models import (
     ThresholdMode,
     Topic,
 )
+from .services.topic_templates import TemplateTopic, TopicTemplate
 
 CATEGORIES = (
     ("economic", "经济", "Economic"),
@@ -68,6 +69,19 @@ DEMO_INTRO_EN = ("Thank you for taking part. Please rate how important each topi
                  "your answers decide the material topics of our CSR report.")
 DEMO_PRIVACY_ZH = "本问卷匿名填写，答案仅以汇总形式用于报告编制。"
 DEMO_PRIVACY_EN = "The survey is anonymous; answers are used only in aggregate for the report."
+
+
+def model_report_template() -> TopicTemplate:
+    """The model report's 23 topics (CASS-CSR 4.0) as a topic template."""
+    return TopicTemplate(
+        key="model_report", name_zh="示范报告的23个议题（CASS-CSR 4.0）",
+        name_en="The model report's 23 topics (CASS-CSR 4.0)", source=seed_library()["source"],
+        topics=tuple(TemplateTopic(
+            name_zh=entry["zh"], name_en=entry["en"],
+            category_key=TOPIC_FACTS.get(entry["zh"], ("social", None, None))[0],
+            gri_codes=TOPIC_FACTS.get(entry["zh"], ("social", None, None))[1],
+            esrs_codes=TOPIC_FACTS.get(entry["zh"], ("social", None, None))[2])
+            for entry in seed_library()["topics"]))
 
 
 def seed_library() -> dict:

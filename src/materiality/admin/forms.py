@@ -86,6 +86,13 @@ class ImportForm(Form):
     submit = SubmitField(_l("Import"))
 
 
+class TemplateForm(Form):
+    """Pick a topic template; its choices are set by the view."""
+
+    template = SelectField(_l("Template"), validators=[InputRequired()])
+    submit = SubmitField(_l("Add its new topics"))
+
+
 class GroupForm(Form):
     """Create or edit a stakeholder group."""
 
@@ -239,5 +246,5 @@ class ReasonForm(Form):
 __all__ = [
     "AssessmentForm", "CategoryForm", "ConfirmForm", "CopyAssessmentForm",
     "GroupForm", "GroupWeightsForm", "HorizonsForm", "ImportForm", "IroForm", "ReasonForm",
-    "StatementForm", "TopicForm", "UserForm",
+    "StatementForm", "TemplateForm", "TopicForm", "UserForm",
 ]

@@ -30,6 +30,7 @@ from ..models import (
     Topic,
 )
 from ..services.topic_files import TOPIC_COLUMNS, TopicRow
+from ..services.topic_templates import TopicTemplate, missing_topics
 from ..trail import Action, record
 
 
@@ -77,6 +78,21 @@ def import_topics(rows: Iterable[TopicRow]) -> tuple[int, int]:
         topic.archived = False
     db.session.flush()
     return created, updated
+
+
+def add_template_topics(template: TopicTemplate, categories: Mapping[str, Category]) -> int:
+    """Add the template's topics the library does not hold yet (by either name); returns
+    how many were added. ``categories`` maps every key the template uses to a category."""
+    names = [name for pair in db.session.execute(db.select(Topic.name_zh, Topic.name_en))
+             for name in pair]
+    added = missing_topics(template, names)
+    for topic in added:
+        db.session.add(Topic(name_zh=topic.name_zh, name_en=topic.name_en,
+                             category=categories[topic.category_key],
+                             gri_codes=topic.gri_codes, esrs_codes=topic.esrs_codes,
+                             cass_codes=topic.cass_codes))
+    db.session.flush()
+    return len(added)
 
 
 def topic_records(include_archived: bool = True) -> list[tuple[str | None, ...]]:

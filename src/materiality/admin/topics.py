@@ -22,9 +22,10 @@ from ..services.topic_files import (
     topics_xlsx,
     validate_topic_rows,
 )
+from ..services.topic_templates import load_templates
 from . import bp
-from .forms import CategoryForm, ConfirmForm, ImportForm, TopicForm
-from .operations import category_spellings, import_topics, topic_records
+from .forms import CategoryForm, ConfirmForm, ImportForm, TemplateForm, TopicForm
+from .operations import add_template_topics, category_spellings, import_topics, topic_records
 from .saving import commit_or_flag_duplicate, copy_text_fields
 
 
@@ -65,7 +66,41 @@ def topics():
         category_id=category_id,
         show=show,
         confirm=ConfirmForm(),
+        template_form=_template_form(),
     )
+
+
+def _templates() -> dict:
+    from ..seed import model_report_template  # the seed builds on admin.operations
+
+    return {"model_report": model_report_template(), **load_templates()}
+
+
+def _template_form() -> TemplateForm:
+    form = TemplateForm()
+    english = locale_code().startswith("en")
+    form.template.choices = [SelectChoice(key, t.name_en if english else t.name_zh)
+                             for key, t in _templates().items()]
+    return form
+
+
+@bp.route("/topics/template", methods=["POST"])
+def topic_template():
+    """Start from a template: add its topics that the library does not hold yet."""
+    form = _template_form()
+    if form.validate_on_submit():
+        from ..seed import ensure_categories
+
+        added = add_template_topics(_templates()[form.template.data], ensure_categories())
+        db.session.commit()
+        if added:
+            flash(_("%(count)s topics added.", count=added), "success")
+        else:
+            flash(_("Every topic of this template is in the library already."), "success")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(str(error) for error in errors), "error")
+    return redirect(url_for("admin.topics"))
 
 
 def _save_topic(form: TopicForm, topic: Topic) -> bool:
