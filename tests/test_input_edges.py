@@ -317,7 +317,7 @@ def test_a_row_longer_than_the_header_is_named():
 
 
 @pytest.mark.usefixtures("demo_data")
-def test_staff_pages_and_downloads_are_not_stored_and_survey_pages_keep_their_caching(
+def test_staff_pages_and_downloads_are_not_stored_and_public_files_keep_their_caching(
         editor_client):
     assessment = db.session.scalar(db.select(Assessment).order_by(Assessment.id))
     survey = link_for(make_links(), group_id=1)
@@ -325,10 +325,13 @@ def test_staff_pages_and_downloads_are_not_stored_and_survey_pages_keep_their_ca
                  f"/report/{assessment.id}/topics.csv", f"/fieldwork/links/{survey.id}/qr.png"):
         response = editor_client.get(path)
         assert response.headers["Cache-Control"] == "no-store", path
-    for path in (f"/s/{survey.token}", "/static/css/app.css", "/auth/login"):
+    for path in ("/static/css/app.css", "/auth/login"):
         response = editor_client.get(path)
         assert response.headers.get("Cache-Control") != "no-store", path
         response.close()
+    # The survey form is not stored either, but for the respondent's sake: Back after
+    # submitting must ask the server, which shows "you have answered" (test_survey.py).
+    assert editor_client.get(f"/s/{survey.token}").headers["Cache-Control"] == "no-store"
 
 
 @pytest.mark.usefixtures("demo_data")
