@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Flask, abort, request
+from flask import Flask, abort, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter, Map
@@ -106,4 +106,7 @@ def register_input_checks(app: Flask) -> None:
             return
         for value in (values or {}).values():
             if isinstance(value, str) and (has_control_characters(value) or len(value) > 500):
-                abort(404)
+                # The survey's own "not found" page, sent like the survey's others.
+                page = make_response(render_template("survey/closed.html", reason="unknown"), 404)
+                page.headers["Cache-Control"] = "no-store"
+                abort(page)
