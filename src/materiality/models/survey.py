@@ -44,8 +44,15 @@ class LinkState(StrEnum):
 
 
 def new_token() -> str:
-    """An unguessable URL token: 192 bits from the OS's CSPRNG."""
-    return secrets.token_urlsafe(24)
+    """An unguessable URL token: 192 bits from the OS's CSPRNG.
+
+    It never starts with "-" or "_": codes are handed out in CSV files for mail merges,
+    where a leading "-" reads as a formula, and a leading "-" or "_" is easily lost by hand.
+    """
+    while True:
+        token = secrets.token_urlsafe(24)
+        if token[0].isalnum():
+            return token
 
 
 class SurveyLink(db.Model):
