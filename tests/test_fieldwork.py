@@ -183,4 +183,5 @@ def test_tokens_never_start_with_a_character_a_spreadsheet_or_a_typist_would_man
     drawn = iter(["-abc", "_abc", "Zabc"])
     monkeypatch.setattr(secrets, "token_urlsafe", lambda n: next(drawn))
     assert new_token() == "Zabc"
+    monkeypatch.undo()
     assert all(new_token()[0].isalnum() for _ in range(500))
