@@ -45,7 +45,7 @@ def main() -> int:
     from materiality.models import Assessment
     from materiality.report.bundle import bundle_file, regenerate
     from materiality.seed import seed_demo
-    from materiality.services.bundle import unpack
+    from materiality.services.documents.bundle import unpack
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -20,14 +20,14 @@ import numpy as np
 import pandas as pd
 
 try:
-    from materiality.services.double_materiality import (
+    from materiality.services.scoring.double import (
         KINDS,
         applicable_criteria,
         score_double_materiality,
     )
 except ImportError:  # not installed: run from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from materiality.services.double_materiality import (
+    from materiality.services.scoring.double import (
         KINDS,
         applicable_criteria,
         score_double_materiality,

@@ -22,12 +22,12 @@ from pathlib import Path
 import numpy as np
 
 try:
-    from materiality.services import label_placement
-    from materiality.services import matrix_chart as chart
+    from materiality.services.charts import labels as label_placement
+    from materiality.services.charts import matrix as chart
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from materiality.services import label_placement
-    from materiality.services import matrix_chart as chart
+    from materiality.services.charts import labels as label_placement
+    from materiality.services.charts import matrix as chart
 
 MatrixOptions, MatrixPoint, render_matrix = chart.MatrixOptions, chart.MatrixPoint, chart.render_matrix
 

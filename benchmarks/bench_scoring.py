@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 try:
-    from materiality.services.scoring import ScoringSettings, score_assessment
+    from materiality.services.scoring.classic import ScoringSettings, score_assessment
 except ImportError:  # not installed: run from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from materiality.services.scoring import ScoringSettings, score_assessment
+    from materiality.services.scoring.classic import ScoringSettings, score_assessment
 
 
 def synthetic_ratings(respondents: int, topics: int, groups: int, seed: int = 7):

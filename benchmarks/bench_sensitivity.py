@@ -19,12 +19,12 @@ from pathlib import Path
 import numpy as np
 
 try:
-    from materiality.services.scoring import ScoringSettings, score_assessment
-    from materiality.services.sensitivity import analyse
+    from materiality.services.scoring.classic import ScoringSettings, score_assessment
+    from materiality.services.scoring.sensitivity import analyse
 except ImportError:  # not installed: run from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from materiality.services.scoring import ScoringSettings, score_assessment
-    from materiality.services.sensitivity import analyse
+    from materiality.services.scoring.classic import ScoringSettings, score_assessment
+    from materiality.services.scoring.sensitivity import analyse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_scoring import synthetic_ratings  # noqa: E402 - the same synthetic data

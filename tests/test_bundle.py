@@ -15,7 +15,7 @@ from materiality import create_app
 from materiality.extensions import db
 from materiality.models import Assessment, CompanyScoreOverride, LabelPosition, Submission
 from materiality.report.bundle import bundle_file
-from materiality.services.bundle import BundleError, pack, sha256, unpack
+from materiality.services.documents.bundle import BundleError, pack, sha256, unpack
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from materiality.extensions import db
 from materiality.models import Assessment
-from materiality.services.bundle import unpack
+from materiality.services.documents.bundle import unpack
 
 
 def test_export_writes_every_file_and_each_opens(runner, demo_data, tmp_path):

@@ -24,14 +24,14 @@ from materiality.models import (
     SurveyLink,
     Topic,
 )
+from materiality.services.charts.matrix import label_area
 from materiality.services.input_checks import (
     MAX_INT,
     has_control_characters,
     parse_int,
     remove_control_characters,
 )
-from materiality.services.matrix_chart import label_area
-from materiality.services.topic_files import (
+from materiality.services.library.topic_files import (
     MAX_COLUMNS,
     MAX_ROWS,
     TopicFileError,

@@ -19,7 +19,7 @@ from materiality.models import (
     SurveyLink,
 )
 from materiality.report.iro_data import load_iro_ratings, load_iro_register
-from materiality.services.double_materiality import score_double_materiality
+from materiality.services.scoring.double import score_double_materiality
 
 
 def double_assessment(topics: int = 3, status: str = "draft") -> Assessment:

@@ -12,7 +12,7 @@ from materiality.admin.operations import set_group_weights
 from materiality.extensions import db
 from materiality.models import Assessment, Rating, StakeholderGroup, Submission
 from materiality.report import cache, data
-from materiality.services import matrix_chart
+from materiality.services.charts import matrix as matrix_chart
 
 
 @pytest.fixture

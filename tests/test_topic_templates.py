@@ -6,7 +6,7 @@ import pytest
 from materiality.extensions import db
 from materiality.models import Category, Topic
 from materiality.seed import CATEGORIES
-from materiality.services.topic_templates import TopicTemplate, load_templates, missing_topics
+from materiality.services.library.topic_templates import TopicTemplate, load_templates, missing_topics
 
 EXCHANGE_TOPICS = [
     "应对气候变化", "污染物排放", "废弃物处理", "生态系统和生物多样性保护", "环境合规管理",

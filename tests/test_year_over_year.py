@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from materiality.demo_2024 import DROPPED_TOPIC_ZH, NEW_TOPIC
 from materiality.extensions import db
 from materiality.models import Assessment, Rating, StakeholderGroup, Submission, Topic
-from materiality.services.scoring import RATER_KINDS
+from materiality.services.scoring.classic import RATER_KINDS
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def register_cli(app: Flask) -> None:
         from .admin.operations import category_spellings, import_topics
         from .admin.topics import describe_file_error, describe_problem
         from .seed import ensure_categories
-        from .services.topic_files import TopicFileError, read_topic_file, validate_topic_rows
+        from .services.library.topic_files import TopicFileError, read_topic_file, validate_topic_rows
 
         ensure_categories()
         try:
@@ -146,7 +146,7 @@ def register_cli(app: Flask) -> None:
         The loaded assessment stays in the database, to be browsed in the app.
         """
         from .report.bundle import regenerate
-        from .services.bundle import BundleError, unpack
+        from .services.documents.bundle import BundleError, unpack
 
         try:
             results = regenerate(unpack(bundle_path.read_bytes()), out_dir)

@@ -26,7 +26,7 @@ from .models import (
     ThresholdMode,
     Topic,
 )
-from .services.topic_templates import TemplateTopic, TopicTemplate
+from .services.library.topic_templates import TemplateTopic, TopicTemplate
 
 CATEGORIES = (
     ("economic", "经济", "Economic"),

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from materiality.services.change_table import (
+from materiality.services.documents.change_table import (
     ChangeTableRow,
     change_table_csv,
     change_table_docx,
@@ -18,7 +18,7 @@ from materiality.services.change_table import (
     change_table_xlsx,
     format_change,
 )
-from materiality.services.comparison import axis_ranks, compare
+from materiality.services.scoring.comparison import axis_ranks, compare
 
 
 def topics(rows: dict[int, tuple]) -> pd.DataFrame:

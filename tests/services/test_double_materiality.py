@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from materiality.services.double_materiality import (
+from materiality.services.scoring.double import (
     IRO_COLUMNS,
     TOPIC_COLUMNS,
     DoubleMaterialitySettings,

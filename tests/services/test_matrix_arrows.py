@@ -6,7 +6,7 @@ import re
 import numpy as np
 from matplotlib.patches import FancyArrowPatch
 
-from materiality.services.matrix_chart import (
+from materiality.services.charts.matrix import (
     MatrixOptions,
     MatrixPoint,
     draw_matrix,

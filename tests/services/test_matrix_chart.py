@@ -18,8 +18,7 @@ from matplotlib.mathtext import MathTextParser
 from matplotlib.text import Text
 from PIL import Image
 
-from materiality.services.chart_style import LABEL_PAD_PT, MAX_LEADER_PT
-from materiality.services.matrix_chart import (
+from materiality.services.charts.matrix import (
     SIZE_PRESETS,
     MatrixOptions,
     MatrixPoint,
@@ -27,6 +26,7 @@ from materiality.services.matrix_chart import (
     draw_matrix,
     render_matrix,
 )
+from materiality.services.charts.style import LABEL_PAD_PT, MAX_LEADER_PT
 
 #: The package ships the model report's seed file, so the tests need no folder beside the clone.
 SEED = Path(__file__).resolve().parents[2] / "src" / "materiality" / "data" / "seed-library.json"

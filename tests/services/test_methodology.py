@@ -9,7 +9,7 @@ from datetime import date
 import docx
 import pytest
 
-from materiality.services.methodology import (
+from materiality.services.documents.methodology import (
     GroupCount,
     MethodologyInput,
     methodology_docx,
@@ -193,7 +193,7 @@ def test_rater_kinds_without_raters_get_no_share():
 
 def robust_input(locale: str, **changes) -> MethodologyInput:
     """The assessment above with a robustness analysis: one uncertain topic, one that moves."""
-    from materiality.services.methodology import Robustness, scenario_phrase
+    from materiality.services.documents.methodology import Robustness, scenario_phrase
 
     zh = locale == "zh_CN"
     welfare = "公益慈善" if zh else "Public welfare"
@@ -249,7 +249,7 @@ def test_note_mentions_no_missing_answers_the_form_cannot_produce(locale):
 
 
 def test_a_robust_classification_is_said_plainly():
-    from materiality.services.methodology import Robustness
+    from materiality.services.documents.methodology import Robustness
 
     robustness = Robustness(samples=500, counts={"highly_material": 5, "material": 6,
                                                  "to_watch": 5},

@@ -10,7 +10,7 @@ import docx
 import pytest
 from openpyxl import load_workbook
 
-from materiality.services.report_tables import (
+from materiality.services.documents.tables import (
     ResponseTableRow,
     TopicScoreRow,
     response_table_csv,

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from materiality.services import scoring_bootstrap
-from materiality.services.scoring import TIERS, ScoringSettings, score_assessment
+from materiality.services.scoring import bootstrap as scoring_bootstrap
+from materiality.services.scoring.classic import TIERS, ScoringSettings, score_assessment
 
 DK = math.nan  # "don't know"
 
@@ -360,7 +360,7 @@ def test_probabilities_of_a_tiny_case_follow_the_draws():
     every replicate except those drawing the first customer twice, the company score
     (one rater) always does, and the topic is material in every replicate.
     """
-    from materiality.services.sensitivity import analyse
+    from materiality.services.scoring.sensitivity import analyse
 
     settings = ScoringSettings(bootstrap_samples=400, seed=11)
     result = score_assessment(stakeholders((1, 10, 7, 2), (2, 10, 7, 4)),
@@ -388,7 +388,7 @@ def test_leaving_out_a_group_or_a_rater_kind_changes_the_tier():
     3 at equal weights on both topics; without management 1 (below), without external
     experts 5.
     """
-    from materiality.services.sensitivity import Scenario, analyse
+    from materiality.services.scoring.sensitivity import Scenario, analyse
 
     ratings = stakeholders((1, 10, 7, 4), (1, 10, 8, 4), (2, 20, 7, 2), (2, 20, 8, 4))
     raters = company((100, "management", 7, 5), (100, "management", 8, 5),
@@ -432,7 +432,7 @@ def test_respondents_are_those_with_a_numeric_rating():
 
 def test_small_groups_and_unrated_topics_are_flagged():
     """Group 20 has one respondent, who rated only topic 7; group 30 (weight 0) rated none."""
-    from materiality.services.sensitivity import analyse
+    from materiality.services.scoring.sensitivity import analyse
 
     ratings = stakeholders(*[(r, 10, t, 4) for r in range(1, 6) for t in (7, 8)],
                            (6, 20, 7, 3), (6, 20, 8, DK), (7, 30, 7, 5), (7, 30, 8, DK))
@@ -447,7 +447,7 @@ def test_small_groups_and_unrated_topics_are_flagged():
 
 def test_mean_threshold_and_tier_concentration():
     """Stakeholder scores 2, 3, 4 (mean 3) and company 4, 4, 1 (mean 3)."""
-    from materiality.services.sensitivity import dominant_tier, threshold_preview, tier_counts
+    from materiality.services.scoring.sensitivity import dominant_tier, threshold_preview, tier_counts
 
     ratings = stakeholders(*one_answer_each({1: [2], 2: [3], 3: [4]}))
     raters = company(*managers({1: 4, 2: 4, 3: 1}))
@@ -469,7 +469,7 @@ def test_mean_threshold_and_tier_concentration():
 
 def test_replicate_tiers_recompute_data_dependent_thresholds():
     """In top-N mode each replicate ranks its own scores; no per-axis probability exists."""
-    from materiality.services.sensitivity import analyse
+    from materiality.services.scoring.sensitivity import analyse
 
     ratings = stakeholders((1, 10, 1, 5), (1, 10, 2, 1), (1, 10, 3, 3),
                            (2, 10, 1, 4), (2, 10, 2, 2), (2, 10, 3, 3))
@@ -488,7 +488,7 @@ def test_replicate_tiers_recompute_data_dependent_thresholds():
 
 
 def test_one_rounding_rule_half_up():
-    from materiality.services.office_files import two_decimals
+    from materiality.services.documents.office_files import two_decimals
     from materiality.services.rounding import percent_text, score_text
 
     assert score_text(2.345) == "2.35"  # Python's f"{2.345:.2f}" gives 2.35 only by luck

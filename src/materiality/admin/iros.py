@@ -11,14 +11,14 @@ from ..extensions import db
 from ..frozen_configuration import is_closed
 from ..i18n import locale_code
 from ..models import Assessment, Iro, Method, ValueChainStage
-from ..services.iro_files import (
+from ..services.library.iro_files import (
     IRO_FILE_COLUMNS,
     iros_csv,
     iros_xlsx,
     read_iro_file,
     validate_iro_rows,
 )
-from ..services.topic_files import TopicFileError
+from ..services.library.topic_files import TopicFileError
 from . import bp
 from .assessments import refusal_message
 from .forms import ConfirmForm, HorizonsForm, ImportForm, IroForm

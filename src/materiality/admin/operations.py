@@ -29,8 +29,8 @@ from ..models import (
     Submission,
     Topic,
 )
-from ..services.topic_files import TOPIC_COLUMNS, TopicRow
-from ..services.topic_templates import TopicTemplate, missing_topics
+from ..services.library.topic_files import TOPIC_COLUMNS, TopicRow
+from ..services.library.topic_templates import TopicTemplate, missing_topics
 from ..trail import Action, record
 
 

@@ -11,7 +11,7 @@ from ..forms_common import query_text
 from ..i18n import locale_code
 from ..models import Category, Topic
 from ..services.input_checks import parse_int
-from ..services.topic_files import (
+from ..services.library.topic_files import (
     MAX_COLUMNS,
     MAX_FILE_BYTES,
     MAX_ROWS,
@@ -22,7 +22,7 @@ from ..services.topic_files import (
     topics_xlsx,
     validate_topic_rows,
 )
-from ..services.topic_templates import load_templates
+from ..services.library.topic_templates import load_templates
 from . import bp
 from .forms import CategoryForm, ConfirmForm, ImportForm, TemplateForm, TopicForm
 from .operations import add_template_topics, category_spellings, import_topics, topic_records

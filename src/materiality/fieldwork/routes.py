@@ -28,8 +28,8 @@ from ..extensions import db
 from ..forms_common import query_int
 from ..i18n import from_local_time, locale_code, time_zone_label
 from ..models import Assessment, InvitationCode, LinkState, Submission, SurveyLink, as_utc
+from ..services.documents.office_files import guard_formula
 from ..services.input_checks import parse_int, remove_control_characters
-from ..services.office_files import guard_formula
 from ..services.qr import qr_png, qr_svg, qr_svg_data_uri
 from . import bp
 from .forms import ClosingForm, CodesForm

@@ -24,7 +24,7 @@ class AssessmentStatus(StrEnum):
 #: tiers by thresholds) in its current version; stored on each assessment so a result
 #: can name the method that produced it. Bump it when the computation changes.
 CLASSIC_METHOD_VERSION = "classic-1"
-#: The double-materiality method (services.double_materiality) in its current version.
+#: The double-materiality method (services.scoring.double) in its current version.
 DOUBLE_METHOD_VERSION = "double-1"
 
 
@@ -41,7 +41,7 @@ METHOD_VERSIONS = {Method.CLASSIC: CLASSIC_METHOD_VERSION, Method.DOUBLE: DOUBLE
 
 
 class ThresholdMode(StrEnum):
-    """How the tiers' thresholds are set (see services.scoring)."""
+    """How the tiers' thresholds are set (see services.scoring.classic)."""
 
     MIDPOINT = "midpoint"
     MEAN = "mean"

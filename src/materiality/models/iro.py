@@ -54,7 +54,7 @@ class ValueChainStage(StrEnum):
     DOWNSTREAM = "downstream"
 
 
-#: The criteria assessors rate, 1-5 or "cannot judge" (see services.double_materiality).
+#: The criteria assessors rate, 1-5 or "cannot judge" (see services.scoring.double).
 CRITERIA = ("scale", "scope", "irremediable", "likelihood", "magnitude")
 
 iro_stakeholder_group = Table(

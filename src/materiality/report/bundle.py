@@ -40,8 +40,8 @@ from ..models import (
     SurveyLink,
     Topic,
 )
-from ..services import bundle as container
-from ..services.bundle import Bundle, BundleError
+from ..services.documents import bundle as container
+from ..services.documents.bundle import Bundle, BundleError
 from .data import report_data
 from .exports import (
     LOCALES,

@@ -121,7 +121,7 @@ def matrix_editor(data: ReportData, choice: MatrixChoice) -> LabelEditor:
     """Where the labels sit, for the matrix page's editor, drawn once per fingerprint,
     language and choices. The same drawing gives the preview PNG the page shows next,
     kept for that request."""
-    from ..services.matrix_chart import draw_matrix, figure_bytes
+    from ..services.charts.matrix import draw_matrix, figure_bytes
     from . import exports
     from .data import label_editor, label_positions, matrix_points
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from ..extensions import db
 from ..models import Assessment, AssessmentTopic
-from ..services import change_table
-from ..services.change_table import ChangeTableRow
-from ..services.comparison import Comparison, compare
+from ..services.documents import change_table
+from ..services.documents.change_table import ChangeTableRow
+from ..services.scoring.comparison import Comparison, compare
 from .data import ReportData
 from .exports import ExportFile, html_document
 

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from sqlalchemy import String, case, cast, func, literal, union_all
 
+from ..admin.operations import ordered_groups
 from ..extensions import db
 from ..frozen_configuration import group_weights
 from ..models import (
@@ -30,34 +31,27 @@ from ..models import (
     Topic,
     TrailEntry,
 )
-from ..services.methodology import GroupCount, MethodologyInput, Robustness, scenario_phrase
-from ..services.methodology_texts import TEXTS as METHODOLOGY_TEXTS
-from ..services.report_tables import (
+from ..services.documents.methodology import GroupCount, MethodologyInput, Robustness, scenario_phrase
+from ..services.documents.methodology_texts import TEXTS as METHODOLOGY_TEXTS
+from ..services.documents.tables import (
     ResponseTableRow,
     TopicScoreRow,
     normalize_locale,
     scenario_name,
 )
 from ..services.rounding import percent_text, score_text
-from ..services.scoring import (
+from ..services.scoring.classic import (
     RATER_KINDS,
     TIERS,
     ScoreResult,
     ScoringSettings,
     score_assessment,
 )
-from ..services.sensitivity import SMALL_STRATUM, Sensitivity, analyse, threshold_preview
+from ..services.scoring.sensitivity import SMALL_STRATUM, Sensitivity, analyse, threshold_preview
 from ..trail import Action
 from .ratings import load_ratings
 
 # --------------------------------------------------------------------------- scoring
-
-
-def ordered_groups() -> list[StakeholderGroup]:
-    """The configured (not archived) stakeholder groups in their order."""
-    return list(db.session.scalars(
-        db.select(StakeholderGroup).where(StakeholderGroup.archived.is_(False))
-        .order_by(StakeholderGroup.position, StakeholderGroup.id)))
 
 
 def scoring_settings(assessment: Assessment) -> ScoringSettings:
@@ -317,7 +311,7 @@ def matrix_points(data: ReportData, *, error_bars: bool = False,
     Numbers follow the assessment's topic order; labels an editor moved (``saved``,
     read here unless given) are kept.
     """
-    from ..services.matrix_chart import MatrixPoint
+    from ..services.charts.matrix import MatrixPoint
 
     if saved is None:
         saved = label_positions(data.assessment.id, data.locale) if saved_labels else {}
@@ -658,7 +652,7 @@ def label_editor(data: ReportData, options, *, error_bars: bool = False,  # noqa
                  ) -> LabelEditor:
     """Draw the matrix as the preview will (unless given its ``render``) and report
     where every label sits."""
-    from ..services.matrix_chart import draw_matrix
+    from ..services.charts.matrix import draw_matrix
 
     saved = label_positions(data.assessment.id, data.locale)
     points = matrix_points(data, error_bars=error_bars, saved=saved)

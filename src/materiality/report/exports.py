@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..models import Assessment
-from ..services import methodology as methodology_service
-from ..services import report_tables as tables
-from ..services.report_tables import html_lang, normalize_locale
+from ..services.documents import methodology as methodology_service
+from ..services.documents import tables
+from ..services.documents.tables import html_lang, normalize_locale
 from .data import (
     ReportData,
     matrix_points,
@@ -130,7 +130,7 @@ def matrix_options(data: ReportData, choice: MatrixChoice,  # noqa: ANN201
     """
     import math
 
-    from ..services.matrix_chart import MatrixOptions, union_limits
+    from ..services.charts.matrix import MatrixOptions, union_limits
 
     def threshold(value: float) -> float | None:
         return None if value is None or math.isnan(value) else float(value)
@@ -161,7 +161,7 @@ def matrix_file(data: ReportData, choice: MatrixChoice, fmt: str,
     ``previous_positions`` (topic id -> the baseline's point) adds the arrows of a
     comparison with the assessment ``choice.compare``.
     """
-    from ..services.matrix_chart import render_matrix
+    from ..services.charts.matrix import render_matrix
 
     if content is None:
         points = matrix_points(data, error_bars=choice.error_bars)
@@ -190,7 +190,7 @@ def trail_file(assessment: Assessment, fmt: str) -> ExportFile:
     Values are written as stored, so the hashes can be checked from the file alone
     (see services.trail_chain).
     """
-    from ..services.office_files import csv_bytes, xlsx_sheet
+    from ..services.documents.office_files import csv_bytes, xlsx_sheet
     from ..services.trail_chain import canonical_time
     from ..trail import entries
 

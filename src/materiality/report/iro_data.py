@@ -1,5 +1,5 @@
 """Read a double-materiality assessment's register and assessor ratings as the plain
-DataFrames ``services.double_materiality`` scores."""
+DataFrames ``services.scoring.double`` scores."""
 from __future__ import annotations
 
 import pandas as pd

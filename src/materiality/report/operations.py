@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..admin.operations import next_position
+from ..admin.operations import OperationRefused, next_position
 from ..extensions import db
 from ..frozen_configuration import is_closed
 from ..models import (
@@ -19,16 +19,8 @@ from ..models import (
     Submission,
     now_utc,
 )
-from ..services.report_tables import normalize_locale
+from ..services.documents.tables import normalize_locale
 from ..trail import Action, record
-
-
-class OperationRefused(Exception):
-    """A change that would make the data wrong; ``code`` says why."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 def _thresholds(assessment: Assessment) -> dict:
@@ -131,7 +123,7 @@ def save_label_positions(assessment: Assessment, locale: str,
 
     A centre off the plot is kept on its edge; one that is not a finite number is refused.
     """
-    from ..services.matrix_chart import clamp_to_plot, label_area  # matplotlib: load when used
+    from ..services.charts.matrix import clamp_to_plot, label_area  # matplotlib: load when used
 
     locale = normalize_locale(locale)
     allowed = {link.topic_id for link in assessment.topic_links}

@@ -12,9 +12,9 @@ import pandas as pd
 
 from ..extensions import db
 from ..models import StakeholderGroup, Submission, Topic, as_utc
-from ..services.office_files import guard_formula
-from ..services.report_tables import normalize_locale
-from ..services.scoring import RATER_KINDS
+from ..services.documents.office_files import guard_formula
+from ..services.documents.tables import normalize_locale
+from ..services.scoring.classic import RATER_KINDS
 
 RATING_COLUMNS = {
     "stakeholder": ["respondent_id", "group_id", "topic_id", "score"],

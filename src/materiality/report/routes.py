@@ -17,10 +17,10 @@ from wtforms import SelectChoice
 from ..auth.access import admin_required
 from ..extensions import db
 from ..models import Assessment, CompanyScoreOverride
-from ..services import methodology as methodology_service
+from ..services.documents import methodology as methodology_service
+from ..services.documents.tables import normalize_locale, topic_table_html
 from ..services.input_checks import parse_int, remove_control_characters
-from ..services.report_tables import normalize_locale, topic_table_html
-from ..services.scoring import RATER_KINDS
+from ..services.scoring.classic import RATER_KINDS
 from . import bp, cache, comparisons, exports
 from . import data as report
 from .forms import (

@@ -15,6 +15,9 @@ from typing import Any
 
 from docx.shared import Pt
 
+from ..rounding import percent_text
+from ..scoring.sensitivity import CERTAIN
+
 # normalize_locale and html_lang are also imported from here by the report blueprint.
 from .office_files import (
     add_docx_caption,
@@ -28,8 +31,6 @@ from .office_files import (
     two_decimals,
     xlsx_sheet,
 )
-from .rounding import percent_text
-from .sensitivity import CERTAIN
 
 __all__ = [
     "ResponseTableRow",

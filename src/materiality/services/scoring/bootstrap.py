@@ -1,6 +1,6 @@
 """Array kernels behind the scoring service: rating rows to matrices, and the bootstrap.
 
-Plain numpy, no Flask. ``scoring.py`` holds the methodology and the public interface;
+Plain numpy, no Flask. ``classic.py`` holds the methodology and the public interface;
 this module only turns rating rows into per-respondent and per-group arrays and draws
 the stratified bootstrap replicates described there.
 """

@@ -63,7 +63,7 @@ import numpy as np
 import pandas as pd
 
 # The classic method's quantile over the topics with a score: one rule for both methods.
-from materiality.services.scoring import _quantile
+from materiality.services.scoring.classic import _quantile
 
 KINDS = ("negative_impact", "positive_impact", "risk", "opportunity")
 IMPACT_KINDS = ("negative_impact", "positive_impact")

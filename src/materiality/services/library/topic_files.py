@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .input_checks import has_control_characters
-from .office_files import guard_formula
+from ..documents.office_files import guard_formula
+from ..input_checks import has_control_characters
 
 #: Canonical column names, in file order.
 TOPIC_COLUMNS = (

@@ -28,7 +28,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .rounding import score_text
+from ..rounding import score_text
 
 __all__ = [
     "add_docx_caption",

@@ -5,8 +5,8 @@ Plain matplotlib (``matplotlib.figure.Figure``, never pyplot) and no Flask: the 
 passes points and options and gets a figure (:func:`draw_matrix`) or file bytes
 (:func:`render_matrix`). The same data always gives the same bytes.
 
-Colours, sizes and the styled axes live in :mod:`.chart_style`, the legend and the
-number table in :mod:`.chart_legend`.
+Colours, sizes and the styled axes live in :mod:`.style`, the legend and the
+number table in :mod:`.legend`.
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 
-from materiality.services.chart_fonts import chart_rc, font
-from materiality.services.chart_legend import draw_legend, draw_number_table
-from materiality.services.chart_style import (
+from materiality.services.charts.fonts import chart_rc, font
+from materiality.services.charts.labels import place_labels
+from materiality.services.charts.legend import draw_legend, draw_number_table
+from materiality.services.charts.style import (
     DOT_PT,
     INK,
     LABEL_PAD_PT,
@@ -46,8 +47,7 @@ from materiality.services.chart_style import (
     ink_on,
     style_axes,
 )
-from materiality.services.chart_style import SIZE_PRESETS as SIZE_PRESETS
-from materiality.services.label_placement import place_labels
+from materiality.services.charts.style import SIZE_PRESETS as SIZE_PRESETS
 
 
 @dataclass(frozen=True)

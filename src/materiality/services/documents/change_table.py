@@ -25,8 +25,8 @@ from .office_files import (
     two_decimals,
     xlsx_sheet,
 )
-from .report_tables import MISSING, format_score, tier_label
-from .report_tables import texts as table_texts
+from .tables import MISSING, format_score, tier_label
+from .tables import texts as table_texts
 
 __all__ = [
     "ChangeTableRow",

@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .scoring import TIERS, ScoreResult, ScoringSettings, classify, tier_levels
+from .classic import TIERS, ScoreResult, ScoringSettings, classify, tier_levels
 
 __all__ = [
     "CERTAIN",

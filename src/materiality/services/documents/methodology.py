@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ..rounding import percent_text
+from ..scoring.sensitivity import SMALL_STRATUM
 from .methodology_texts import MONTHS, TEXTS
 from .office_files import (
     add_docx_table,
@@ -26,8 +28,6 @@ from .office_files import (
     normalize_locale,
     two_decimals,
 )
-from .rounding import percent_text
-from .sensitivity import SMALL_STRATUM
 
 __all__ = [
     "GroupCount",

@@ -82,7 +82,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from materiality.services.scoring_bootstrap import (
+from materiality.services.scoring.bootstrap import (
     AxisData,
     bootstrap_scores,
     normalised_weights,

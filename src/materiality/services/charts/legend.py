@@ -9,8 +9,8 @@ import math
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from materiality.services.chart_fonts import font
-from materiality.services.chart_style import CATEGORY_COLOURS, INK, MARKER_PT, MUTED, darker, ink_on
+from materiality.services.charts.fonts import font
+from materiality.services.charts.style import CATEGORY_COLOURS, INK, MARKER_PT, MUTED, darker, ink_on
 
 
 def _legend_order(points) -> list[tuple[str, str]]:

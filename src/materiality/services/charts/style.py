@@ -1,7 +1,7 @@
 """How the materiality matrix looks: size presets and the layout they give, texts,
 the colour-blind safe palette with each category's colour, and the styled axes.
 
-Shared by :mod:`materiality.services.matrix_chart` and :mod:`.chart_legend`; plain
+Shared by :mod:`materiality.services.charts.matrix` and :mod:`.legend`; plain
 matplotlib, no Flask.
 """
 
@@ -15,10 +15,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from materiality.services.chart_fonts import font
+from materiality.services.charts.fonts import font
 
 if TYPE_CHECKING:
-    from materiality.services.matrix_chart import MatrixOptions
+    from materiality.services.charts.matrix import MatrixOptions
 
 #: Figure sizes in inches: half an A4 page (210 x 148 mm), the printable area of an A4
 #: portrait page (180 x 267 mm, 15 mm margins), a 16:9 slide.
