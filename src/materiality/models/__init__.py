@@ -18,6 +18,7 @@ from .iro import (
     CRITERIA,
     IMPACT_KINDS,
     Actuality,
+    CriterionAnchor,
     Iro,
     IroKind,
     IroRating,
@@ -26,6 +27,7 @@ from .iro import (
     iro_stakeholder_group,
 )
 from .library import Category, GroupStatement, StakeholderGroup, StatementKind, Topic
+from .organisation import ORGANISATION_ID, Organisation
 from .survey import (
     Answer,
     InvitationCode,
@@ -35,6 +37,7 @@ from .survey import (
     Rating,
     Submission,
     SurveyLink,
+    new_short_code,
     new_token,
 )
 from .trail import TrailEntry
@@ -48,5 +51,6 @@ __all__ = [
     "CompanyScoreOverride", "GroupStatement", "InvitationCode", "LabelPosition", "LinkState",
     "QuestionnaireKind", "Rating", "RaterKind", "ResponseTarget", "Role", "StakeholderGroup",
     "StatementKind", "Submission", "SurveyLink", "ThresholdMode", "Topic", "TrailEntry", "User",
-    "as_utc", "new_token", "now_utc", "pick_language",
+    "CriterionAnchor", "ORGANISATION_ID", "Organisation",
+    "as_utc", "new_short_code", "new_token", "now_utc", "pick_language",
 ]

@@ -65,10 +65,17 @@ class Assessment(db.Model):
         CheckConstraint("method IN ('classic', 'double')", name="method"),
         CheckConstraint("horizon_short_years > 0 AND horizon_medium_years > horizon_short_years",
                         name="horizons_ordered"),
+        CheckConstraint("dm_aggregate IN ('mean', 'median')", name="dm_aggregate"),
+        CheckConstraint("dm_combine IN ('geometric', 'arithmetic', 'product')", name="dm_combine"),
+        CheckConstraint(
+            "dm_threshold_mode IN ('midpoint', 'mean', 'value', 'top_n', 'quantile')",
+            name="dm_threshold_mode"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The title in Chinese (or the only title); ``title_en`` is the English one, if any.
     title: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str | None] = mapped_column(String(200))
     reporting_year: Mapped[int]
     status: Mapped[str] = mapped_column(String(16), default=AssessmentStatus.DRAFT)
     opens_on: Mapped[date | None] = mapped_column(Date)
@@ -102,6 +109,19 @@ class Assessment(db.Model):
     #: (ESRS 1 §77: 1 and 5 years).
     horizon_short_years: Mapped[int] = mapped_column(default=1, server_default="1")
     horizon_medium_years: Mapped[int] = mapped_column(default=5, server_default="5")
+    #: Double materiality's scoring settings (services.scoring.double's
+    #: DoubleMaterialitySettings): how assessors' ratings are aggregated, how severity
+    #: and likelihood combine, and the thresholds of the two axes.
+    dm_aggregate: Mapped[str] = mapped_column(String(8), default="mean", server_default="mean")
+    dm_combine: Mapped[str] = mapped_column(String(12), default="geometric",
+                                            server_default="geometric")
+    dm_threshold_mode: Mapped[str] = mapped_column(String(16), default="value",
+                                                   server_default="value")
+    dm_threshold_impact: Mapped[float | None] = mapped_column(default=3.0, server_default="3.0")
+    dm_threshold_financial: Mapped[float | None] = mapped_column(default=3.0,
+                                                                 server_default="3.0")
+    dm_top_n: Mapped[int | None]
+    dm_quantile: Mapped[float | None]
     #: The scoring method and its version this assessment is computed with.
     method_version: Mapped[str] = mapped_column(
         String(32), default=CLASSIC_METHOD_VERSION, server_default=CLASSIC_METHOD_VERSION)

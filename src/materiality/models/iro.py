@@ -140,3 +140,27 @@ class IroRating(db.Model):
         ForeignKey("iro.id", ondelete="CASCADE"), primary_key=True, index=True)
     criterion: Mapped[str] = mapped_column(String(16), primary_key=True)
     value: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class CriterionAnchor(db.Model):
+    """An assessment's own wording of one level of one criterion's 1-5 scale.
+
+    The defaults (zh and en) ship with the code; a row here replaces the default
+    for that assessment, criterion and level, so assessors read the words the
+    CSR team chose and the methodology note can print them.
+    """
+
+    __table_args__ = (
+        CheckConstraint("level >= 1 AND level <= 5", name="level_range"),
+        CheckConstraint(
+            "criterion IN ('scale', 'scope', 'irremediable', 'likelihood', 'magnitude')",
+            name="criterion"),
+    )
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    criterion: Mapped[str] = mapped_column(String(16), primary_key=True)
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    text_zh: Mapped[str | None] = mapped_column(String(300))
+    text_en: Mapped[str | None] = mapped_column(String(300))
+

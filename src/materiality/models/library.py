@@ -44,6 +44,8 @@ class Topic(db.Model):
     gri_codes: Mapped[str | None] = mapped_column(String(200))
     #: e.g. "E1", "S1-14".
     esrs_codes: Mapped[str | None] = mapped_column(String(200))
+    #: Articles of the exchanges' 2024 sustainability reporting guideline, e.g. "第21条".
+    guideline_codes: Mapped[str | None] = mapped_column(String(200))
     archived: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(db.DateTime(timezone=True), default=now_utc)
 

@@ -25,6 +25,7 @@ class QuestionnaireKind(StrEnum):
     STAKEHOLDER = "stakeholder"  # importance to stakeholders, per topic
     COMPANY = "company"  # importance to the company's development, per topic
     FEEDBACK = "feedback"  # the report's reader feedback form
+    ASSESSOR = "assessor"  # a double-materiality assessor rates each IRO's criteria
 
 
 class RaterKind(StrEnum):
@@ -33,6 +34,17 @@ class RaterKind(StrEnum):
     MANAGEMENT = "management"
     INTERNAL_EXPERT = "internal_expert"
     EXTERNAL_EXPERT = "external_expert"
+
+
+#: Short codes use Crockford's base32 alphabet: no I, L, O or U to misread or mistype.
+SHORT_CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+#: 8 characters of 32 = 40 bits, the least a guessable-by-hand address may carry.
+SHORT_CODE_LENGTH = 8
+
+
+def new_short_code() -> str:
+    """A short address code for a link (``/s/<code>``), 40 random bits, easy to type."""
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
 
 
 class LinkState(StrEnum):
@@ -59,7 +71,7 @@ class SurveyLink(db.Model):
     """A public link (and its QR code) to one questionnaire of one assessment."""
 
     __table_args__ = (
-        CheckConstraint("kind IN ('stakeholder', 'company', 'feedback')", name="kind"),
+        CheckConstraint("kind IN ('stakeholder', 'company', 'feedback', 'assessor')", name="kind"),
         CheckConstraint("state IN ('active', 'paused', 'closed')", name="state"),
         CheckConstraint(
             "rater_kind IS NULL OR rater_kind IN "
@@ -80,6 +92,9 @@ class SurveyLink(db.Model):
     #: The rater kind answering a company link; NULL lets the rater pick.
     rater_kind: Mapped[str | None] = mapped_column(String(24))
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    #: A short address for the poster (see :func:`new_short_code`); unique.
+    short_code: Mapped[str | None] = mapped_column(String(16), unique=True, index=True,
+                                                   default=new_short_code)
     state: Mapped[str] = mapped_column(String(16), default=LinkState.ACTIVE)
     #: When set, the link answers "closed" from this moment on.
     closes_at: Mapped[datetime | None] = mapped_column(db.DateTime(timezone=True))
@@ -111,7 +126,7 @@ class Submission(db.Model):
     """One respondent's whole answer to one questionnaire."""
 
     __table_args__ = (
-        CheckConstraint("kind IN ('stakeholder', 'company', 'feedback')", name="kind"),
+        CheckConstraint("kind IN ('stakeholder', 'company', 'feedback', 'assessor')", name="kind"),
         Index("ix_submission_assessment_kind", "assessment_id", "kind"),
     )
 
