@@ -179,7 +179,7 @@ def upload(name: str, content: bytes, mimetype: str = "application/octet-stream"
 def topic_form(**overrides) -> dict:  # noqa: ANN003
     data = {"name_zh": "新议题", "name_en": "New topic", "category_id": "1",
             "description_zh": "", "description_en": "", "cass_codes": "", "gri_codes": "",
-            "esrs_codes": ""}
+            "esrs_codes": "", "guideline_codes": ""}
     data.update(overrides)
     return data
 
@@ -206,6 +206,8 @@ def library_cases(w: dict) -> list[Case]:
         cases.append(Case("POST", "/admin/topics/new", topic_form(name_zh=bad, name_en="")))
         cases.append(Case("POST", f"/admin/topics/{t}/edit", topic_form(name_en=bad)))
         cases.append(Case("POST", "/admin/topics/new", topic_form(gri_codes=bad, name_en="x1")))
+        cases.append(Case("POST", "/admin/topics/new",
+                          topic_form(guideline_codes=bad, name_en="x2")))
         cases.append(Case("POST", "/admin/categories", {"key": "k", "name_zh": bad}))
         cases.append(Case("POST", "/admin/groups/new", {"name_zh": bad, "weight": "1"}))
         cases.append(Case("POST", f"/admin/groups/{w['group']}", {"name_en": bad, "weight": "1"}))
@@ -229,6 +231,7 @@ def library_cases(w: dict) -> list[Case]:
     cases += [
         Case("POST", "/admin/topics/new", topic_form(name_zh=LONG)),
         Case("POST", "/admin/topics/new", topic_form(description_en=LONG)),
+        Case("POST", "/admin/topics/new", topic_form(guideline_codes=LONG)),
         Case("POST", "/admin/topics/new", topic_form(category_id=SUPERSCRIPT_TWO)),
         Case("POST", "/admin/topics/new", topic_form(category_id=HUGE)),
         Case("POST", "/admin/topics/new", topic_form(category_id="-1")),

@@ -56,6 +56,10 @@ class TopicForm(Form):
                             description=_l("e.g. GRI 403-1"))
     esrs_codes = StringField(_l("ESRS references"), validators=[Length(max=200)],
                              description=_l("e.g. S1, E1-6"))
+    guideline_codes = StringField(
+        _l("Exchanges' guideline articles"), validators=[Length(max=200)],
+        description=_l("Articles of the 2024 sustainability reporting guideline of the "
+                       "Shanghai, Shenzhen and Beijing exchanges, e.g. 第30条"))
     submit = SubmitField(_l("Save"))
 
 

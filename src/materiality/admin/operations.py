@@ -70,7 +70,7 @@ def import_topics(rows: Iterable[TopicRow]) -> tuple[int, int]:
         else:
             updated += 1
         for column in ("name_zh", "name_en", "description_zh", "description_en",
-                       "cass_codes", "gri_codes", "esrs_codes"):
+                       "cass_codes", "gri_codes", "esrs_codes", "guideline_codes"):
             value = getattr(row, column)
             if value is not None or column.startswith("description"):
                 setattr(topic, column, value)
@@ -90,7 +90,8 @@ def add_template_topics(template: TopicTemplate, categories: Mapping[str, Catego
         db.session.add(Topic(name_zh=topic.name_zh, name_en=topic.name_en,
                              category=categories[topic.category_key],
                              gri_codes=topic.gri_codes, esrs_codes=topic.esrs_codes,
-                             cass_codes=topic.cass_codes))
+                             cass_codes=topic.cass_codes,
+                             guideline_codes=topic.guideline_codes))
     db.session.flush()
     return len(added)
 

@@ -106,7 +106,8 @@ def topic_template():
 def _save_topic(form: TopicForm, topic: Topic) -> bool:
     """Copy the form into the topic; False (with the field error set) on a duplicate name."""
     copy_text_fields(form, topic, ("name_zh", "name_en", "description_zh", "description_en",
-                                   "cass_codes", "gri_codes", "esrs_codes"))
+                                   "cass_codes", "gri_codes", "esrs_codes",
+                                   "guideline_codes"))
     topic.category_id = form.category_id.data
     return commit_or_flag_duplicate(form.name_zh, _("A topic with this name exists already."))
 

@@ -19,7 +19,7 @@ from ..input_checks import has_control_characters
 #: Canonical column names, in file order.
 TOPIC_COLUMNS = (
     "name_zh", "name_en", "description_zh", "description_en",
-    "category", "cass_codes", "gri_codes", "esrs_codes",
+    "category", "cass_codes", "gri_codes", "esrs_codes", "guideline_codes",
 )
 #: Headings people write in Chinese spreadsheets, mapped to the canonical names.
 HEADER_ALIASES = {
@@ -29,9 +29,12 @@ HEADER_ALIASES = {
     "说明(英文)": "description_en", "说明（英文）": "description_en",
     "类别": "category", "分类": "category",
     "cass-csr 4.0": "cass_codes", "cass": "cass_codes", "gri": "gri_codes", "esrs": "esrs_codes",
+    "指引条款": "guideline_codes", "交易所指引条款": "guideline_codes", "指引": "guideline_codes",
+    "guideline": "guideline_codes",
 }
 MAX_LENGTHS = {"name_zh": 200, "name_en": 200, "cass_codes": 200, "gri_codes": 200,
-               "esrs_codes": 200, "description_zh": 4000, "description_en": 4000}
+               "esrs_codes": 200, "guideline_codes": 200, "description_zh": 4000,
+               "description_en": 4000}
 #: Limits checked before anything is parsed in full: a 200,000-row sheet or a header of
 #: 20,000 columns once held a worker for half a minute. A library has a few hundred topics.
 MAX_ROWS = 5000
@@ -65,6 +68,8 @@ class TopicRow:
     cass_codes: str | None
     gri_codes: str | None
     esrs_codes: str | None
+    #: Articles of the exchanges' 2024 sustainability reporting guideline, e.g. "第30条".
+    guideline_codes: str | None = None
 
 
 @dataclass
@@ -218,6 +223,7 @@ def validate_topic_rows(
             description_zh=values["description_zh"], description_en=values["description_en"],
             category_key=category_key or "", cass_codes=values["cass_codes"],
             gri_codes=values["gri_codes"], esrs_codes=values["esrs_codes"],
+            guideline_codes=values["guideline_codes"],
         ))
     return rows, errors
 
@@ -229,7 +235,7 @@ def topics_csv(records: Iterable[Sequence[str | None]]) -> bytes:
 
 def topics_xlsx(records: Iterable[Sequence[str | None]]) -> bytes:
     """The same table as an XLSX workbook, header frozen and bold."""
-    return table_xlsx(TOPIC_COLUMNS, records, "topics", (24, 32, 40, 40, 16, 16, 16, 16))
+    return table_xlsx(TOPIC_COLUMNS, records, "topics", (24, 32, 40, 40, 16, 16, 16, 16, 20))
 
 
 def table_csv(columns: Sequence[str], records: Iterable[Sequence[object]]) -> bytes:

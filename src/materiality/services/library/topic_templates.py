@@ -23,6 +23,8 @@ class TemplateTopic:
     gri_codes: str | None = None
     esrs_codes: str | None = None
     cass_codes: str | None = None
+    #: Articles of the exchanges' 2024 guideline, e.g. "第30条".
+    guideline_codes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ def load_templates() -> dict[str, TopicTemplate]:
         topics=tuple(TemplateTopic(
             name_zh=topic["zh"], name_en=topic["en"], category_key=topic["category"],
             gri_codes=topic.get("gri"), esrs_codes=topic.get("esrs"),
-            cass_codes=topic.get("cass")) for topic in entry["topics"]),
+            cass_codes=topic.get("cass"), guideline_codes=topic.get("guideline"))
+            for topic in entry["topics"]),
     ) for entry in data["templates"]}
 
 
