@@ -1,10 +1,12 @@
 """Every report file of an assessment, for the download views and ``flask export``.
 
-Each function returns an :class:`ExportFile` (bytes, media type, file name), so the
+Each function returns an :class:`ExportFile` (bytes, media type, file name), or for the
+big raw data a :class:`StreamedFile` (its bytes made in chunks as they are read), so the
 web and the command line give the same bytes.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from .data import (
     response_rows,
     topic_score_rows,
 )
-from .ratings import raw_responses_csv
+from .ratings import raw_responses_chunks
 
 LOCALES = ("zh_CN", "en")
 TABLE_FORMATS = ("xlsx", "csv", "docx", "html")
@@ -44,6 +46,19 @@ class ExportFile:
     """One file ready to send or write."""
 
     content: bytes
+    filename: str
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.filename.rsplit(".", 1)[-1]]
+
+
+@dataclass(frozen=True)
+class StreamedFile:
+    """A big file made as it is read, chunk by chunk (read it once): sent or written
+    without ever being held whole."""
+
+    chunks: Iterator[bytes]
     filename: str
 
     @property
@@ -174,10 +189,10 @@ def matrix_file(data: ReportData, choice: MatrixChoice, fmt: str,
     return ExportFile(content, f"{stem}.{fmt}")
 
 
-def raw_file(assessment: Assessment, locale: str) -> ExportFile:
-    """Every counted rating, one row each (CSV, UTF-8 with BOM)."""
-    return ExportFile(raw_responses_csv(assessment.id, locale),
-                      f"{_stem(assessment, 'raw-responses')}.csv")
+def raw_file(assessment: Assessment, locale: str) -> StreamedFile:
+    """Every counted rating, one row each (CSV, UTF-8 with BOM), streamed."""
+    return StreamedFile(raw_responses_chunks(assessment.id, locale),
+                        f"{_stem(assessment, 'raw-responses')}.csv")
 
 
 TRAIL_COLUMNS = ("id", "created_at_utc", "user_id", "user_email", "action", "subject",
@@ -210,9 +225,11 @@ def export_all(assessment: Assessment, out_dir: Path, sizes: tuple[str, ...] = (
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 
-    def write(export: ExportFile) -> None:
+    def write(export: ExportFile | StreamedFile) -> None:
         path = out_dir / export.filename
-        path.write_bytes(export.content)
+        with path.open("wb") as out:
+            out.writelines(export.chunks if isinstance(export, StreamedFile)
+                           else (export.content,))
         written.append(path)
 
     first = report_data(assessment, LOCALES[0])

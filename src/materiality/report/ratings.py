@@ -3,16 +3,19 @@
 Ratings are loaded with one lean SELECT of four integer columns and turned into a
 DataFrame straight from numpy arrays (no ORM objects): 2.5 million ratings load in
 about a second. On PostgreSQL the rows travel as binary COPY; elsewhere through the
-DB-API cursor. The raw export (:func:`raw_responses_csv`) gives exactly those rows.
+DB-API cursor. The raw export (:func:`raw_responses_chunks`) gives exactly those rows,
+streamed.
 """
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 
 from ..extensions import db
-from ..models import StakeholderGroup, Submission, Topic, as_utc
-from ..services.documents.office_files import guard_formula
+from ..models import Rating, StakeholderGroup, Submission, Topic, as_utc
+from ..services.documents.office_files import CSV_BOM, csv_fields
 from ..services.documents.tables import normalize_locale
 from ..services.scoring.classic import RATER_KINDS
 
@@ -132,35 +135,91 @@ def load_ratings(assessment_id: int, kind: str) -> pd.DataFrame:
 
 RAW_COLUMNS = ("submission_id", "kind", "group_id", "group_name", "rater_kind",
                "topic_id", "topic_name", "score", "submitted_at")
+#: Submissions per chunk of the raw CSV (25 topics: about 2 MB of text).
+RAW_CHUNK_SUBMISSIONS = 1000
+
+# Each rating travels as one character: code point 16 + 8 x topic id + score (0 = don't
+# know), so a submission's ratings are one short string the database concatenates and
+# sorting its characters puts them in topic order. Topic ids from 6910 up skip the
+# surrogates (U+D800-U+DFFF, not valid text) by 2048; the largest code point is U+10FFFF.
+_SURROGATE_SKIP_FROM = 6910
+_LARGEST_RAW_TOPIC_ID = (0x10FFFF - 16 - 2048 - 7) // 8
+
+
+def _topic_code(topic_id: int) -> int:
+    """The code point of a topic's rating with score 0 (its scores 1-5 follow)."""
+    return 16 + 8 * topic_id + (2048 if topic_id >= _SURROGATE_SKIP_FROM else 0)
+
+
+def _counted_submissions(assessment_id: int):  # noqa: ANN202 - a SQL expression
+    """The submissions the scores count (as ``_submission_filter``), as an ORM condition."""
+    return db.and_(
+        Submission.assessment_id == assessment_id, Submission.deleted_at.is_(None),
+        db.or_(db.and_(Submission.kind == "stakeholder", Submission.group_id.is_not(None)),
+               db.and_(Submission.kind == "company", Submission.rater_kind.is_not(None))))
+
+
+def _packed_submissions(assessment_id: int, dialect: str):  # noqa: ANN202 - a statement
+    """One row per counted submission with ratings, in id order: its columns for the CSV
+    and its ratings packed as characters (see ``_topic_code``), in no particular order."""
+    code = (Rating.topic_id * 8 + 16 + db.func.coalesce(Rating.score, 0)
+            + db.case((Rating.topic_id >= _SURROGATE_SKIP_FROM, 2048), else_=0))
+    packed = (db.func.string_agg(db.func.chr(code), "") if dialect == "postgresql"
+              else db.func.group_concat(db.func.char(code), ""))
+    return (db.select(Submission.id, Submission.kind, Submission.group_id,
+                      Submission.rater_kind, Submission.submitted_at, packed)
+            .join(Rating, Rating.submission_id == Submission.id)
+            .where(_counted_submissions(assessment_id))
+            .group_by(Submission.id).order_by(Submission.id))
+
+
+def raw_responses_chunks(assessment_id: int, locale: str) -> Iterator[bytes]:
+    """Every counted rating, one row each, as CSV (UTF-8 with BOM) to recompute from,
+    made in chunks as it is read.
+
+    Exactly the rows the scores use (``load_ratings``), ordered by submission and topic:
+    deleted submissions are left out; an empty score is "don't know". Names are in
+    ``locale``. The names are read now; the rows stream from a server-side cursor,
+    ``RAW_CHUNK_SUBMISSIONS`` submissions at a time, so memory stays flat however many
+    ratings there are: a row is the submission's fixed text, the topic's and the score's
+    (formatted once each) and the submission's time, joined.
+    """
+    locale = normalize_locale(locale)
+    groups = {g.id: g.name(locale) for g in db.session.scalars(db.select(StakeholderGroup))}
+    topics = {t.id: t.name(locale) for t in db.session.scalars(db.select(Topic))}
+    if topics and max(topics) > _LARGEST_RAW_TOPIC_ID:
+        raise ValueError(f"topic ids above {_LARGEST_RAW_TOPIC_ID} do not fit the raw export")
+    # Character of (topic, score) -> "topic_id,topic_name,score".
+    ratings = {chr(_topic_code(topic_id) + score): csv_fields([topic_id, name, score or None])
+               for topic_id, name in topics.items() for score in range(6)}
+    engine = db.engine
+    statement = _packed_submissions(assessment_id, engine.dialect.name)
+
+    def chunks() -> Iterator[bytes]:
+        yield (CSV_BOM + csv_fields(RAW_COLUMNS) + "\r\n").encode()
+        # The submission's cells before the topic, without its id, per (kind, group, rater).
+        middles: dict[tuple, str] = {}
+        with engine.connect() as connection:
+            result = connection.execution_options(
+                stream_results=True, yield_per=RAW_CHUNK_SUBMISSIONS).execute(statement)
+            for rows in result.partitions():
+                text = []
+                for submission_id, kind, group_id, rater_kind, submitted_at, packed in rows:
+                    middle = middles.get((kind, group_id, rater_kind))
+                    if middle is None:
+                        middle = middles[kind, group_id, rater_kind] = "," + csv_fields(
+                            [kind, group_id, groups.get(group_id), rater_kind]) + ","
+                    start = f"{submission_id}{middle}"
+                    # An ISO time needs no quoting.
+                    end = f",{as_utc(submitted_at).isoformat() if submitted_at else ''}\r\n"
+                    text.append(start)
+                    text.append((end + start).join(map(ratings.__getitem__, sorted(packed))))
+                    text.append(end)
+                yield "".join(text).encode()
+
+    return chunks()
 
 
 def raw_responses_csv(assessment_id: int, locale: str) -> bytes:
-    """Every counted rating, one row each, as CSV (UTF-8 with BOM) to recompute from.
-
-    Exactly the rows the scores use (``load_ratings``): deleted submissions are left
-    out; an empty score is "don't know". Names are in ``locale``. Built with pandas,
-    so millions of rows export in seconds.
-    """
-    locale = normalize_locale(locale)
-    groups = {g.id: guard_formula(g.name(locale))
-              for g in db.session.scalars(db.select(StakeholderGroup))}
-    topics = {t.id: guard_formula(t.name(locale)) for t in db.session.scalars(db.select(Topic))}
-    ratings = pd.concat([load_ratings(assessment_id, kind)[
-        ["respondent_id", "topic_id", "score"]] for kind in RATING_COLUMNS], ignore_index=True)
-    submissions = pd.DataFrame(db.session.execute(
-        db.select(Submission.id, Submission.kind, Submission.group_id, Submission.rater_kind,
-                  Submission.submitted_at)
-        .where(Submission.assessment_id == assessment_id, Submission.deleted_at.is_(None))
-    ).all(), columns=["submission_id", "kind", "group_id", "rater_kind", "submitted_at"])
-    submissions["submitted_at"] = [as_utc(d).isoformat() if d else "" for d in submissions["submitted_at"]]
-    submissions["group_id"] = submissions["group_id"].astype("Int64")
-    submissions["group_name"] = submissions["group_id"].map(groups)
-    frame = ratings.rename(columns={"respondent_id": "submission_id"}).merge(
-        submissions, on="submission_id", how="inner")
-    frame["topic_name"] = frame["topic_id"].map(topics)
-    frame["score"] = frame["score"].astype("Int64")
-    frame = frame.sort_values(["submission_id", "topic_id"], kind="stable")
-    return frame.to_csv(columns=list(RAW_COLUMNS), index=False, lineterminator="\r\n"
-                        ).encode("utf-8-sig")
-
-
+    """The whole raw CSV of ``raw_responses_chunks`` as one value (for small assessments)."""
+    return b"".join(raw_responses_chunks(assessment_id, locale))

@@ -7,7 +7,16 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -52,9 +61,14 @@ def _report_locale() -> str:
     return normalize_locale(request.args.get("locale") or str(get_locale()))
 
 
-def _download(export: exports.ExportFile, inline: bool = False) -> Response:
-    """Bytes as a file download (no file handle left open)."""
-    response = Response(export.content, content_type=export.media_type)
+def _download(export: exports.ExportFile | exports.StreamedFile,
+              inline: bool = False) -> Response:
+    """Bytes as a file download (no file handle left open); a streamed file is sent
+    chunk by chunk as it is made."""
+    if isinstance(export, exports.StreamedFile):
+        response = Response(stream_with_context(export.chunks), content_type=export.media_type)
+    else:
+        response = Response(export.content, content_type=export.media_type)
     disposition = "inline" if inline else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{export.filename}"'
     return response

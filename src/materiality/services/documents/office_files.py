@@ -31,9 +31,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..rounding import score_text
 
 __all__ = [
+    "CSV_BOM",
     "add_docx_caption",
     "add_docx_table",
     "csv_bytes",
+    "csv_fields",
     "docx_bytes",
     "docx_usable_width_cm",
     "guard_formula",
@@ -49,6 +51,9 @@ LATIN_FONT = "Calibri"
 EAST_ASIA_FONT = "Microsoft YaHei"
 EAST_ASIA_FALLBACK_FONT = "SimSun"
 COMPLEX_SCRIPT_FONT = "Arial"
+
+#: Starts every CSV file: tells Excel the file is UTF-8 (so it reads Chinese).
+CSV_BOM = "\ufeff"
 
 #: Leading characters a spreadsheet may read as the start of a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -89,16 +94,33 @@ def _display_width(text: str) -> int:
 # --------------------------------------------------------------------------- CSV
 
 
+def _csv_cells(line: Sequence[Any]) -> list:
+    return [guard_formula(cell) if isinstance(cell, str) else ("" if cell is None else cell)
+            for cell in line]
+
+
 def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     """CSV in UTF-8 with a BOM (so Excel reads Chinese), text cells guarded against formulas."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     for line in (header, *rows):
-        writer.writerow(
-            [guard_formula(cell) if isinstance(cell, str) else ("" if cell is None else cell)
-             for cell in line]
-        )
+        writer.writerow(_csv_cells(line))
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def csv_fields(cells: Sequence[Any]) -> str:
+    """Some cells of a CSV row as ``csv_bytes`` writes them (guarded, quoted as needed),
+    comma-separated, without the line's end.
+
+    For writers that stream millions of rows: a row's fixed parts are formatted once and
+    joined with the parts that change (see ``report.ratings.raw_responses_chunks``). Cells
+    are quoted one by one, so the pieces of a row of two cells or more join to the same
+    text as the whole row (only a row of one empty cell is written differently, as ``""``).
+    """
+    buffer = io.StringIO(newline="")
+    # The writer quotes a cell holding a character of its line terminator: keep csv_bytes's.
+    csv.writer(buffer).writerow(_csv_cells(cells))
+    return buffer.getvalue()[:-2]
 
 
 # --------------------------------------------------------------------------- XLSX
