@@ -32,6 +32,7 @@ from materiality.models import (
     AssessmentTopic,
     Category,
     GroupStatement,
+    Iro,
     LabelPosition,
     StakeholderGroup,
     Submission,
@@ -104,6 +105,14 @@ def build_world() -> dict:
     company_codes = generate_codes(company, 2)
     db.session.add(LabelPosition(assessment_id=assessment.id, topic_id=topics[0].id,
                                  locale="en", x=3.0, y=3.0))
+    double = Assessment(title="Corpus double", reporting_year=2025, status="open",
+                        method="double", method_version="double-1")
+    double.topic_links = [AssessmentTopic(topic_id=t.id, position=i)
+                          for i, t in enumerate(topics[:3])]
+    db.session.add(double)
+    db.session.flush()
+    db.session.add(Iro(assessment_id=double.id, topic_id=topics[0].id, kind="risk",
+                       own_operations=True, time_horizon="short", description_en="=1+1"))
     make_user("admin@example.org", "admin")
     make_user("editor@example.org", "editor")
     db.session.commit()
@@ -113,7 +122,7 @@ def build_world() -> dict:
         "link": by_group[groups[0].id].id, "token": by_group[groups[0].id].token,
         "general": by_group[None].token, "feedback": feedback.token,
         "code": codes[0].code, "code_id": codes[0].id, "company_code": company_codes[0].code,
-        "topics_asked": [t.id for t in topics[:3]],
+        "topics_asked": [t.id for t in topics[:3]], "double": double.id,
     }
 
 
@@ -440,6 +449,36 @@ def report_cases(w: dict) -> list[Case]:
         Case("POST", f"/report/{a}/responses/promote", {"submission_id": "\x00",
                                                        "field": "\x00"}),
     ]
+    d = w["double"]
+    settings = {"dm_aggregate": "mean", "dm_combine": "geometric", "dm_threshold_mode": "value",
+                "dm_threshold_impact": "3", "dm_threshold_financial": "3", "reason": "why"}
+    for bad in ({"dm_threshold_impact": "nan"}, {"dm_threshold_financial": "inf"},
+                {"dm_threshold_mode": "\x00"}, {"dm_combine": "__class__"},
+                {"dm_threshold_mode": "top_n", "dm_top_n": HUGE},
+                {"dm_threshold_mode": "quantile", "dm_quantile": "-inf"},
+                {"dm_threshold_mode": "quantile", "dm_quantile": SUPERSCRIPT_TWO},
+                {"dm_threshold_impact": "", "reason": "\x00"}, {"reason": LONG}):
+        cases.append(Case("POST", f"/report/{d}/double/scores/settings", {**settings, **bad}))
+    for value in ("nan", "-inf", "\x00", ""):
+        cases.append(Case("POST", f"/report/{d}/double/matrix/labels",
+                          {"locale": "en", f"x_{t}": value, f"y_{t}": "3", f"ox_{t}": "2",
+                           f"oy_{t}": "2"}))
+    cases += [
+        Case("POST", f"/report/{d}/double/matrix/labels", {"locale": "en", f"x_{t}": "1e308",
+                                                          f"y_{t}": "-1e308"}, refused=False),
+        Case("POST", f"/report/{d}/double/matrix/labels/reset", {"locale": "\x00"},
+             refused=False),
+        Case("GET", f"/report/{d}/double/matrix", query_string={"size": "\x00", "dpi": HUGE,
+                                                                 "locale": "\x00", "zoom": "\x00"},
+             refused=False),
+        Case("GET", f"/report/{d}/double/matrix.pdf", query_string={"size": LONG, "dpi": "-1"},
+             refused=False),
+        Case("GET", f"/report/{d}/double/iros.csv", query_string={"locale": "\x00"},
+             refused=False),
+        Case("GET", f"/report/{d}/double/material-topics.docx", query_string={"locale": LONG},
+             refused=False),
+        Case("GET", f"/report/{a}/double/scores", refused=False),  # classic: 404
+    ]
     return cases
 
 
@@ -705,6 +744,7 @@ def unguarded_formulas(client, world: dict) -> list[str]:  # noqa: ANN001
     found = []
     for path in ("/admin/topics/export.csv", f"/report/{world['assessment']}/raw.csv",
                  f"/report/{world['assessment']}/responses.csv",
+                 f"/report/{world['double']}/double/iros.csv",
                  f"/fieldwork/links/{world['link']}/codes.csv"):
         text = client.get(path).get_data(as_text=True)
         found += [f"{path}: {cell!r}" for row in csv.reader(io.StringIO(text)) for cell in row

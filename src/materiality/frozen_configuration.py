@@ -1,4 +1,5 @@
-"""An assessment's own configuration: group weights, rater-kind weights, thresholds, method.
+"""An assessment's own configuration: group weights, rater-kind weights, thresholds, method
+(and a double-materiality assessment's scoring settings).
 
 Group weights are copied from the stakeholder groups when an assessment is created
 (or copied from last year's) and belong to the assessment from then on: editing or
@@ -15,6 +16,7 @@ from .models import (
     AssessmentGroupWeight,
     AssessmentStatus,
     CompanyScoreOverride,
+    Method,
     StakeholderGroup,
     Submission,
     as_utc,
@@ -104,7 +106,7 @@ def frozen_configuration(assessment: Assessment) -> dict:
     overrides = db.session.scalars(select(CompanyScoreOverride).where(
         CompanyScoreOverride.assessment_id == assessment.id)
         .order_by(CompanyScoreOverride.topic_id))
-    return {
+    configuration = {
         "assessment_id": assessment.id,
         "method": assessment.method,
         "method_version": assessment.method_version,
@@ -131,3 +133,13 @@ def frozen_configuration(assessment: Assessment) -> dict:
             for o in overrides
         ],
     }
+    if assessment.method == Method.DOUBLE:
+        configuration["double_materiality"] = {
+            "aggregate": assessment.dm_aggregate,
+            "combine": assessment.dm_combine,
+            "thresholds": {"mode": assessment.dm_threshold_mode,
+                           "impact": assessment.dm_threshold_impact,
+                           "financial": assessment.dm_threshold_financial,
+                           "top_n": assessment.dm_top_n, "quantile": assessment.dm_quantile},
+        }
+    return configuration

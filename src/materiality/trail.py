@@ -53,6 +53,7 @@ class Action(StrEnum):
     IRO_ADDED = "iro_added"
     IRO_CHANGED = "iro_changed"
     IRO_DELETED = "iro_deleted"
+    DOUBLE_SETTINGS_CHANGED = "double_materiality_settings_changed"
 
 
 ACTION_LABELS = {
@@ -79,6 +80,7 @@ ACTION_LABELS = {
     Action.IRO_ADDED: _l("Impact, risk or opportunity added"),
     Action.IRO_CHANGED: _l("Impact, risk or opportunity changed"),
     Action.IRO_DELETED: _l("Impact, risk or opportunity deleted"),
+    Action.DOUBLE_SETTINGS_CHANGED: _l("Double-materiality settings changed"),
 }
 
 

@@ -24,6 +24,7 @@ from ..models import (
     AssessmentTopic,
     Category,
     CompanyScoreOverride,
+    Iro,
     LabelPosition,
     QuestionnaireKind,
     StakeholderGroup,
@@ -108,7 +109,7 @@ def fingerprint(assessment_id: int) -> Fingerprint:
     """What the assessment's scores and matrix depend on, read in one small query.
 
     Every column of the assessment (its configuration, method version), of its group
-    weights, overrides, topics (with their categories) and label positions, and of the
+    weights, overrides, topics (with their categories), IROs and label positions, and of the
     stakeholder groups (default weights, order, archiving); for the responses, their
     count and largest id and the count, id sum and latest time of the deleted ones
     (responses are never edited); and the trail's latest entry. Add here anything new a
@@ -135,6 +136,9 @@ def fingerprint(assessment_id: int) -> Fingerprint:
         db.select(literal("group"), _row_text(*_columns(StakeholderGroup))),
         db.select(literal("weight"), _row_text(*_columns(AssessmentGroupWeight)))
         .where(AssessmentGroupWeight.assessment_id == assessment_id),
+        # A double-materiality assessment's register (its ratings come with responses).
+        db.select(literal("iro"), _row_text(*_columns(Iro)))
+        .where(Iro.assessment_id == assessment_id),
         db.select(literal("label"), _row_text(*_columns(LabelPosition)))
         .where(LabelPosition.assessment_id == assessment_id),
         # The trail records every act that can change a result: its latest entry moves

@@ -43,6 +43,33 @@ class ScoringSettingsForm(Form):
                            validators=[Optional(), Length(max=2000)])
 
 
+class DoubleSettingsForm(Form):
+    """How a double-materiality assessment is scored (fields named as the columns)."""
+
+    dm_aggregate = SelectField(_l("Criterion value from the assessors’ ratings"), choices=[
+        SelectChoice("mean", _l("Mean")), SelectChoice("median", _l("Median"))])
+    dm_combine = SelectField(_l("Severity (or magnitude) with likelihood"), choices=[
+        SelectChoice("geometric", _l("Geometric mean √(a × b)")),
+        SelectChoice("arithmetic", _l("Arithmetic mean (a + b) / 2")),
+        SelectChoice("product", _l("Product a × b ÷ 5")),
+    ])
+    dm_threshold_mode = SelectField(_l("Thresholds"), choices=[
+        SelectChoice("value", _l("Given values")),
+        SelectChoice("midpoint", _l("Midpoint of the scale (3.0)")),
+        SelectChoice("mean", _l("Mean of all topics")),
+        SelectChoice("quantile", _l("Quantile of the scores")),
+        SelectChoice("top_n", _l("Top N topics")),
+    ])
+    dm_threshold_impact = FloatField(_l("Threshold: impact materiality"),
+                                     validators=[Optional(), NumberRange(0, 5)])
+    dm_threshold_financial = FloatField(_l("Threshold: financial materiality"),
+                                        validators=[Optional(), NumberRange(0, 5)])
+    dm_top_n = IntegerField(_l("N (top N)"), validators=[Optional(), NumberRange(1, 500)])
+    dm_quantile = FloatField(_l("Quantile (0 to 1)"), validators=[Optional(), NumberRange(0, 1)])
+    reason = TextAreaField(_l("Reason for the change (kept in the trail)"),
+                           validators=[Optional(), Length(max=2000)])
+
+
 class OverrideForm(Form):
     """An admin's company score for one topic, with the reason."""
 
@@ -103,5 +130,5 @@ class BaselineForm(Form):
     baseline = SelectField(_l("Compare with"), choices=[])
 
 
-__all__ = ["BaselineForm", "ConfirmForm", "MatrixOptionsForm", "OverrideForm", "PromoteForm",
-           "ScoringSettingsForm"]
+__all__ = ["BaselineForm", "ConfirmForm", "DoubleSettingsForm", "MatrixOptionsForm",
+           "OverrideForm", "PromoteForm", "ScoringSettingsForm"]

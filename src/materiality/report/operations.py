@@ -200,3 +200,56 @@ def promote_open_answer(assessment: Assessment, submission_id: int, field: str,
            after={"group_id": statement.group_id, "statement_id": statement.id,
                   "field": field, "text": text})
     return statement
+
+
+def _double_settings(assessment: Assessment) -> dict:
+    return {"aggregate": assessment.dm_aggregate, "combine": assessment.dm_combine,
+            "thresholds": {"mode": assessment.dm_threshold_mode,
+                           "impact": assessment.dm_threshold_impact,
+                           "financial": assessment.dm_threshold_financial,
+                           "top_n": assessment.dm_top_n, "quantile": assessment.dm_quantile}}
+
+
+def save_double_settings(assessment: Assessment, *, aggregate: str, combine: str,
+                         threshold_mode: str, threshold_impact: float | None,
+                         threshold_financial: float | None, top_n: int | None,
+                         quantile: float | None, reason: str | None = None) -> bool:
+    """Store how a double-materiality assessment is scored: the aggregation of the
+    assessors' ratings, the combination with likelihood, the two axes' thresholds.
+
+    As the classic settings: a change needs a reason, is kept in the trail with the
+    values before and after, and is refused once the assessment is closed; returns
+    False when nothing changed.
+    """
+    from ..services.scoring.double import DoubleMaterialitySettings
+
+    _refuse_when_closed(assessment)
+    if threshold_mode == "value" and (threshold_impact is None or threshold_financial is None):
+        raise OperationRefused("value_needs_thresholds")
+    if threshold_mode == "top_n" and not top_n:
+        raise OperationRefused("top_n_needs_n")
+    if threshold_mode == "quantile" and quantile is None:
+        raise OperationRefused("quantile_needs_q")
+    try:  # the service's own checks: one definition of what the method accepts
+        DoubleMaterialitySettings(aggregate=aggregate, combine=combine,
+                                  threshold_mode=threshold_mode,
+                                  threshold_impact=threshold_impact,
+                                  threshold_financial=threshold_financial, top_n=top_n,
+                                  quantile=quantile)
+    except ValueError as error:
+        raise OperationRefused("settings_not_valid") from error
+    before = _double_settings(assessment)
+    assessment.dm_aggregate, assessment.dm_combine = aggregate, combine
+    assessment.dm_threshold_mode = threshold_mode
+    assessment.dm_threshold_impact = threshold_impact
+    assessment.dm_threshold_financial = threshold_financial
+    assessment.dm_top_n, assessment.dm_quantile = top_n, quantile
+    after = _double_settings(assessment)
+    if before == after:
+        return False
+    if not (reason or "").strip():
+        raise OperationRefused("settings_reason_required")
+    record(assessment, Action.DOUBLE_SETTINGS_CHANGED, before=before, after=after,
+           reason=reason)
+    db.session.flush()
+    return True

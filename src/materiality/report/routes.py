@@ -91,6 +91,7 @@ def refusal_message(code: str) -> str:
                                "are frozen. Reopen it (with a reason) to change them."),
         "no_such_answer": _("This open answer does not exist (any more)."),
         "bad_field": _("This open answer does not exist (any more)."),
+        "settings_not_valid": _("These settings are not valid for the method."),
     }.get(code, code)
 
 

@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -341,3 +341,42 @@ def _reach(
     if math.isnan(threshold):
         return threshold, np.zeros(len(scores), dtype=bool)
     return threshold, scored & (np.round(scores, _DECIMALS) >= round(threshold, _DECIMALS))
+
+
+@dataclass(frozen=True)
+class ModePreview:
+    """How one threshold mode sorts the topics: its thresholds and the count of topics
+    material by both axes, by impact alone, by financial materiality alone, and not."""
+
+    settings: DoubleMaterialitySettings
+    threshold_impact: float
+    threshold_financial: float
+    #: keyed "both", "impact", "financial" and None (not material)
+    counts: dict[str | None, int]
+
+
+def threshold_preview(result: DoubleMaterialityResult, quantile: float = 0.5,
+                      top_n: int | None = None) -> list[ModePreview]:
+    """Counts per materiality under each threshold mode, on the published scores.
+
+    As the classic method's preview: the assessment's own quantile, N and values where
+    it has them, else ``quantile`` and ``top_n`` (default: a quarter of the topics); the
+    "value" mode is left out when no values are set.
+    """
+    settings = result.settings
+    q = settings.quantile if settings.quantile is not None else quantile
+    n = settings.top_n or top_n or max(1, round(len(result.topics) / 4))
+    candidates = [replace(settings, threshold_mode="midpoint"),
+                  replace(settings, threshold_mode="mean"),
+                  replace(settings, threshold_mode="quantile", quantile=q),
+                  replace(settings, threshold_mode="top_n", top_n=n)]
+    if settings.threshold_impact is not None and settings.threshold_financial is not None:
+        candidates.append(replace(settings, threshold_mode="value"))
+    topic_ids = list(result.topics.index)
+    previews = []
+    for candidate in candidates:
+        topics, t_impact, t_financial = _topics(result.iros, topic_ids, candidate)
+        counts = {key: int((topics["materiality"] == key).sum()) for key in MATERIALITY}
+        counts[None] = int((~topics["material"]).sum())
+        previews.append(ModePreview(candidate, t_impact, t_financial, counts))
+    return previews
