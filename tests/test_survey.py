@@ -1,6 +1,7 @@
 """Respondents' journeys: a link or a code, the form, safe submission, thank-you."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -492,3 +493,66 @@ def test_an_invitation_code_leaves_no_marker_on_its_link(client):
     db.session.commit()
     assert fill(client, f"/i/{code.code}")[1].status_code == 303
     assert client.get_cookie("survey_answered", path=f"/s/{link.token}") is None
+
+
+# -- quick to finish: how long it takes, what is left ---------------------------------------
+
+def test_minutes_to_answer_is_ten_seconds_a_question_rounded_up_at_least_one():
+    from materiality.survey.questionnaires import minutes_to_answer
+
+    assert [minutes_to_answer(n) for n in (0, 1, 6, 7, 12, 13, 23, 24, 25, 60)] == [
+        1, 1, 1, 2, 2, 3, 4, 4, 5, 10]
+
+
+def test_the_intro_says_how_many_topics_and_about_how_long_it_takes(client):
+    assessment = make_links()
+    group_link = link_for(assessment, group_id=1)
+    english = client.get(f"/s/{group_link.token}?lang=en").get_data(as_text=True)
+    assert "23 topics, about 4 minutes." in english
+    # Without JavaScript the progress line states the questions to answer (the two open
+    # questions are optional and do not count); survey.js turns it into "Answered x of n".
+    assert "23 questions to answer" in english and "Answered {n} of {total}" in english
+    assert english.count("data-required") == 23
+    chinese = client.get(f"/s/{group_link.token}?lang=zh_CN").get_data(as_text=True)
+    assert "共23项议题，约需4分钟。" in chinese and "共23道必答题" in chinese
+    # A general link asks for the group too: one more question to answer.
+    general = client.get(f"/s/{link_for(assessment).token}?lang=en").get_data(as_text=True)
+    assert "24 questions to answer" in general and general.count("data-required") == 24
+    code = generate_codes(link_for(assessment, kind="company"), 1)[0]  # company links need a code
+    db.session.commit()
+    company = client.get(f"/i/{code.code}?lang=en").get_data(as_text=True)
+    assert "23 topics, about 4 minutes." in company and "24 questions to answer" in company
+    feedback = client.get(f"/s/{link_for(assessment, kind='feedback').token}?lang=en")
+    html = feedback.get_data(as_text=True)
+    assert "5 questions, about 1 minute." in html and "5 questions to answer" in html
+
+
+def test_missing_answers_are_listed_with_links_to_their_questions_and_nothing_is_lost(client):
+    from html import unescape
+
+    link = link_for(make_links())  # a general link: the group comes first
+    data, response = fill(client, f"/s/{link.token}?lang=en",
+                          {"other_topics": "x" * 4001, "expectations": "<b>kept</b>"},
+                          score="2", skip=3)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and stored() == []
+    names = topic_fields(html)
+    topics = dict(db.session.execute(db.select(Topic.id, Topic.name_en)).all())
+    assert "5 questions still need your answer; everything you entered is kept." in html
+    box = html[html.index('id="survey-errors"'):html.index("</ul>", html.index('id="survey-errors"'))]
+    listed = re.findall(r'<li><a href="#(q-[\w]+)">([^<]*)</a>', box)
+    assert [anchor for anchor, _label in listed] == (
+        ["q-group"] + [f"q-{name}" for name in names[:3]] + ["q-other_topics"])
+    assert [unescape(label) for _anchor, label in listed[1:4]] == [
+        topics[int(name[1:])] for name in names[:3]]
+    assert "Which stakeholder group do you belong to?" in listed[0][1]
+    assert "This answer is too long." in box.split("q-other_topics")[1]
+    for anchor, _label in listed:  # every link has its card
+        assert html.count(f'id="{anchor}"') == 1
+    # Without JavaScript the browser starts at the first question to fix.
+    assert html.count("autofocus") == 1
+    assert re.search(r'id="q-group" data-required tabindex="-1" autofocus', html)
+    # Every answer given is kept.
+    assert all(f'name="{name}" value="2" checked' in html for name in names[3:])
+    assert "&lt;b&gt;kept&lt;/b&gt;" in html and "x" * 4001 in html
+    assert hidden_fields(html)["uid"] == data["uid"]

@@ -48,7 +48,8 @@ def test_phone_survey_from_poster_qr_survives_a_reload(live_app, browser, log_in
         assert card.is_visible() and not cards.nth(index + 1).is_visible()  # one card at a time
         card.locator("label.scale-option").nth(3).click()  # "Important" (4)
         card.locator(".card-next").click()
-    assert f"{half + 1} of 25" in page.locator("#survey-progress").inner_text()
+    # Progress counts answers to the 23 required questions, not the card's position.
+    assert f"Answered {half} of 23" in page.locator("#survey-progress").inner_text()
 
     page.reload()
     cards = page.locator(".q-topic")
@@ -61,6 +62,9 @@ def test_phone_survey_from_poster_qr_survives_a_reload(live_app, browser, log_in
         card.locator(".card-next").click()
     page.fill("textarea[name=other_topics]", "<script>alert(1)</script> water")
     page.locator(".q-card").nth(23).locator(".card-next").click()
+    page.locator(".q-card").nth(24).locator(".card-review").click()  # the last card: to the review
+    assert "Every question is answered" in page.inner_text("#survey-review")
+    assert "<script>alert(1)</script> water" in page.inner_text("#survey-review")
     page.click(".survey-send")
     page.wait_for_url("**/thanks**")
     assert "Thank you" in page.inner_text("main")
@@ -96,6 +100,7 @@ def test_a_chinese_and_an_english_phone_are_each_counted_once_for_staff(live_app
     answer_cards(page, 0, 23, 2)
     page.locator(".q-card").nth(23).locator(".card-next").click()  # skip "other topics"
     page.fill("textarea[name=expectations]", "希望加强信息披露")
+    page.click(".card-review")
     page.locator(".survey-send").dblclick()  # a double tap still stores one response
     page.wait_for_url("**/thanks**")
     assert "感谢您的参与" in page.inner_text("main")
@@ -114,6 +119,7 @@ def test_a_chinese_and_an_english_phone_are_each_counted_once_for_staff(live_app
     assert all(cards.nth(i).locator("input[value='5']").is_checked() for i in range(5))
     answer_cards(page, 5, 23, 5)  # "Don't know" for the rest
     page.locator(".q-card").nth(23).locator(".card-next").click()
+    page.locator(".q-card").nth(24).locator(".card-review").click()
     page.click(".survey-send")
     page.wait_for_url("**/thanks**")
     assert "Thank you!" in page.inner_text("main")
@@ -129,3 +135,200 @@ def test_a_chinese_and_an_english_phone_are_each_counted_once_for_staff(live_app
     db.session.remove()
     stored = db.session.scalars(db.select(Submission).filter_by(link_id=link.id)).all()
     assert sorted(s.locale for s in stored) == ["en", "zh_CN"]
+
+
+# -- quick to finish: progress, the review, from an error to Submit, auto-advance ------------
+
+def phone_page(browser, **options):  # noqa: ANN001, ANN003, ANN201
+    """A 390 × 844 phone in English."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, locale="en-US", **options)
+    return context.new_page()
+
+
+def to_review(page, skip: tuple[int, ...] = (), other_topics: str = "") -> None:  # noqa: ANN001
+    """Rate every topic card ("Important") but the skipped ones, then go on to the review."""
+    cards = page.locator(".q-topic")
+    for index in range(cards.count()):
+        if index not in skip:
+            cards.nth(index).locator("label.scale-option").nth(3).click()
+        cards.nth(index).locator(".card-next").click()
+    if other_topics:
+        page.fill("textarea[name=other_topics]", other_topics)
+    page.locator(".q-card").nth(23).locator(".card-next").click()
+    page.locator(".q-card").nth(24).locator(".card-review").click()
+
+
+def visible_card(page) -> str:  # noqa: ANN001
+    """The id of the one card shown."""
+    return page.locator(".q-card.current").get_attribute("id")
+
+
+def test_the_review_lists_unanswered_topics_first_and_each_is_a_tap_away(live_app, browser):
+    base, link = live_app
+    page = phone_page(browser)
+    page.goto(f"{base}/s/{link.token}?lang=en")
+    assert "23 topics, about 4 minutes." in page.inner_text(".survey-head")
+    progress = page.locator("#survey-progress")
+    assert progress.inner_text().strip().startswith("Answered 0 of 23")  # nothing before acting
+    assert page.get_attribute(".survey-progress-text", "role") == "status"
+    names = [n.strip() for n in page.locator(".q-topic .q-name").all_inner_texts()]
+    to_review(page, skip=(4, 10))
+    assert "Answered 21 of 23" in progress.inner_text()
+
+    review = page.locator("#survey-review")
+    assert review.is_visible() and page.locator(".survey-send").is_visible()
+    assert "Not answered yet: 2" in review.inner_text()
+    items = review.locator(".review-item")
+    assert items.count() == 25  # every question, the two optional ones too
+    questions = [q.strip() for q in review.locator(".review-q").all_inner_texts()]
+    assert questions[:2] == [names[4], names[10]]  # unanswered first, then in the form's order
+    assert questions[2:23] == [n for i, n in enumerate(names) if i not in (4, 10)]
+    assert items.nth(0).locator(".review-a").inner_text() == "Not answered yet"
+    assert items.nth(2).locator(".review-a").inner_text() == "4 Important"
+    assert items.nth(24).locator(".review-a").inner_text() == "No answer (optional)"
+
+    items.nth(1).click()  # one tap: that card
+    assert visible_card(page) == page.locator(".q-topic").nth(10).get_attribute("id")
+    page.locator(".q-card.current label.scale-option").nth(1).click()
+    page.locator(".q-card.current .card-to-review").click()
+    assert "Not answered yet: 1" in review.inner_text()
+    assert review.locator(".review-q").first.inner_text().strip() == names[4]
+    assert "Answered 22 of 23" in progress.inner_text()
+    page.context.close()
+
+
+def test_from_a_validation_error_submit_is_two_taps_away(live_app, browser):
+    base, link = live_app
+    page = phone_page(browser)
+    page.goto(f"{base}/s/{link.token}?lang=en")
+    to_review(page, skip=(7, 15), other_topics="kept text")
+    page.click(".survey-send")  # sent with two answers missing: the server refuses
+    page.wait_for_load_state()
+    errors = page.locator("#survey-errors")
+    assert "2 questions still need your answer" in errors.inner_text()
+    topics = page.locator(".q-topic")
+    missing = [topics.nth(i).get_attribute("id") for i in (7, 15)]
+    assert [a.get_attribute("href") for a in errors.locator("a").all()] == [f"#{m}" for m in missing]
+    # Straight to the first missing card; every other answer kept.
+    assert visible_card(page) == missing[0]
+    assert page.locator(".q-topic input[value='4']:checked").count() == 21
+    assert page.input_value("textarea[name=other_topics]") == "kept text"
+    page.locator(".q-card.current label.scale-option").nth(4).click()
+    page.locator(".q-card.current .card-to-review").click()  # tap 1: the review lists the rest
+    review = page.locator("#survey-review")
+    assert review.locator(".review-item").first.get_attribute("href") == f"#{missing[1]}"
+    review.locator(".review-item").first.click()  # its card
+    assert visible_card(page) == missing[1]
+    page.locator(".q-card.current label.scale-option").nth(2).click()
+    page.locator(".q-card.current .card-to-review").click()
+    assert "Every question is answered" in review.inner_text()
+    page.click(".survey-send")
+    page.wait_for_url("**/thanks**")
+    page.context.close()
+
+    # With one answer missing: answer it, then two taps (to the review, Submit).
+    page = phone_page(browser)
+    page.goto(f"{base}/s/{link.token}?lang=en")
+    to_review(page, skip=(20,))
+    page.click(".survey-send")
+    page.wait_for_load_state()
+    assert visible_card(page) == page.locator(".q-topic").nth(20).get_attribute("id")
+    page.locator(".q-card.current label.scale-option").nth(0).click()
+    page.locator(".q-card.current .card-to-review").click()
+    page.click(".survey-send")
+    page.wait_for_url("**/thanks**")
+    page.context.close()
+
+    db.session.remove()
+    stored = db.session.scalars(db.select(Submission).filter_by(link_id=link.id)).all()
+    assert len(stored) == 2 and {s.other_topics for s in stored} == {"kept text", None}
+
+
+def test_without_javascript_the_error_page_lists_the_missing_topics_and_starts_at_the_first(
+        live_app, browser):
+    base, link = live_app
+    page = phone_page(browser, java_script_enabled=False)
+    page.goto(f"{base}/s/{link.token}?lang=en")
+    assert "23 questions to answer" in page.inner_text("#survey-progress")
+    topics = page.locator(".q-topic")
+    assert topics.nth(22).is_visible()  # one page, every card
+    for index in range(23):
+        if index != 3:
+            topics.nth(index).locator("label.scale-option").nth(3).click()
+    page.click(".survey-send")
+    page.wait_for_load_state()
+    first = topics.nth(3).get_attribute("id")
+    assert page.evaluate("document.activeElement.id") == first  # the browser starts there
+    assert page.locator("#survey-errors a").get_attribute("href") == f"#{first}"
+    assert page.locator(".q-topic input[value='4']:checked").count() == 22
+    page.click("#survey-errors a")
+    assert page.url.endswith(f"#{first}")
+    topics.nth(3).locator("label.scale-option").nth(1).click()
+    page.click(".survey-send")
+    page.wait_for_url("**/thanks**")
+    page.context.close()
+
+
+def test_auto_advance_is_off_by_default_and_remembered_when_on(live_app, browser):
+    base, link = live_app
+    page = phone_page(browser)
+    page.goto(f"{base}/s/{link.token}?lang=en")
+    toggle = page.get_by_label("Go to the next question after a rating")
+    topics = page.locator(".q-topic")
+    assert not toggle.is_checked()
+    topics.nth(0).locator("label.scale-option").nth(2).click()
+    page.wait_for_timeout(800)  # a rating alone does not move on
+    assert visible_card(page) == topics.nth(0).get_attribute("id")
+
+    toggle.check()
+    topics.nth(0).locator("label.scale-option").nth(3).click()
+    page.wait_for_selector(f"#{topics.nth(1).get_attribute('id')}.current")
+    # Arrow keys move within the scale and stay on the card.
+    topics.nth(1).locator("input[value='3']").focus()
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(800)
+    assert visible_card(page) == topics.nth(1).get_attribute("id")
+    assert topics.nth(1).locator("input[value='4']").is_checked()
+
+    page.reload()  # answers and the choice are kept
+    assert toggle.is_checked()
+    assert topics.nth(0).locator("input[value='4']").is_checked()
+    assert visible_card(page) == topics.nth(2).get_attribute("id")  # first unanswered
+    topics.nth(2).locator("label.scale-option").nth(4).click()
+    page.wait_for_selector(f"#{topics.nth(3).get_attribute('id')}.current")
+    toggle.uncheck()
+    topics.nth(3).locator("label.scale-option").nth(4).click()
+    page.wait_for_timeout(800)
+    assert visible_card(page) == topics.nth(3).get_attribute("id")
+    page.context.close()
+
+    # Reduced motion: it still moves on, without the sliding card.
+    page = phone_page(browser, reduced_motion="reduce")
+    page.goto(f"{base}/s/{link.token}?lang=en")
+    page.get_by_label("Go to the next question after a rating").check()
+    topics = page.locator(".q-topic")
+    topics.nth(0).locator("label.scale-option").nth(1).click()
+    page.wait_for_selector(f"#{topics.nth(1).get_attribute('id')}.current")
+    assert page.eval_on_selector(".q-card.current", "c => getComputedStyle(c).animationName") == "none"
+    page.context.close()
+
+
+def test_on_a_desktop_only_required_questions_count_and_the_review_sits_above_submit(
+        live_app, browser):
+    base, link = live_app
+    page = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US").new_page()
+    page.goto(f"{base}/s/{link.token}?lang=en")
+    progress = page.locator("#survey-progress")
+    assert "Answered 0 of 23" in progress.inner_text()  # the open questions are not counted
+    page.fill("textarea[name=expectations]", "More data")
+    assert "Answered 0 of 23" in progress.inner_text()
+    topics = page.locator(".q-topic")
+    topics.nth(2).locator("label.scale-option").nth(0).click()
+    assert "Answered 1 of 23" in progress.inner_text()
+    review = page.locator("#survey-review")
+    assert review.is_visible() and "Not answered yet: 22" in review.inner_text()
+    assert review.locator(".review-q").nth(22).inner_text().strip() == (
+        topics.nth(2).locator(".q-name").inner_text().strip())
+    assert review.locator(".review-a").nth(24).inner_text() == "More data"
+    page.context.close()

@@ -5,6 +5,7 @@ Every kind travels through the same links, codes and safe submission
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -51,6 +52,23 @@ class Questionnaire:
     @property
     def rates_topics(self) -> bool:
         return self.topic_prompt is not None
+
+    def required_count(self, n_topics: int, picks: int = 0) -> int:
+        """How many questions must be answered: ``n_topics`` topics asked (when it rates
+        topics), ``picks`` questions before them (the group, how the rater takes part)
+        and the required choice questions. Optional open questions never count."""
+        return (picks + (n_topics if self.rates_topics else 0)
+                + sum(1 for q in self.questions if q.kind == "choice" and q.required))
+
+
+#: What a respondent needs for one question, on average: the time estimate's unit.
+SECONDS_PER_QUESTION = 10
+
+
+def minutes_to_answer(n_questions: int) -> int:
+    """About how many minutes a questionnaire of ``n_questions`` takes: 10 s a question,
+    rounded up to whole minutes, at least one (the survey's intro and the poster)."""
+    return max(1, math.ceil(max(0, n_questions) * SECONDS_PER_QUESTION / 60))
 
 
 #: The labelled 1–5 importance scale (plus "don't know").

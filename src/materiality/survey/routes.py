@@ -64,7 +64,14 @@ from .operations import (
     read_stamp,
     topics_asked,
 )
-from .questionnaires import DONT_KNOW, IMPORTANCE_SCALE, RATER_KINDS, questionnaire_for
+from .questionnaires import (
+    DONT_KNOW,
+    IMPORTANCE_SCALE,
+    RATER_KINDS,
+    Questionnaire,
+    minutes_to_answer,
+    questionnaire_for,
+)
 from .storing import code_used, store_submission, submission_exists, survey_connection
 from .widgets import ScaleRenderer
 
@@ -77,6 +84,12 @@ ERROR_MESSAGES = {
     "topic": _l("Please choose a rating, or \u201cDon't know\u201d."),
     "choice": _l("Please choose an answer."),
     "too_long": _l("This answer is too long."),
+}
+
+#: The questions a link may ask before the topics, by field name.
+PICK_LABELS = {
+    "group": _l("Which stakeholder group do you belong to?"),
+    "rater_kind": _l("How do you take part in this assessment?"),
 }
 
 #: What new_token() makes (and the column holds); anything else is unknown, unread.
@@ -272,6 +285,19 @@ def _answered(link: LinkFacts):
     return response
 
 
+def _problems(errors: dict[str, str], topics: list, questionnaire: Questionnaire,
+              ) -> list[tuple[str, str, str]]:
+    """The questions to fix, in the form's order: (field, label, note). The note is the
+    error of an open question (too long); a missing answer needs none."""
+    if not errors:
+        return []
+    labels = [(name, label, False) for name, label in PICK_LABELS.items()]
+    labels += [(topic.field, topic.name, False) for topic in topics]
+    labels += [(q.key, q.label, q.kind == "text") for q in questionnaire.questions]
+    return [(name, str(label), str(errors[name]) if with_note else "")
+            for name, label, with_note in labels if name in errors]
+
+
 def _render(connection: Connection, link: LinkFacts, code: CodeFacts | None, uid: str,
             stamp: str, response: PostedResponse | None = None, notice: str | None = None):
     """The form, with the posted values checked and errors next to their questions."""
@@ -280,6 +306,7 @@ def _render(connection: Connection, link: LinkFacts, code: CodeFacts | None, uid
     topics = topics_asked(connection, link.assessment_id, locale) if questionnaire.rates_topics else []
     groups = open_groups() if link.picks_group else []
     errors = response.errors if response else {}
+    required = questionnaire.required_count(len(topics), link.picks_group + link.picks_rater)
     values = request.form.to_dict() if request.method == "POST" else {}
     values.pop(HONEYPOT, None)
     page = make_response(render_template(
@@ -287,7 +314,9 @@ def _render(connection: Connection, link: LinkFacts, code: CodeFacts | None, uid
         link=link, questionnaire=questionnaire, topics=topics,
         heading=form_heading(connection, link, locale),
         groups=groups, picks_group=link.picks_group, picks_rater=link.picks_rater,
-        rater_kinds=RATER_KINDS,
+        rater_kinds=RATER_KINDS, pick_labels=PICK_LABELS,
+        required=required, minutes=minutes_to_answer(required),
+        problems=_problems(errors, topics, questionnaire),
         # Translated and escaped once per page, not once per topic.
         scale=ScaleRenderer([(value, Markup('<b class="scale-value">{}</b> {}').format(value, label), "")
                              for value, label in IMPORTANCE_SCALE]

@@ -133,63 +133,187 @@
   }
 
   var cards = Array.prototype.slice.call(form.querySelectorAll(".q-card"));
+  /* Only the questions that must be answered count; the optional open ones never do. */
+  var required = cards.filter(function (card) { return card.hasAttribute("data-required"); });
   var progress = document.getElementById("survey-progress");
   var progressText = progress.querySelector(".survey-progress-text");
   var progressFill = progress.querySelector(".survey-progress-fill");
+  var review = document.getElementById("survey-review");
+  var reviewSummary = review.querySelector(".review-summary");
+  var reviewList = review.querySelector(".review-list");
+  var reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+  var AUTO_KEY = "survey-auto-advance";
   var current = 0;
   var oneCard = false;
+  var lastPointer = null;
 
-  function answered(card) {
-    var radios = card.querySelectorAll("input[type=radio]");
-    if (!radios.length) { return true; }
-    for (var i = 0; i < radios.length; i++) { if (radios[i].checked) { return true; } }
-    return false;
+  function label(name) { return form.getAttribute("data-label-" + name) || ""; }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (all, key) {
+      return values[key] !== undefined ? values[key] : all;
+    });
   }
 
-  function fill(template, n, total) {
-    return template.replace("{n}", n).replace("{total}", total);
+  function clean(text) { return text.replace(/\s+/g, " ").trim(); }
+
+  function checkedIn(card) { return card.querySelector("input[type=radio]:checked"); }
+
+  /* What the respondent gave on a card, as text ("" when nothing). */
+  function answerOf(card) {
+    var checked = checkedIn(card);
+    if (checked) {
+      var text = checked.parentNode.querySelector("span");
+      return clean((text || checked.parentNode).textContent);
+    }
+    var area = card.querySelector("textarea");
+    if (area && area.value.trim()) {
+      var value = clean(area.value);
+      return value.length > 80 ? value.slice(0, 79) + "\u2026" : value;
+    }
+    return "";
+  }
+
+  function answered(card) { return answerOf(card) !== ""; }
+
+  function nameOf(card) {
+    var name = card.querySelector(".q-name") || card.querySelector(".q-title");
+    return clean(name.textContent);
+  }
+
+  function scrollTo(element) {
+    element.scrollIntoView({ block: "start", behavior: reduceMotion.matches ? "auto" : "smooth" });
   }
 
   function updateProgress() {
-    var total = cards.length;
-    var done = cards.filter(answered).length;
-    var text = oneCard
-      ? fill(form.getAttribute("data-label-progress"), current + 1, total)
-      : fill(form.getAttribute("data-label-answered"), done, total);
-    progressText.textContent = text;
-    progressFill.style.width = (total ? Math.round(100 * (oneCard ? current + 1 : done) / total) : 0) + "%";
+    var total = required.length;
+    var done = required.filter(answered).length;
+    var text = fill(label("answered"), { n: done, total: total });
+    if (progressText.textContent !== text) { progressText.textContent = text; }
+    progressFill.style.width = (total ? Math.round(100 * done / total) : 100) + "%";
   }
 
-  function show(index) {
-    current = Math.max(0, Math.min(cards.length - 1, index));
-    cards.forEach(function (card, i) { card.classList.toggle("current", i === current); });
-    form.classList.toggle("at-last", current === cards.length - 1);
+  /* The review: every question with its answer, the unanswered required ones first,
+     each a link to its card. */
+  function renderReview() {
+    var missing = [];
+    var rest = [];
+    cards.forEach(function (card) {
+      var answer = answerOf(card);
+      var isRequired = card.hasAttribute("data-required");
+      (isRequired && !answer ? missing : rest).push({ card: card, answer: answer, required: isRequired });
+    });
+    reviewSummary.textContent = missing.length
+      ? fill(label("some-missing"), { n: missing.length })
+      : label("all-done");
+    review.classList.toggle("has-missing", missing.length > 0);
+    var items = document.createDocumentFragment();
+    missing.concat(rest).forEach(function (entry) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "#" + entry.card.id;
+      link.className = "review-item" + (entry.answer ? "" : (entry.required ? " review-missing" : " review-empty"));
+      var question = document.createElement("span");
+      question.className = "review-q";
+      question.textContent = nameOf(entry.card);
+      var answer = document.createElement("span");
+      answer.className = "review-a";
+      answer.textContent = entry.answer || label(entry.required ? "missing" : "empty");
+      link.appendChild(question);
+      link.appendChild(answer);
+      item.appendChild(link);
+      items.appendChild(item);
+    });
+    reviewList.textContent = "";
+    reviewList.appendChild(items);
+  }
+
+  function refresh() {
     updateProgress();
+    renderReview();
+  }
+
+  /* One card at a time (narrow screens): index cards.length is the review. */
+  function show(index, focus) {
+    current = Math.max(0, Math.min(cards.length, index));
+    cards.forEach(function (card, i) { card.classList.toggle("current", i === current); });
+    var atReview = current === cards.length;
+    review.hidden = !atReview;
+    form.classList.toggle("at-review", atReview);
+    if (atReview) { renderReview(); }
+    if (focus) {
+      var target = atReview ? review.querySelector("h2") : cards[current];
+      target.focus({ preventScroll: true });
+      scrollTo(atReview ? review : cards[current]);
+    }
+  }
+
+  /* Answering from the review or after an error: each card offers the way back to it. */
+  function fixing(on) { form.classList.toggle("fixing", on); }
+
+  function button(className, text, onClick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "button " + className;
+    b.textContent = text;
+    b.addEventListener("click", onClick);
+    return b;
   }
 
   function addNav() {
     cards.forEach(function (card, i) {
+      card.setAttribute("tabindex", "-1");
       var nav = document.createElement("div");
       nav.className = "card-nav";
       if (i > 0) {
-        var back = document.createElement("button");
-        back.type = "button";
-        back.className = "button card-back";
-        back.textContent = form.getAttribute("data-label-back");
-        back.addEventListener("click", function () { show(i - 1); cards[current].scrollIntoView(); });
-        nav.appendChild(back);
+        nav.appendChild(button("card-back", label("back"), function () { show(i - 1, true); }));
       }
-      if (i < cards.length - 1) {
-        var next = document.createElement("button");
-        next.type = "button";
-        next.className = "button primary card-next";
-        next.textContent = form.getAttribute("data-label-next");
-        next.addEventListener("click", function () { show(i + 1); cards[current].scrollIntoView(); });
-        nav.appendChild(next);
-      }
+      var last = i === cards.length - 1;
+      nav.appendChild(button("primary card-next" + (last ? " card-review" : ""),
+        label(last ? "review" : "next"), function () { show(i + 1, true); }));
       card.appendChild(nav);
+      card.appendChild(button("primary card-to-review", label("to-review"), function () {
+        show(cards.length, true);
+      }));
     });
+    var nav = document.createElement("div");
+    nav.className = "card-nav";
+    nav.appendChild(button("card-back", label("back"), function () { show(cards.length - 1, true); }));
+    review.appendChild(nav);
   }
+
+  /* Where auto-advance goes from card i: on, or (when fixing) to the next unanswered
+     card, and to the review when none is left. */
+  function nextStop(i) {
+    if (!form.classList.contains("fixing")) { return i + 1; }
+    for (var j = i + 1; j < cards.length; j++) {
+      if (cards[j].hasAttribute("data-required") && !answered(cards[j])) { return j; }
+    }
+    return cards.length;
+  }
+
+  function autoAdvanceOn() { return !!(store && store.getItem(AUTO_KEY) === "1"); }
+
+  function addAutoToggle() {
+    var wrap = document.createElement("label");
+    wrap.className = "survey-auto";
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.checked = autoAdvanceOn();
+    box.addEventListener("change", function () {
+      if (!store) { return; }
+      try {
+        if (box.checked) { store.setItem(AUTO_KEY, "1"); } else { store.removeItem(AUTO_KEY); }
+      } catch (e) { /* storage blocked: it holds for this page only */ }
+      autoAdvance = box.checked;
+    });
+    wrap.appendChild(box);
+    wrap.appendChild(document.createTextNode(" " + label("auto")));
+    progress.parentNode.insertBefore(wrap, progress.nextSibling);
+    return box.checked;
+  }
+
+  var autoAdvance = false;
 
   /* This browser stored a response on this link: a fresh form (a reload, the QR code
      again, Back to a page the server sent anew) or the very form sent (restored from
@@ -212,22 +336,65 @@
     if (event.persisted) { showIfAnswered(); }
   });
 
+  var firstError = cards.findIndex(function (c) { return c.classList.contains("has-error"); });
   var narrow = window.matchMedia("(max-width: 639px)");
   if (narrow.matches && cards.length > 1) {
     oneCard = true;
     form.classList.add("one-card");
     addNav();
-    var firstError = cards.findIndex(function (c) { return c.classList.contains("has-error"); });
-    var firstOpen = cards.findIndex(function (c) { return !answered(c); });
-    show(firstError >= 0 ? firstError : (firstOpen >= 0 ? firstOpen : 0));
+    autoAdvance = addAutoToggle();
+    if (firstError >= 0) {
+      /* The server found answers missing: straight to the first, the review lists the rest. */
+      fixing(true);
+      show(firstError, true);
+    } else {
+      var firstOpen = cards.findIndex(function (c) { return c.hasAttribute("data-required") && !answered(c); });
+      show(firstOpen >= 0 ? firstOpen : cards.length);
+    }
   } else {
-    updateProgress();
+    review.hidden = false;
+    if (firstError >= 0) {
+      cards[firstError].setAttribute("tabindex", "-1");
+      cards[firstError].focus({ preventScroll: true });
+      scrollTo(cards[firstError]);
+    }
   }
+  refresh();
 
+  /* A link to a card (the review's, the error list's): on one card at a time, show it. */
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href^='#q-']") : null;
+    if (!link || !oneCard) { return; }
+    var index = cards.findIndex(function (c) { return "#" + c.id === link.getAttribute("href"); });
+    if (index < 0) { return; }
+    event.preventDefault();
+    fixing(true);
+    show(index, true);
+  });
+
+  /* Which option a finger or a mouse went down on; a key pressed since forgets it. */
+  form.addEventListener("pointerdown", function (event) {
+    lastPointer = event.target.closest ? event.target.closest("label") : null;
+  });
+  form.addEventListener("keydown", function () { lastPointer = null; });
   form.addEventListener("change", function (event) {
     save();
-    updateProgress();
+    refresh();
+    var target = event.target;
+    /* Auto-advance after a rating tapped or clicked (arrow keys move within the scale
+       and must not leave the card). */
+    if (!oneCard || !autoAdvance || target.type !== "radio" || !lastPointer
+        || target.closest("label") !== lastPointer) { return; }
+    lastPointer = null;
+    var index = cards.indexOf(target.closest(".q-card"));
+    if (index !== current) { return; }
+    window.setTimeout(function () {
+      if (current === index) { show(nextStop(index), true); }
+    }, reduceMotion.matches ? 0 : 300);
   });
-  form.addEventListener("input", save);
+  form.addEventListener("input", function (event) {
+    save();
+    if (event.target.tagName === "TEXTAREA") { renderReview(); }
+  });
   save();
 })();
