@@ -16,8 +16,8 @@ def test_seed_demo_loads_the_model_report_once(runner):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     first = counts()
-    # The model report's 23 topics and the one 2024 added; 2023 and 2024.
-    assert first[:2] == (24, 8) and first[3] == 2
+    # The model report's 23 topics and the one 2024 added; 2023, 2024 and 2025 (double).
+    assert first[:2] == (24, 8) and first[3] == 3
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert counts() == first
     assessment = db.session.scalar(db.select(Assessment).where(Assessment.reporting_year == 2023))

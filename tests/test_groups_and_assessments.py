@@ -74,7 +74,8 @@ def test_create_an_assessment_and_choose_topics_in_order(admin_client, demo_data
     response = admin_client.post("/admin/assessments/new", data={
         "title": "2025年度实质性议题评估", "reporting_year": "2025"})
     assert response.status_code == 302
-    assessment = db.session.scalar(db.select(Assessment).where(Assessment.reporting_year == 2025))
+    assessment = db.session.scalar(db.select(Assessment).where(
+        Assessment.title == "2025年度实质性议题评估"))
     # New assessments cut the tiers at the mean of all topics; the demo keeps its midpoint.
     assert assessment.threshold_mode == "mean"
     demo = db.session.scalar(db.select(Assessment).where(Assessment.reporting_year == 2023))
@@ -112,7 +113,8 @@ def test_copy_2024_into_2025(admin_client, demo_data):
     response = admin_client.post(f"/admin/assessments/{source.id}/copy", data={
         "title": "2025年度实质性议题评估", "reporting_year": "2025"})
     assert response.status_code == 302
-    copy = db.session.scalar(db.select(Assessment).where(Assessment.reporting_year == 2025))
+    copy = db.session.scalar(db.select(Assessment).where(
+        Assessment.title == "2025年度实质性议题评估"))
     assert copy.status == "draft" and copy.copied_from_id == source.id
     assert [t.id for t in copy.topics] == [t.id for t in source.topics]
     assert copy.intro_zh == source.intro_zh

@@ -257,8 +257,10 @@ def test_verify_trail_detects_a_tampered_row(admin_client, demo, runner):
     result = runner.invoke(args=["verify-trail", "--assessment", str(demo.id)])
     assert result.exit_code == 0, result.output
     assert "4 entries checked" in result.output
-    everything = runner.invoke(args=["verify-trail"])  # with the demo's 2024, 3 entries
-    assert everything.exit_code == 0 and "7 entries checked" in everything.output
+    # with the demo's 2024 (3 entries) and 2025 double materiality (45: created, 43 IROs
+    # added, closed)
+    everything = runner.invoke(args=["verify-trail"])
+    assert everything.exit_code == 0 and "52 entries checked" in everything.output
 
     db.session.remove()
     tamper("UPDATE trail_entry SET reason = 'to 9' WHERE id = :id", id=entries[2].id)

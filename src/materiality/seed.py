@@ -1,9 +1,11 @@
-"""The demo data: the model report's 23 topics, 8 groups, a 2023 assessment and a 2024 one.
+"""The demo data: the model report's 23 topics, 8 groups, a 2023 assessment and a 2024 one,
+and a 2025 double-materiality assessment.
 
 The facts come from the model report (data/seed-library.json); categories and
 GRI/ESRS references are this project's reading of each topic. Loading is
 idempotent: what exists already (matched by name) is left as it is. The 2024
-assessment (:mod:`.demo_2024`) repeats the process a year later, to compare years.
+assessment (:mod:`.demo_2024`) repeats the process a year later, to compare years; the
+2025 one (:mod:`.demo_2025_double`) assesses the same topics by double materiality.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from importlib.resources import files
 
 from .admin.operations import record_creation
 from .demo_2024 import add_demo_2024
+from .demo_2025_double import add_demo_2025_double
 from .demo_responses import add_demo_responses
 from .extensions import db
 from .frozen_configuration import freeze_group_weights
@@ -101,7 +104,8 @@ def ensure_categories() -> dict[str, Category]:
 
 
 def seed_demo() -> dict[str, int]:
-    """Load the demo library, the 2023 assessment and the closed 2024 one; return what was added."""
+    """Load the demo library, the 2023 assessment, the closed 2024 one and the closed 2025
+    double-materiality one; return what was added."""
     data = seed_library()
     categories = ensure_categories()
     added = {"topics": 0, "groups": 0, "assessments": 0}
@@ -155,6 +159,9 @@ def seed_demo() -> dict[str, int]:
     added["responses"] = add_demo_responses(exists or assessment)
     topics, assessments, responses = add_demo_2024(exists or assessment)
     added["topics"] += topics
+    added["assessments"] += assessments
+    added["responses"] += responses
+    assessments, responses = add_demo_2025_double()
     added["assessments"] += assessments
     added["responses"] += responses
     return added

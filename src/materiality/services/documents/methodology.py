@@ -30,12 +30,20 @@ from .office_files import (
 )
 
 __all__ = [
+    "Block",
+    "Bullets",
     "GroupCount",
+    "Heading",
     "MethodologyInput",
+    "Paragraph",
     "Robustness",
+    "Table",
     "methodology_docx",
     "methodology_html",
     "methodology_markdown",
+    "render_docx",
+    "render_html",
+    "render_markdown",
 ]
 
 #: The scale every respondent uses, and its midpoint (the default threshold).
@@ -106,32 +114,38 @@ class MethodologyInput:
 
 
 # --------------------------------------------------------------------------- blocks
+#
+# A note is a list of blocks; the renderers below turn any such list into Markdown, an
+# HTML fragment or DOCX, so the double-materiality note (double_methodology.py) is printed
+# exactly as this one.
 
 
 @dataclass(frozen=True)
-class _Heading:
+class Heading:
     text: str
     level: int
 
 
 @dataclass(frozen=True)
-class _Paragraph:
+class Paragraph:
     text: str
 
 
 @dataclass(frozen=True)
-class _Bullets:
+class Bullets:
     items: Sequence[str]
 
 
 @dataclass(frozen=True)
-class _Table:
+class Table:
     headers: Sequence[str]
     rows: Sequence[Sequence[str]]
     numeric: frozenset[int] = frozenset({1, 2, 3})
+    #: column widths in DOCX (cm); None: the group tables' 6, 3, 3, 3
+    widths_cm: Sequence[float] | None = None
 
 
-_Block = _Heading | _Paragraph | _Bullets | _Table
+Block = Heading | Paragraph | Bullets | Table
 
 
 def _number(value: float) -> str:
@@ -197,13 +211,13 @@ def _sep(t: Mapping) -> str:
     return " " if t is TEXTS["en"] else ""
 
 
-def _robustness_blocks(data: MethodologyInput, locale: str) -> list[_Block]:
+def _robustness_blocks(data: MethodologyInput, locale: str) -> list[Block]:
     """The paragraph on how robust the classification is (and the concentration warning)."""
     t = TEXTS[locale]
     robust = data.robustness
     if robust is None:
         return []
-    blocks: list[_Block] = [_Heading(t["h_robustness"], 2)]
+    blocks: list[Block] = [Heading(t["h_robustness"], 2)]
     scored = sum(robust.counts.values())
     sentences = []
     if robust.samples:
@@ -229,7 +243,7 @@ def _robustness_blocks(data: MethodologyInput, locale: str) -> list[_Block]:
         sentences.append(t["concentration"].format(
             count=robust.counts[robust.concentrated], total=scored,
             tier=t["tiers"][robust.concentrated], high=high, mid=mid, low=low))
-    blocks.append(_Paragraph(_sep(t).join(sentences)))
+    blocks.append(Paragraph(_sep(t).join(sentences)))
     return blocks
 
 
@@ -241,17 +255,17 @@ def scenario_phrase(kind: str, name: str | None, locale: str) -> str:
     return t["scenario_without"].format(name=name)
 
 
-def _blocks(data: MethodologyInput, locale: str) -> list[_Block]:
+def _blocks(data: MethodologyInput, locale: str) -> list[Block]:
     """The note's content, independent of the output format."""
     locale = normalize_locale(locale)
     t = TEXTS[locale]
-    blocks: list[_Block] = [
-        _Heading(t["title"].format(title=data.assessment_title), 1),
-        _Paragraph(t["intro"].format(title=data.assessment_title, year=data.reporting_year)),
-        _Heading(t["h_disclosure"], 2),
-        _Bullets([t["cass"], t["gri31"], t["gri32"]]),
-        _Heading(t["h_survey"], 2),
-        _Paragraph(t["topics"].format(topics=data.topics)),
+    blocks: list[Block] = [
+        Heading(t["title"].format(title=data.assessment_title), 1),
+        Paragraph(t["intro"].format(title=data.assessment_title, year=data.reporting_year)),
+        Heading(t["h_disclosure"], 2),
+        Bullets([t["cass"], t["gri31"], t["gri32"]]),
+        Heading(t["h_survey"], 2),
+        Paragraph(t["topics"].format(topics=data.topics)),
     ]
 
     total = sum(g.respondents for g in data.groups)
@@ -269,7 +283,7 @@ def _blocks(data: MethodologyInput, locale: str) -> list[_Block]:
     dates += _sep(t) + t["valid_rule"]
     if data.dont_know_only:
         dates += _sep(t) + t["dont_know_only"].format(n=_count(data.dont_know_only, locale))
-    blocks.append(_Paragraph(dates))
+    blocks.append(Paragraph(dates))
 
     if data.groups:
         # Shares are of the groups that answered: a group without respondents has no mean.
@@ -286,7 +300,7 @@ def _blocks(data: MethodologyInput, locale: str) -> list[_Block]:
             for g in data.groups
         ]
         rows.append([t["total"], str(total), "", "100.0%" if weight_total > 0 else ""])
-        blocks += [_Paragraph(t["groups_lead"]), _Table(t["group_headers"], rows)]
+        blocks += [Paragraph(t["groups_lead"]), Table(t["group_headers"], rows)]
 
     kinds = _rater_kinds(data)
     counts = {k: int(data.company_raters.get(k, 0)) for k in kinds}
@@ -305,12 +319,12 @@ def _blocks(data: MethodologyInput, locale: str) -> list[_Block]:
             for k in kinds
         ]
         rows.append([t["total"], str(sum(counts.values())), "", "100.0%"])
-        blocks += [_Paragraph(t["company_lead"]), _Table(t["rater_headers"], rows)]
+        blocks += [Paragraph(t["company_lead"]), Table(t["rater_headers"], rows)]
     else:
-        blocks.append(_Paragraph(t["no_raters"]))
+        blocks.append(Paragraph(t["no_raters"]))
     if data.feedback_responses:
         blocks.append(
-            _Paragraph(t["feedback"].format(n=_count(data.feedback_responses, locale)))
+            Paragraph(t["feedback"].format(n=_count(data.feedback_responses, locale)))
         )
 
     labels = t["scale_sep"].join(
@@ -318,10 +332,10 @@ def _blocks(data: MethodologyInput, locale: str) -> list[_Block]:
         for value, label in zip(range(SCALE_MIN, SCALE_MAX + 1), t["scale_labels"], strict=True)
     )
     blocks += [
-        _Heading(t["h_scale"], 2),
-        _Paragraph(t["scale"].format(labels=labels, dont_know=t["dont_know"])),
-        _Heading(t["h_scoring"], 2),
-        _Bullets([
+        Heading(t["h_scale"], 2),
+        Paragraph(t["scale"].format(labels=labels, dont_know=t["dont_know"])),
+        Heading(t["h_scoring"], 2),
+        Bullets([
             t["stakeholder_rule"],
             t["company_rule"],
             t["missing_rule"],
@@ -337,21 +351,21 @@ def _blocks(data: MethodologyInput, locale: str) -> list[_Block]:
                                             groups=t["name_sep"].join(groups))
                 for topic, groups in data.unanswered))] if data.unanswered else []),
         ]),
-        _Heading(t["h_tiers"], 2),
-        _Paragraph(
+        Heading(t["h_tiers"], 2),
+        Paragraph(
             (" " if locale == "en" else "").join(
                 [_threshold_sentence(data, t)]
                 + ([] if data.threshold_mode == "top_n" else [t["tier_rule"]])
             )
         ),
-        _Paragraph(t["rank_rule"]),
+        Paragraph(t["rank_rule"]),
         *_robustness_blocks(data, locale),
-        _Heading(t["h_overrides"], 2),
+        Heading(t["h_overrides"], 2),
     ]
     if data.overrides:
         blocks += [
-            _Paragraph(t["overrides_lead"]),
-            _Bullets([
+            Paragraph(t["overrides_lead"]),
+            Bullets([
                 t["override_item"].format(
                     topic=_one_line(topic), score=two_decimals(score), reason=_one_line(reason)
                 )
@@ -359,7 +373,7 @@ def _blocks(data: MethodologyInput, locale: str) -> list[_Block]:
             ]),
         ]
     else:
-        blocks.append(_Paragraph(t["no_overrides"]))
+        blocks.append(Paragraph(t["no_overrides"]))
     return blocks
 
 
@@ -373,15 +387,15 @@ def _md(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-def methodology_markdown(data: MethodologyInput, locale: str) -> str:
-    """The methodology note as Markdown (GitHub-flavoured tables); user text is escaped."""
+def render_markdown(blocks: Sequence[Block]) -> str:
+    """Blocks as Markdown (GitHub-flavoured tables); every text is escaped."""
     out: list[str] = []
-    for block in _blocks(data, locale):
-        if isinstance(block, _Heading):
+    for block in blocks:
+        if isinstance(block, Heading):
             out.append("#" * block.level + " " + _md(block.text))
-        elif isinstance(block, _Paragraph):
+        elif isinstance(block, Paragraph):
             out.append(_md(block.text))
-        elif isinstance(block, _Bullets):
+        elif isinstance(block, Bullets):
             out.append("\n".join("- " + _md(item) for item in block.items))
         else:
             lines = ["| " + " | ".join(_md(h) for h in block.headers) + " |"]
@@ -393,17 +407,17 @@ def methodology_markdown(data: MethodologyInput, locale: str) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def methodology_html(data: MethodologyInput, locale: str) -> str:
-    """The methodology note as an HTML fragment (<section>); every text is escaped."""
+def render_html(blocks: Sequence[Block], locale: str) -> str:
+    """Blocks as an HTML fragment (<section>); every text is escaped."""
     e = html.escape
     out = [f'<section class="methodology" lang="{html_lang(locale)}">']
-    for block in _blocks(data, locale):
-        if isinstance(block, _Heading):
+    for block in blocks:
+        if isinstance(block, Heading):
             level = block.level + 1  # the fragment sits under the page's own <h1>
             out.append(f"<h{level}>{e(block.text)}</h{level}>")
-        elif isinstance(block, _Paragraph):
+        elif isinstance(block, Paragraph):
             out.append(f"<p>{e(block.text)}</p>")
-        elif isinstance(block, _Bullets):
+        elif isinstance(block, Bullets):
             out.append("<ul>" + "".join(f"<li>{e(item)}</li>" for item in block.items) + "</ul>")
         else:
             head = "".join(f'<th scope="col">{e(h)}</th>' for h in block.headers)
@@ -422,15 +436,15 @@ def methodology_html(data: MethodologyInput, locale: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def methodology_docx(data: MethodologyInput, locale: str) -> bytes:
-    """The methodology note as a DOCX report appendix."""
+def render_docx(blocks: Sequence[Block], locale: str) -> bytes:
+    """Blocks as a DOCX report appendix."""
     doc = new_docx_document(locale)
-    for block in _blocks(data, locale):
-        if isinstance(block, _Heading):
+    for block in blocks:
+        if isinstance(block, Heading):
             doc.add_heading(block.text, level=block.level)
-        elif isinstance(block, _Paragraph):
+        elif isinstance(block, Paragraph):
             doc.add_paragraph(block.text)
-        elif isinstance(block, _Bullets):
+        elif isinstance(block, Bullets):
             for item in block.items:
                 doc.add_paragraph(item, style="List Bullet")
         else:
@@ -438,8 +452,23 @@ def methodology_docx(data: MethodologyInput, locale: str) -> bytes:
                 doc,
                 block.headers,
                 block.rows,
-                widths_cm=[6.0, 3.0, 3.0, 3.0],
+                widths_cm=list(block.widths_cm or (6.0, 3.0, 3.0, 3.0)),
                 align_right=block.numeric,
             )
             doc.add_paragraph()
     return docx_bytes(doc)
+
+
+def methodology_markdown(data: MethodologyInput, locale: str) -> str:
+    """The methodology note as Markdown (GitHub-flavoured tables); user text is escaped."""
+    return render_markdown(_blocks(data, locale))
+
+
+def methodology_html(data: MethodologyInput, locale: str) -> str:
+    """The methodology note as an HTML fragment (<section>); every text is escaped."""
+    return render_html(_blocks(data, locale), locale)
+
+
+def methodology_docx(data: MethodologyInput, locale: str) -> bytes:
+    """The methodology note as a DOCX report appendix."""
+    return render_docx(_blocks(data, locale), locale)
