@@ -16,12 +16,8 @@ import pytest
 from materiality.demo_2025_double import DEMO_TITLE, REGISTER
 from materiality.extensions import db
 from materiality.models import Assessment, Topic
-from materiality.report.iro_data import load_iro_ratings, load_iro_register
+from materiality.report.double_data import compute_double
 from materiality.services.documents.office_files import FORMULA_TRIGGERS
-from materiality.services.scoring.double import (
-    DoubleMaterialitySettings,
-    score_double_materiality,
-)
 
 THRESHOLD = 3.0
 
@@ -33,15 +29,7 @@ def double_demo(demo_data) -> Assessment:
 
 def app_result(assessment: Assessment):
     """The app's scores of the assessment, with its own stored settings."""
-    settings = DoubleMaterialitySettings(
-        aggregate=assessment.dm_aggregate, combine=assessment.dm_combine,
-        threshold_mode=assessment.dm_threshold_mode,
-        threshold_impact=assessment.dm_threshold_impact,
-        threshold_financial=assessment.dm_threshold_financial,
-        top_n=assessment.dm_top_n, quantile=assessment.dm_quantile)
-    return score_double_materiality(
-        load_iro_register(assessment.id), load_iro_ratings(assessment.id),
-        [link.topic_id for link in assessment.topic_links], settings)
+    return compute_double(assessment)
 
 
 def download(client, assessment: Assessment, locale: str = "zh_CN") -> bytes:
@@ -182,9 +170,68 @@ def test_a_classic_assessment_has_no_assessor_ratings(editor_client, demo_data):
     assert response.status_code == 404
 
 
-def test_the_report_index_links_the_raw_ratings_of_double_assessments(editor_client,
-                                                                      double_demo):
+def test_the_report_index_and_nav_lead_to_the_double_documents(editor_client, double_demo):
     page = editor_client.get("/report/?lang=en").get_data(as_text=True)
     link = f"/report/{double_demo.id}/double/assessor-ratings.csv"
     assert page.count("/double/assessor-ratings.csv") == 1 and link in page
     assert "Assessor ratings (CSV)" in page
+    assert page.count("/double/methodology") == 1
+    assert f"/report/{double_demo.id}/double/methodology" in page
+    scores = editor_client.get(f"/report/{double_demo.id}/double/scores").get_data(as_text=True)
+    assert f"/report/{double_demo.id}/double/methodology" in scores
+    assert f'/report/{double_demo.id}/methodology"' not in scores
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_the_note_states_the_assessments_numbers_and_its_sources(editor_client, double_demo,
+                                                                 locale):
+    from materiality.services.rounding import score_text
+
+    result = app_result(double_demo)
+    page = editor_client.get(f"/report/{double_demo.id}/double/methodology?locale={locale}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    markdown = editor_client.get(
+        f"/report/{double_demo.id}/double/methodology.md?locale={locale}").get_data(as_text=True)
+    counts = result.iros["kind"].value_counts()
+    flagged = int(result.iros["needs_review"].sum())
+    low, high = int(result.iros["assessors"].min()), int(result.iros["assessors"].max())
+    material = result.topics["materiality"].value_counts()
+    if locale == "en":
+        expected = [f"registered {len(REGISTER)} impacts", f"{counts['negative_impact']} negative",
+                    f"{counts['risk']} risks", "8 rated: 3 from management, 3 internal experts, "
+                    "2 external experts", f"rated by {low} to {high} assessors",
+                    f"IROs flagged this time ({flagged})", "3.00 for impact materiality",
+                    f"material by both impact and financial materiality: {material['both']}",
+                    "Article 5", "Article 59", "paragraph 28", "IRO-1", "Disclosure 3-1",
+                    "\u221a(severity \u00d7 likelihood)", "10 November 2025"]
+    else:
+        expected = [f"登记了{len(REGISTER)}项影响、风险和机遇", f"负面影响{counts['negative_impact']}项",
+                    f"风险{counts['risk']}项", "共8名：管理层3名、内部专家3名、外部专家2名",
+                    f"为{low}至{high}人", f"需复核的IRO共{flagged}项", "影响重要性3.00，财务重要性3.00",
+                    f"{material['both']}项兼具影响重要性和财务重要性", "第五条", "第五十九条第（五）项",
+                    "第28段", "IRO-1", "GRI 3-1", "√（严重程度×发生可能性）", "2025年11月10日"]
+    for piece in expected:
+        assert piece in text, piece
+        assert piece in markdown.replace("\\", ""), piece
+    for score in result.topics["impact_score"].dropna():
+        assert score_text(score) in markdown
+    assert f"/report/{double_demo.id}/double/assessor-ratings.csv" in text
+
+
+def test_the_note_downloads_in_every_format(editor_client, double_demo):
+    from docx import Document
+
+    for fmt, kind in (("md", "text/markdown"), ("html", "text/html"), ("docx", "application/vnd")):
+        response = editor_client.get(f"/report/{double_demo.id}/double/methodology.{fmt}?locale=en")
+        assert response.status_code == 200 and response.content_type.startswith(kind)
+        assert f"double-methodology-en.{fmt}" in response.headers["Content-Disposition"]
+    docx = editor_client.get(f"/report/{double_demo.id}/double/methodology.docx?locale=zh_CN")
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    assert "双重重要性评估方法说明" in text and "第十八条" in text
+
+
+def test_a_classic_assessment_has_no_double_note(editor_client, demo_data):
+    classic = db.session.scalar(db.select(Assessment).where(Assessment.reporting_year == 2023))
+    assert editor_client.get(f"/report/{classic.id}/double/methodology").status_code == 404
+    assert editor_client.get(f"/report/{classic.id}/double/methodology.md").status_code == 404
