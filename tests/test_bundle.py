@@ -152,3 +152,34 @@ def test_the_methodology_page_offers_the_bundle(editor_client, demo_2023):
         as_text=True)
     assert f'href="/report/{demo_2023.id}/bundle.zip"' in page
     assert "Reproducibility bundle (ZIP)" in page
+
+
+def test_a_closed_assessment_regenerates_its_published_response_table(
+        runner, admin_client, demo_2023, tmp_path, sqlite_template):
+    """Statements edited after closing: the bundle still reproduces the table as published."""
+    from materiality.models import GroupStatement
+
+    assert admin_client.post(f"/admin/assessments/{demo_2023.id}/status/closed").status_code == 302
+    published = admin_client.get(f"/report/{demo_2023.id}/responses.csv?locale=en").data
+    statement = db.session.scalar(db.select(GroupStatement).order_by(GroupStatement.id))
+    admin_client.post(f"/admin/statements/{statement.id}/edit",
+                      data={"text_zh": "改过的期望", "text_en": "Edited after closing"})
+    exported = tmp_path / "exported"
+    assert runner.invoke(args=["export", "2023", "--out", str(exported)]).exit_code == 0
+    bundle = next(exported.glob("*-bundle.zip"))
+    assert "response_table.json" in zipfile.ZipFile(bundle).namelist()
+
+    empty = tmp_path / "empty.sqlite3"
+    shutil.copyfile(sqlite_template, empty)
+    fresh = create_app(base_test_config(f"sqlite:///{empty}"))
+    with fresh.app_context():
+        result = fresh.test_cli_runner().invoke(
+            args=["regenerate", str(bundle), "--out", str(tmp_path / "again")])
+        db.session.remove()
+        db.engine.dispose()
+    assert result.exit_code == 0, result.output
+    regenerated = (tmp_path / "again" / next(
+        p.name for p in exported.iterdir() if "stakeholder-responses" in p.name and
+        p.name.endswith("en.csv")))
+    assert regenerated.read_bytes() == published
+    assert b"Edited after closing" not in regenerated.read_bytes()

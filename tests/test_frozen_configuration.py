@@ -182,3 +182,34 @@ def test_a_group_added_later_keeps_its_weight_in_existing_assessments(admin_clie
     admin_client.post("/admin/assessments/new", data={"title": "Later", "reporting_year": "2026"})
     later = db.session.scalar(db.select(Assessment).where(Assessment.title == "Later"))
     assert group_weights(later)[late.id] == 5.0
+
+
+def test_a_closed_assessments_response_table_survives_edits_of_the_groups_statements(
+        admin_client, demo_data):
+    """The response table is published with the report: closing keeps it, in both languages."""
+    from materiality.models import GroupStatement
+
+    assessment = demo()
+    before = {locale: admin_client.get(f"/report/{assessment.id}/responses.csv?locale={locale}").data
+              for locale in ("zh_CN", "en")}
+    assert admin_client.post(f"/admin/assessments/{assessment.id}/status/closed").status_code == 302
+    statement = db.session.scalar(db.select(GroupStatement).order_by(GroupStatement.id))
+    old_text = statement.text_zh
+    edited = admin_client.post(f"/admin/statements/{statement.id}/edit",
+                               data={"text_zh": "下一年的新期望", "text_en": "Next year's wording"})
+    assert edited.status_code == 302
+
+    for locale, published_table in before.items():
+        after = admin_client.get(f"/report/{assessment.id}/responses.csv?locale={locale}").data
+        assert after == published_table, locale
+    page = admin_client.get(f"/report/{assessment.id}/responses?locale=zh_CN").get_data(True)
+    assert old_text in page and "下一年的新期望" not in page
+    assert "as it stood when it was closed" in admin_client.get(
+        f"/report/{assessment.id}/responses?locale=en").get_data(True)
+
+    # Reopened, the assessment shows the groups' statements as they are now.
+    reopened = admin_client.post(f"/admin/assessments/{assessment.id}/status/open",
+                                 data={"reason": "a late response"})
+    assert reopened.status_code == 302 and demo().status == "open"
+    assert "下一年的新期望" in admin_client.get(
+        f"/report/{assessment.id}/responses?locale=zh_CN").get_data(True)

@@ -5,8 +5,14 @@ Group weights are copied from the stakeholder groups when an assessment is creat
 (or copied from last year's) and belong to the assessment from then on: editing or
 archiving a group later never changes an existing assessment's scores. Closing an
 assessment freezes all of it; :func:`frozen_configuration` reads it as one dict.
+
+Closing also keeps the response table (each group's expectations and the company's
+responses, both languages) in the closing's trail entry, where no one can edit it: the
+closed assessment's report shows that table, while the groups' statements move on.
 """
 from __future__ import annotations
+
+import json
 
 from sqlalchemy import select
 
@@ -19,8 +25,15 @@ from .models import (
     Method,
     StakeholderGroup,
     Submission,
+    TrailEntry,
     as_utc,
+    ordered_groups,
 )
+
+#: The trail action of closing (trail.Action.ASSESSMENT_CLOSED; trail.py sits above).
+_CLOSED_ACTION = "assessment_closed"
+#: The languages the response table is kept in.
+RESPONSE_TABLE_LOCALES = ("zh_CN", "en")
 
 
 def is_closed(assessment: Assessment) -> bool:
@@ -143,3 +156,29 @@ def frozen_configuration(assessment: Assessment) -> dict:
                            "top_n": assessment.dm_top_n, "quantile": assessment.dm_quantile},
         }
     return configuration
+
+
+def response_table_snapshot() -> dict[str, list[dict]]:
+    """The response table as the groups' statements stand now, in both languages."""
+    groups = ordered_groups()
+    return {
+        locale: [{"group": group.name(locale),
+                  "expectations": [s.text(locale) for s in group.expectations],
+                  "responses": [s.text(locale) for s in group.responses]}
+                 for group in groups]
+        for locale in RESPONSE_TABLE_LOCALES
+    }
+
+
+def frozen_response_table(assessment: Assessment) -> dict[str, list[dict]] | None:
+    """The response table kept when the closed assessment was (last) closed; None while it
+    is not closed, or when it was closed before closings kept the table."""
+    if not is_closed(assessment):
+        return None
+    after = db.session.scalar(
+        select(TrailEntry.after).where(TrailEntry.assessment_id == assessment.id,
+                                       TrailEntry.action == _CLOSED_ACTION)
+        .order_by(TrailEntry.id.desc()).limit(1))
+    table = json.loads(after).get("response_table") if after else None
+    return table if isinstance(table, dict) else None
+

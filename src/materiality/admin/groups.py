@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..frozen_configuration import keep_group_weight
-from ..models import GroupStatement, StakeholderGroup, StatementKind
+from ..models import GroupStatement, StakeholderGroup, StatementKind, ordered_groups
 from . import bp
 from .forms import ConfirmForm, GroupForm, StatementForm
-from .operations import move_in_list, next_position, ordered_groups
+from .operations import move_in_list, next_position
 from .saving import commit_or_flag_duplicate, copy_text_fields
 
 KINDS = (StatementKind.EXPECTATION.value, StatementKind.RESPONSE.value)

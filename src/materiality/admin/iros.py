@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 from ..extensions import db
 from ..frozen_configuration import is_closed
 from ..i18n import locale_code
-from ..models import Assessment, Iro, Method, ValueChainStage
+from ..models import Assessment, Iro, Method, ValueChainStage, ordered_groups
 from ..services.library.iro_files import (
     IRO_FILE_COLUMNS,
     iros_csv,
@@ -30,7 +30,7 @@ from .iro_operations import (
     save_iro,
     set_horizons,
 )
-from .operations import OperationRefused, ordered_groups
+from .operations import OperationRefused
 from .topics import describe_file_error
 
 KIND_LABELS = {

@@ -15,6 +15,7 @@ from ..frozen_configuration import (
     frozen_configuration,
     group_weights,
     is_closed,
+    response_table_snapshot,
 )
 from ..models import (
     Assessment,
@@ -25,7 +26,6 @@ from ..models import (
     GroupStatement,
     Iro,
     ResponseTarget,
-    StakeholderGroup,
     Submission,
     Topic,
 )
@@ -131,14 +131,6 @@ def move_in_list(items: Sequence, item, direction: str) -> bool:  # noqa: ANN001
         each.position = position
     db.session.flush()
     return True
-
-
-def ordered_groups(include_archived: bool = False) -> list[StakeholderGroup]:
-    """Stakeholder groups in their configured order."""
-    query = db.select(StakeholderGroup).order_by(StakeholderGroup.position, StakeholderGroup.id)
-    if not include_archived:
-        query = query.where(StakeholderGroup.archived.is_(False))
-    return list(db.session.scalars(query))
 
 
 def has_responses(assessment: Assessment) -> bool:
@@ -250,6 +242,9 @@ def change_status(assessment: Assessment, status: str, reason: str | None = None
     if status == AssessmentStatus.CLOSED:
         freeze_group_weights(assessment)
         after["configuration"] = frozen_configuration(assessment)
+        # The published response table: later edits of the groups' statements serve
+        # next year's report, not this one (read back by frozen_response_table).
+        after["response_table"] = response_table_snapshot()
     record(assessment, Action.ASSESSMENT_REOPENED if reopening else STATUS_ACTIONS[status],
            before={"status": before}, after=after, reason=reason)
     return True

@@ -22,12 +22,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..admin.forms import ConfirmForm, ReasonForm
-from ..admin.operations import OperationRefused, ordered_groups
+from ..admin.operations import OperationRefused
 from ..auth.access import admin_required
 from ..extensions import db
 from ..forms_common import query_int
 from ..i18n import from_local_time, locale_code, time_zone_label
-from ..models import Assessment, InvitationCode, LinkState, Submission, SurveyLink, as_utc
+from ..models import Assessment, InvitationCode, LinkState, Submission, SurveyLink, as_utc, ordered_groups
 from ..services.documents.office_files import guard_formula
 from ..services.input_checks import parse_int, remove_control_characters
 from ..services.qr import qr_png, qr_svg, qr_svg_data_uri

@@ -26,7 +26,14 @@ from .iro import (
     ValueChainStage,
     iro_stakeholder_group,
 )
-from .library import Category, GroupStatement, StakeholderGroup, StatementKind, Topic
+from .library import (
+    Category,
+    GroupStatement,
+    StakeholderGroup,
+    StatementKind,
+    Topic,
+    ordered_groups,
+)
 from .organisation import ORGANISATION_ID, Organisation
 from .survey import (
     Answer,
@@ -52,5 +59,5 @@ __all__ = [
     "QuestionnaireKind", "Rating", "RaterKind", "ResponseTarget", "Role", "StakeholderGroup",
     "StatementKind", "Submission", "SurveyLink", "ThresholdMode", "Topic", "TrailEntry", "User",
     "CriterionAnchor", "ORGANISATION_ID", "Organisation",
-    "as_utc", "new_short_code", "new_token", "now_utc", "pick_language",
+    "as_utc", "ordered_groups", "new_short_code", "new_token", "now_utc", "pick_language",
 ]

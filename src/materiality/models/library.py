@@ -124,3 +124,12 @@ class GroupStatement(db.Model):
 
     def text(self, locale: str) -> str:
         return pick_language(self.text_zh, self.text_en, locale)
+
+
+def ordered_groups(include_archived: bool = False) -> list[StakeholderGroup]:
+    """Stakeholder groups in their configured order (archived ones only when asked)."""
+    query = db.select(StakeholderGroup).order_by(StakeholderGroup.position, StakeholderGroup.id)
+    if not include_archived:
+        query = query.where(StakeholderGroup.archived.is_(False))
+    return list(db.session.scalars(query))
+

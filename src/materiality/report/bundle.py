@@ -25,7 +25,7 @@ import pandas as pd
 from sqlalchemy import Date, DateTime, func, insert, text
 
 from ..extensions import db
-from ..frozen_configuration import frozen_configuration
+from ..frozen_configuration import frozen_configuration, frozen_response_table
 from ..models import (
     Assessment,
     AssessmentGroupWeight,
@@ -42,6 +42,7 @@ from ..models import (
 )
 from ..services.documents import bundle as container
 from ..services.documents.bundle import Bundle, BundleError
+from ..trail import Action, record
 from .data import report_data
 from .exports import (
     LOCALES,
@@ -175,6 +176,9 @@ def bundle_file(assessment: Assessment) -> ExportFile:
         "respondents.csv": respondents,
         "ratings.csv": ratings,
     }
+    frozen = frozen_response_table(assessment)
+    if frozen is not None:  # the table as published, which the groups may have left since
+        files["response_table.json"] = container.json_bytes(frozen)
     about = {
         "app_version": app_version(),
         "method_version": assessment.method_version,
@@ -268,6 +272,11 @@ def load_bundle(bundle: Bundle) -> Assessment:
                                          locale=locale, x=x, y=y))
     db.session.flush()
     _load_answers(assessment, bundle)
+    if "response_table.json" in bundle.files:
+        # Kept where a closed assessment keeps it: in its closing's trail entry.
+        record(assessment, Action.ASSESSMENT_CLOSED, after={
+            "status": assessment.status, "response_table": bundle.json("response_table.json")},
+            reason="regenerated from a bundle")
     return assessment
 
 

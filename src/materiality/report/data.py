@@ -15,9 +15,8 @@ from typing import NamedTuple
 
 from sqlalchemy import String, case, cast, func, literal, union_all
 
-from ..admin.operations import ordered_groups
 from ..extensions import db
-from ..frozen_configuration import group_weights
+from ..frozen_configuration import frozen_response_table, group_weights
 from ..models import (
     Assessment,
     AssessmentGroupWeight,
@@ -31,6 +30,7 @@ from ..models import (
     Submission,
     Topic,
     TrailEntry,
+    ordered_groups,
 )
 from ..services.documents.methodology import GroupCount, MethodologyInput, Robustness, scenario_phrase
 from ..services.documents.methodology_texts import TEXTS as METHODOLOGY_TEXTS
@@ -350,8 +350,13 @@ def label_positions(assessment_id: int, locale: str) -> dict[int, tuple[float, f
     return {row.topic_id: (row.x, row.y) for row in rows}
 
 
-def response_rows(locale: str) -> list[ResponseTableRow]:
-    """The response table from the configured groups and their statements."""
+def response_rows(assessment: Assessment, locale: str) -> list[ResponseTableRow]:
+    """The assessment's response table: as kept at closing once it is closed, else from
+    the configured groups and their statements."""
+    frozen = frozen_response_table(assessment)
+    if frozen and locale in frozen:
+        return [ResponseTableRow(group=row["group"], expectations=tuple(row["expectations"]),
+                                 responses=tuple(row["responses"])) for row in frozen[locale]]
     return [
         ResponseTableRow(
             group=group.name(locale),

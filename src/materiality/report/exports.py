@@ -98,7 +98,7 @@ def topic_table_file(data: ReportData, fmt: str) -> ExportFile:
 def response_table_file(assessment: Assessment, locale: str, fmt: str) -> ExportFile:
     """The stakeholder response table in one format and language."""
     locale = normalize_locale(locale)
-    rows = response_rows(locale)
+    rows = response_rows(assessment, locale)
     stem = _stem(assessment, "stakeholder-responses", locale)
     if fmt == "html":
         content = html_document(tables.response_table_html(rows, locale), assessment.title,

@@ -25,6 +25,7 @@ from wtforms import SelectChoice
 
 from ..auth.access import admin_required
 from ..extensions import db
+from ..frozen_configuration import is_closed
 from ..models import Assessment, CompanyScoreOverride
 from ..services.documents import methodology as methodology_service
 from ..services.documents.tables import normalize_locale, topic_table_html
@@ -460,6 +461,7 @@ def responses(assessment_id: int):
     locale = _report_locale()
     return render_template(
         "report/responses.html", assessment=assessment, locale=locale,
+        rows=report.response_rows(assessment, locale), closed=is_closed(assessment),
         groups=report.ordered_groups(), answers=report.open_answers(assessment.id),
         form=PromoteForm())
 
