@@ -307,3 +307,19 @@ def test_the_matrix_page_previews_and_its_labels_move(editor_client, double):
                                data={"locale": "en"})
     assert reset.status_code == 302
     assert db.session.get(LabelPosition, (double.id, topic, "en")) is None
+
+
+def test_flask_export_writes_the_double_materiality_files(runner, double, tmp_path):
+    result = runner.invoke(args=["export", str(double.id), "--out", str(tmp_path), "--dpi",
+                                 "100"])
+    assert result.exit_code == 0, result.output
+    names = {path.name for path in tmp_path.iterdir()}
+    stem = f"materiality-2025-{double.id}"
+    for locale in ("zh_CN", "en"):
+        assert {f"{stem}-double-matrix-half_a4-100dpi-{locale}.png",
+                f"{stem}-double-matrix-half_a4-{locale}.svg",
+                f"{stem}-iro-table-{locale}.xlsx", f"{stem}-iro-table-{locale}.docx",
+                f"{stem}-material-topics-{locale}.csv",
+                f"{stem}-material-topics-{locale}.html"} <= names
+    assert (tmp_path / f"{stem}-double-matrix-half_a4-zh_CN.pdf").read_bytes().startswith(
+        b"%PDF")

@@ -243,8 +243,26 @@ def export_all(assessment: Assessment, out_dir: Path, sizes: tuple[str, ...] = (
             write(response_table_file(assessment, locale, fmt))
         for fmt in METHODOLOGY_FORMATS:
             write(methodology_file(data, fmt))
+    if assessment.method == "double":
+        _export_double(assessment, write, sizes, dpi)
     write(raw_file(assessment, LOCALES[0]))
     from .bundle import bundle_file  # the bundle re-exports what it reproduces, to sum it
 
     write(bundle_file(assessment))
     return written
+
+
+def _export_double(assessment: Assessment, write, sizes: tuple[str, ...], dpi: int) -> None:  # noqa: ANN001
+    """A double-materiality assessment's own files: its matrix, the IRO table and the
+    material topics, in both languages."""
+    from .double_data import double_report_data, iro_table_file, material_topics_file
+    from .double_data import matrix_file as double_matrix_file
+
+    for locale in LOCALES:
+        data = double_report_data(assessment, locale)
+        for size in sizes:
+            for fmt in MATRIX_FORMATS:
+                write(double_matrix_file(data, MatrixChoice(size=size, dpi=dpi), fmt))
+        for fmt in TABLE_FORMATS:
+            write(iro_table_file(data, fmt))
+            write(material_topics_file(data, fmt))
