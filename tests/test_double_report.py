@@ -122,6 +122,7 @@ def test_the_scores_page_shows_both_axes_the_iros_and_the_stakeholder_scores(
         assert name in text
     assert "IRO number 6" in text and "Needs review" in text
     assert "Importance to stakeholders (survey)" in text
+    assert f'href="/report/{double.id}/scores"' in text  # the survey's own page, in detail
     assert text.count('class="materiality-both"') == int((result.topics["materiality"]
                                                         == "both").sum())
     # The nav leads to the double-materiality pages, not the classic ones.
