@@ -324,3 +324,25 @@ def test_flask_export_writes_the_double_materiality_files(runner, double, tmp_pa
                 f"{stem}-material-topics-{locale}.html"} <= names
     assert (tmp_path / f"{stem}-double-matrix-half_a4-zh_CN.pdf").read_bytes().startswith(
         b"%PDF")
+
+
+def test_the_preview_counts_what_each_mode_would_give(app, double):
+    from materiality.services.scoring.double import threshold_preview
+
+    previews = threshold_preview(service_result(double))
+    assert [p.settings.threshold_mode for p in previews] == [
+        "midpoint", "mean", "quantile", "top_n", "value"]
+    for preview in previews:
+        settings = preview.settings
+        again = service_result(double, threshold_mode=settings.threshold_mode,
+                               quantile=settings.quantile, top_n=settings.top_n,
+                               threshold_impact=settings.threshold_impact,
+                               threshold_financial=settings.threshold_financial)
+        materiality = again.topics["materiality"]
+        assert preview.counts == {key: int((materiality == key).sum())
+                                  for key in ("impact", "financial", "both")} | {
+            None: int(materiality.isna().sum())}
+        for mine, theirs in ((preview.threshold_impact, again.threshold_impact),
+                             (preview.threshold_financial, again.threshold_financial)):
+            assert (math.isnan(mine) and math.isnan(theirs)) or mine == theirs
+    assert sum(previews[0].counts.values()) == 6
