@@ -346,3 +346,15 @@ def test_the_preview_counts_what_each_mode_would_give(app, double):
                              (preview.threshold_financial, again.threshold_financial)):
             assert (math.isnan(mine) and math.isnan(theirs)) or mine == theirs
     assert sum(previews[0].counts.values()) == 6
+
+
+def test_the_bundle_carries_the_double_materiality_settings(editor_client, double):
+    import json
+    import zipfile
+
+    bundle = editor_client.get(f"/report/{double.id}/bundle.zip")
+    assert bundle.status_code == 200
+    configuration = json.loads(zipfile.ZipFile(io.BytesIO(bundle.data)).read("configuration.json"))
+    assert configuration["double_materiality"] == frozen_configuration(double)[
+        "double_materiality"]
+    assert configuration["double_materiality"]["combine"] == "geometric"
