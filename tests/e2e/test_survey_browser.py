@@ -332,3 +332,44 @@ def test_on_a_desktop_only_required_questions_count_and_the_review_sits_above_su
         topics.nth(2).locator(".q-name").inner_text().strip())
     assert review.locator(".review-a").nth(24).inner_text() == "More data"
     page.context.close()
+
+
+def test_with_the_keyboard_alone_a_respondent_answers_reviews_and_fixes(live_app, browser):
+    """Tab, the arrow keys, Space and Enter: the focus follows the card shown."""
+    base, group_link = live_app
+    link = link_for(group_link.assessment, kind="feedback")  # five questions and an optional text
+    page = phone_page(browser)
+    page.goto(f"{base}/s/{link.token}?lang=en")
+    assert "5 questions, about 1 minute." in page.inner_text(".survey-head")
+    assert "Answered 0 of 5" in page.inner_text("#survey-progress")
+    first = page.locator("#q-overall input[type=radio]").first
+    first.focus()
+    page.keyboard.press("Space")  # "Good"
+    assert first.is_checked() and "Answered 1 of 5" in page.inner_text("#survey-progress")
+    page.keyboard.press("Tab")  # the Next button (the scale is one stop)
+    page.keyboard.press("Enter")
+    assert visible_card(page) == "q-impacts"
+    assert page.evaluate("document.activeElement.id") == "q-impacts"  # focus on the new card
+    for _card in range(4):  # impacts, information, layout, readability: skipped
+        page.locator(".q-card.current .card-next").focus()
+        page.keyboard.press("Enter")
+    page.locator(".q-card.current .card-review").focus()  # the open question, last
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "survey-review-title"
+    assert "Not answered yet: 4" in page.inner_text("#survey-review")
+    page.locator("#survey-review .review-item").first.focus()
+    page.keyboard.press("Enter")
+    assert visible_card(page) == "q-impacts"
+    page.click(".q-card.current .card-to-review")
+    page.locator(".survey-send").focus()
+    page.keyboard.press("Enter")  # refused: four are missing
+    page.wait_for_load_state()
+    assert visible_card(page) == "q-impacts"
+    errors = page.locator("#survey-errors")
+    assert errors.locator("li").count() == 4
+    errors.locator("a[href='#q-layout']").click()  # the error list's links show their card
+    assert visible_card(page) == "q-layout"
+    page.locator("#q-layout label.choice").first.click()
+    assert errors.locator("li:visible").count() == 3  # answered since: no longer listed
+    assert not page.locator("#q-layout .error").is_visible()
+    page.context.close()

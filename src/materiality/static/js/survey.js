@@ -228,9 +228,26 @@
     reviewList.appendChild(items);
   }
 
+  /* After a refused submission: a required question answered since is no longer
+     marked, nor listed at the top; the list goes once every one is answered. */
+  var errorsBox = document.getElementById("survey-errors");
+  function clearFixed() {
+    if (!errorsBox) { return; }
+    var left = 0;
+    Array.prototype.forEach.call(errorsBox.querySelectorAll("a[href^='#q-']"), function (link) {
+      var card = document.getElementById(link.getAttribute("href").slice(1));
+      var fixed = !!card && card.hasAttribute("data-required") && answered(card);
+      if (card) { card.classList.toggle("fixed", fixed); }
+      link.parentNode.hidden = fixed;
+      if (!fixed) { left += 1; }
+    });
+    errorsBox.hidden = left === 0;
+  }
+
   function refresh() {
     updateProgress();
     renderReview();
+    clearFixed();
   }
 
   /* One card at a time (narrow screens): index cards.length is the review. */
