@@ -92,7 +92,7 @@ def test_admin_adds_an_editor(admin_client):
 
 
 def test_admin_cannot_demote_themselves(admin_client, admin_user):
-    admin_client.post(f"/admin/users/{admin_user.id}/make_editor")
+    admin_client.post(f"/admin/users/{admin_user.id}/make_editor", data={"confirmed": "yes"})
     db.session.expire_all()
     assert db.session.get(User, admin_user.id).role == "admin"
 

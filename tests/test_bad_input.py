@@ -380,10 +380,9 @@ def fieldwork_cases(w: dict) -> list[Case]:
         Case("POST", f"/fieldwork/links/{link}/codes", {"count": "-1"}),
         Case("POST", f"/fieldwork/links/{link}/codes", {"count": "0"}),
         Case("POST", f"/fieldwork/links/{link}/codes", {"count": "1", "note": "x" * 201}),
-        Case("POST", f"/fieldwork/responses/{w['submission']}/delete", {"reason": "\x00"}),
-        Case("POST", f"/fieldwork/responses/{w['submission']}/delete", {"reason": ""}),
-        Case("POST", f"/fieldwork/responses/{w['submission']}/delete", {"reason": LONG}),
-        Case("POST", f"/fieldwork/responses/{w['submission']}/delete", {"reason": "bad\x00why"}),
+        *(Case("POST", f"/fieldwork/responses/{w['submission']}/delete",
+               {"confirmed": "yes", "reason": reason})
+          for reason in ("\x00", "", LONG, "bad\x00why")),
     ]
     return cases
 
@@ -406,7 +405,8 @@ def report_cases(w: dict) -> list[Case]:
         Case("POST", labels, {"locale": "en", f"x_{t}": "1e6", f"y_{t}": "-1e6"}, refused=False),
         Case("POST", labels, json.dumps({f"x_{t}": 1e308}), content_type="application/json",
              refused=False),
-        Case("POST", f"/report/{a}/matrix/labels/reset", {"locale": "\x00"}, refused=False),
+        Case("POST", f"/report/{a}/matrix/labels/reset", {"confirmed": "yes", "locale": "\x00"},
+             refused=False),
         Case("GET", f"/report/{a}/matrix", query_string={"size": "\x00", "dpi": HUGE,
                                                           "locale": "\x00", "zoom": "\x00"},
              refused=False),
@@ -466,8 +466,8 @@ def report_cases(w: dict) -> list[Case]:
     cases += [
         Case("POST", f"/report/{d}/double/matrix/labels", {"locale": "en", f"x_{t}": "1e308",
                                                           f"y_{t}": "-1e308"}, refused=False),
-        Case("POST", f"/report/{d}/double/matrix/labels/reset", {"locale": "\x00"},
-             refused=False),
+        Case("POST", f"/report/{d}/double/matrix/labels/reset",
+             {"confirmed": "yes", "locale": "\x00"}, refused=False),
         Case("GET", f"/report/{d}/double/matrix", query_string={"size": "\x00", "dpi": HUGE,
                                                                  "locale": "\x00", "zoom": "\x00"},
              refused=False),

@@ -305,7 +305,7 @@ def test_the_matrix_page_previews_and_its_labels_move(editor_client, double):
         "locale": "en", f"x_{topic}": "nan", f"y_{topic}": "4"})
     assert bad.status_code == 400
     reset = editor_client.post(f"/report/{double.id}/double/matrix/labels/reset",
-                               data={"locale": "en"})
+                               data={"confirmed": "yes", "locale": "en"})
     assert reset.status_code == 302
     assert db.session.get(LabelPosition, (double.id, topic, "en")) is None
 

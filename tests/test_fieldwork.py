@@ -77,10 +77,10 @@ def test_codes_are_generated_downloaded_and_printed(admin_client):
 
 def test_links_can_be_paused_closed_and_given_a_closing_date(admin_client, client):
     link = link_for(make_links(), group_id=1)
-    admin_client.post(f"/fieldwork/links/{link.id}/state/paused")
+    admin_client.post(f"/fieldwork/links/{link.id}/state/paused", data={"confirmed": "yes"})
     db.session.refresh(link)
     assert link.state == "paused"
-    admin_client.post(f"/fieldwork/links/{link.id}/state/active")
+    admin_client.post(f"/fieldwork/links/{link.id}/state/active", data={"confirmed": "yes"})
     admin_client.post(f"/fieldwork/links/{link.id}/closing", data={"closes_at": "2020-01-01T08:00"})
     db.session.refresh(link)
     assert link.closes_at is not None and link.state == "active"
@@ -105,7 +105,8 @@ def test_editors_read_results_but_cannot_change_links(editor_client):
     link = link_for(assessment, group_id=1)
     assert editor_client.get(f"/fieldwork/assessments/{assessment.id}/responses").status_code == 200
     assert editor_client.get(f"/fieldwork/assessments/{assessment.id}/feedback").status_code == 200
-    assert editor_client.post(f"/fieldwork/links/{link.id}/state/closed").status_code == 403
+    assert editor_client.post(f"/fieldwork/links/{link.id}/state/closed",
+                              data={"confirmed": "yes"}).status_code == 403
     assert editor_client.get(f"/fieldwork/links/{link.id}/codes").status_code == 403
 
 
@@ -123,9 +124,9 @@ def test_dashboard_counts_targets_days_and_soft_delete(admin_client):
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     victim = db.session.scalar(db.select(Submission).filter_by(assessment_id=assessment.id))
     assert admin_client.post(f"/fieldwork/responses/{victim.id}/delete",
-                             data={"reason": ""}).status_code == 200
+                             data={"confirmed": "yes", "reason": ""}).status_code == 400
     response = admin_client.post(f"/fieldwork/responses/{victim.id}/delete",
-                                 data={"reason": "Test entry by staff"})
+                                 data={"confirmed": "yes", "reason": "Test entry by staff"})
     assert response.status_code == 302
     db.session.refresh(victim)
     assert victim.deleted_reason == "Test entry by staff" and victim.deleted_by_id is not None

@@ -41,14 +41,15 @@ def edit_group(client, group: StakeholderGroup, weight: float):  # noqa: ANN001,
 def test_a_closed_assessments_scores_survive_a_weight_edit_and_a_group_archive(
         admin_client, demo_data):
     assessment = demo()
-    admin_client.post(f"/admin/assessments/{assessment.id}/status/closed")
+    admin_client.post(f"/admin/assessments/{assessment.id}/status/closed", data={"confirmed": "yes"})
     assert demo().status == "closed"
     before = published(assessment)
 
     first, second = groups()[:2]
     assert edit_group(admin_client, first, 4.5).status_code == 302
     assert db.session.get(StakeholderGroup, first.id).weight == 4.5
-    assert admin_client.post(f"/admin/groups/{second.id}/archive").status_code == 302
+    assert admin_client.post(f"/admin/groups/{second.id}/archive",
+                             data={"confirmed": "yes"}).status_code == 302
 
     after = published(assessment)
     pd.testing.assert_frame_equal(before, after)
@@ -64,7 +65,7 @@ def test_an_archived_group_keeps_its_weight_in_the_scores(admin_client, demo_dat
         "reason": "The board weighs three times (policy 2023-4)."})
     assert response.status_code == 302
     weighted = published(assessment)
-    admin_client.post(f"/admin/groups/{board.id}/archive")
+    admin_client.post(f"/admin/groups/{board.id}/archive", data={"confirmed": "yes"})
     pd.testing.assert_frame_equal(weighted, published(assessment))
     result = compute_scores(demo())
     assert result.settings.group_weights[board.id] == 3.0
@@ -116,7 +117,7 @@ def test_editing_an_assessments_weights_needs_a_reason_and_a_valid_number(admin_
 
 def test_a_closed_assessments_weights_cannot_change(admin_client, demo_data):
     assessment = demo()
-    admin_client.post(f"/admin/assessments/{assessment.id}/status/closed")
+    admin_client.post(f"/admin/assessments/{assessment.id}/status/closed", data={"confirmed": "yes"})
     target = groups()[0]
     response = admin_client.post(f"/admin/assessments/{assessment.id}/weights?lang=en", data={
         **{f"weight_{g.id}": "1" for g in groups()}, f"weight_{target.id}": "2",

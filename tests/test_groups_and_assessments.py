@@ -39,7 +39,7 @@ def test_add_edit_and_reorder_expectations(admin_client, demo_data):
                       data={"text_zh": "稳定就业岗位", "text_en": "Keep jobs stable"})
     db.session.expire_all()
     assert db.session.get(GroupStatement, new.id).text_en == "Keep jobs stable"
-    admin_client.post(f"/admin/statements/{new.id}/delete")
+    admin_client.post(f"/admin/statements/{new.id}/delete", data={"confirmed": "yes"})
     db.session.expire_all()
     positions = [s.position for s in group_named("地方政府").expectations]
     assert positions == [0, 1, 2]
@@ -146,6 +146,6 @@ def test_topics_cannot_change_once_responses_exist(admin_client, demo_data):
 
 def test_open_and_close_an_assessment(admin_client, demo_data):
     assessment = db.session.scalar(db.select(Assessment).order_by(Assessment.id))
-    admin_client.post(f"/admin/assessments/{assessment.id}/status/closed")
+    admin_client.post(f"/admin/assessments/{assessment.id}/status/closed", data={"confirmed": "yes"})
     db.session.expire_all()
     assert db.session.get(Assessment, assessment.id).status == "closed"

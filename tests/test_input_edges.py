@@ -205,7 +205,7 @@ def test_editors_move_labels_and_positions_stay_on_the_plot(editor_client):
     saved = {row.topic_id: (row.x, row.y) for row in db.session.scalars(db.select(LabelPosition))}
     assert saved == {first: (x1, y0), second: (3.5, 2.5)}
     assert editor_client.post(f"/report/{assessment.id}/matrix/labels/reset",
-                              data={"locale": "en"}).status_code == 302
+                              data={"confirmed": "yes", "locale": "en"}).status_code == 302
     assert db.session.scalar(db.select(db.func.count()).select_from(LabelPosition)) == 0
 
 

@@ -116,7 +116,7 @@ def test_add_edit_and_delete_an_iro(admin_client, demo_data):
     assert iro.value_chain == ("upstream", "downstream")
     assert [g.id for g in iro.groups] == [employees]
 
-    admin_client.post(f"/admin/assessments/{assessment.id}/iros/{iro.id}/delete")
+    admin_client.post(f"/admin/assessments/{assessment.id}/iros/{iro.id}/delete", data={"confirmed": "yes"})
     assert iros_of(assessment) == []
 
 
@@ -164,7 +164,7 @@ def test_a_closed_assessment_refuses_register_changes(admin_client, demo_data):
     response = admin_client.post(f"/admin/assessments/{assessment.id}/iros/new?lang=en",
                                  data=iro_form(topic_id), follow_redirects=True)
     assert "This assessment is closed" in response.get_data(as_text=True)
-    admin_client.post(f"/admin/assessments/{assessment.id}/iros/{iro.id}/delete")
+    admin_client.post(f"/admin/assessments/{assessment.id}/iros/{iro.id}/delete", data={"confirmed": "yes"})
     admin_client.post(f"/admin/assessments/{assessment.id}/iros/horizons",
                       data={"horizon_short_years": "2", "horizon_medium_years": "10"})
     assert len(iros_of(assessment)) == 1
@@ -363,7 +363,7 @@ def test_method_horizons_and_register_changes_are_in_the_trail(admin_client, dem
     [iro] = iros_of(assessment)
     admin_client.post(f"/admin/assessments/{assessment.id}/iros/{iro.id}/edit",
                       data=iro_form(topic_id, time_horizon="long"))
-    admin_client.post(f"/admin/assessments/{assessment.id}/iros/{iro.id}/delete")
+    admin_client.post(f"/admin/assessments/{assessment.id}/iros/{iro.id}/delete", data={"confirmed": "yes"})
     admin_client.post(f"/admin/assessments/{assessment.id}/iros/horizons",
                       data={"horizon_short_years": "2", "horizon_medium_years": "8"})
 

@@ -128,10 +128,10 @@ def test_admin_overrides_a_company_score_with_a_reason(admin_client, demo):
     refused = admin_client.post(f"/report/{demo.id}/scores/overrides", data={
         "topic_id": topic.id, "score": "4", "reason": " "})
     assert refused.status_code == 400
-    admin_client.post(f"/report/{demo.id}/scores/overrides/{topic.id}/remove")
+    admin_client.post(f"/report/{demo.id}/scores/overrides/{topic.id}/remove", data={"confirmed": "yes"})
     assert db.session.get(CompanyScoreOverride, (demo.id, topic.id)) is not None  # no reason
     admin_client.post(f"/report/{demo.id}/scores/overrides/{topic.id}/remove",
-                      data={"reason": "The board revised its decision"})
+                      data={"confirmed": "yes", "reason": "The board revised its decision"})
     assert db.session.get(CompanyScoreOverride, (demo.id, topic.id)) is None
 
 
@@ -220,7 +220,7 @@ def test_moved_label_is_kept_per_language_and_reset(editor_client, demo):
         report_data(demo, "zh_CN"), matrix_options(report_data(demo, "zh_CN"),
                                                     MatrixChoice())).rows)
 
-    editor_client.post(f"/report/{demo.id}/matrix/labels/reset", data={"locale": "en"})
+    editor_client.post(f"/report/{demo.id}/matrix/labels/reset", data={"confirmed": "yes", "locale": "en"})
     assert db.session.scalars(db.select(LabelPosition)).all() == []
 
 

@@ -166,14 +166,14 @@ def test_sessions_of_other_users_are_untouched(app, client, admin_user):
 def issue_reset_link(admin_client, user_id: int) -> str:
     import re
 
-    page = admin_client.post(f"/admin/users/{user_id}/reset-link")
+    page = admin_client.post(f"/admin/users/{user_id}/reset-link", data={"confirmed": "yes"})
     assert page.status_code == 200
     return re.search(r'id="reset-link"[^>]*value="([^"]+)"', page.get_data(as_text=True))[1]
 
 
 def test_users_page_offers_a_reset_link(admin_client, editor_user):
     page = admin_client.get("/admin/users").get_data(as_text=True)
-    assert f'action="/admin/users/{editor_user.id}/reset-link"' in page
+    assert f'href="/admin/users/{editor_user.id}/reset-link"' in page
 
 
 def test_reset_link_sets_a_new_password_once(app, admin_client, editor_user):
@@ -281,11 +281,12 @@ def test_a_reset_link_from_another_secret_key_is_refused(app, editor_user):
 
 
 def test_editors_cannot_issue_reset_links(editor_client, admin_user):
-    assert editor_client.post(f"/admin/users/{admin_user.id}/reset-link").status_code == 403
+    assert editor_client.post(f"/admin/users/{admin_user.id}/reset-link",
+                              data={"confirmed": "yes"}).status_code == 403
 
 
 def test_reset_links_and_password_pages_are_never_cached(app, admin_client, editor_user):
-    page = admin_client.post(f"/admin/users/{editor_user.id}/reset-link")
+    page = admin_client.post(f"/admin/users/{editor_user.id}/reset-link", data={"confirmed": "yes"})
     assert page.headers["Cache-Control"] == "no-store"
     path = issue_reset_link(admin_client, editor_user.id).removeprefix("http://localhost")
     assert app.test_client().get(path).headers["Cache-Control"] == "no-store"

@@ -66,11 +66,11 @@ def test_create_edit_archive_restore_a_topic(admin_client):
     assert "生物多样性" in admin_client.get("/admin/topics?lang=en").get_data(as_text=True)
     admin_client.post(f"/admin/topics/{topic.id}/edit", data={
         "name_zh": "生物多样性", "name_en": "Biodiversity", "category_id": social})
-    admin_client.post(f"/admin/topics/{topic.id}/archive")
+    admin_client.post(f"/admin/topics/{topic.id}/archive", data={"confirmed": "yes"})
     db.session.expire_all()
     assert db.session.get(Topic, topic.id).archived
     assert "Biodiversity" not in admin_client.get("/admin/topics?lang=en").get_data(as_text=True)
-    admin_client.post(f"/admin/topics/{topic.id}/restore")
+    admin_client.post(f"/admin/topics/{topic.id}/restore", data={"confirmed": "yes"})
     db.session.expire_all()
     assert not db.session.get(Topic, topic.id).archived
 

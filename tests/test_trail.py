@@ -93,18 +93,18 @@ def test_every_result_changing_act_leaves_an_entry_with_its_reason(admin_client,
          {**settings_form(threshold_mode="top_n", top_n="5", weight_management="2"),
           "reason": "settings: " + REASON}),
         (f"{base}/scores/overrides", {"topic_id": topic.id, "score": "2", "reason": "set"}),
-        (f"{base}/scores/overrides/{topic.id}/remove", {"reason": "removed"}),
-        (f"/fieldwork/responses/{response.id}/delete", {"reason": "duplicate"}),
-        (f"/fieldwork/responses/{response.id}/restore", {"reason": "not a duplicate"}),
+        (f"{base}/scores/overrides/{topic.id}/remove", {"reason": "removed", "confirmed": "yes"}),
+        (f"/fieldwork/responses/{response.id}/delete", {"reason": "duplicate", "confirmed": "yes"}),
+        (f"/fieldwork/responses/{response.id}/restore", {"reason": "not a duplicate", "confirmed": "yes"}),
         (f"{base}/responses/promote",
          {"submission_id": str(answer.submission_id), "field": answer.field}),
-        (f"/fieldwork/links/{link.id}/state/paused", {}),
+        (f"/fieldwork/links/{link.id}/state/paused", {"confirmed": "yes"}),
         (f"/fieldwork/links/{link.id}/closing", {"closes_at": "2030-01-31T18:00"}),
         (f"{base}/matrix/labels", {"locale": "en", f"x_{topic.id}": "2", f"y_{topic.id}": "4",
                                    f"ox_{topic.id}": "3", f"oy_{topic.id}": "3"}),
-        (f"{base}/matrix/labels/reset", {"locale": "en"}),
-        (f"/admin/assessments/{demo.id}/status/closed", {}),
-        (f"/admin/assessments/{demo.id}/status/open", {"reason": "a late group"}),
+        (f"{base}/matrix/labels/reset", {"locale": "en", "confirmed": "yes"}),
+        (f"/admin/assessments/{demo.id}/status/closed", {"confirmed": "yes"}),
+        (f"/admin/assessments/{demo.id}/status/open", {"reason": "a late group", "confirmed": "yes"}),
     ]
     for url, data in steps:
         assert admin_client.post(url, data=data).status_code == 302, url
@@ -164,16 +164,16 @@ def test_acts_that_move_results_are_refused_without_a_reason(admin_client, demo)
     refused = [
         (f"/admin/assessments/{demo.id}/weights", weights_form(**{f"weight_{group.id}": "3"})),
         (f"/report/{demo.id}/scores/settings", settings_form(weight_management="3")),
-        (f"/report/{demo.id}/scores/overrides/{topic.id}/remove", {}),
-        (f"/fieldwork/responses/{deleted.id}/restore", {"reason": "  "}),
-        (f"/fieldwork/responses/{a_response(demo).id + 1}/delete", {"reason": ""}),
+        (f"/report/{demo.id}/scores/overrides/{topic.id}/remove", {"confirmed": "yes"}),
+        (f"/fieldwork/responses/{deleted.id}/restore", {"reason": "  ", "confirmed": "yes"}),
+        (f"/fieldwork/responses/{a_response(demo).id + 1}/delete", {"reason": "", "confirmed": "yes"}),
     ]
     for url, data in refused:
         admin_client.post(url + "?lang=en", data=data)
-    admin_client.post(f"/admin/assessments/{demo.id}/status/closed")
+    admin_client.post(f"/admin/assessments/{demo.id}/status/closed", data={"confirmed": "yes"})
     page = admin_client.post(f"/admin/assessments/{demo.id}/status/open?lang=en",
-                             follow_redirects=True).get_data(as_text=True)
-    assert "Write why the closed assessment is reopened" in page
+                             data={"confirmed": "yes"}, follow_redirects=True).get_data(as_text=True)
+    assert "Write the reason for this change; it is kept in the trail." in page
 
     assert actions(demo) == [*before, "assessment_closed"]
     db.session.expire_all()
@@ -189,8 +189,8 @@ def test_a_closed_assessment_refuses_every_change_but_label_moves(admin_client, 
     response = a_response(demo)
     answer = next(a for answers in open_answers(demo.id).values() for a in answers)
     link = db.session.scalar(db.select(SurveyLink).where(SurveyLink.assessment_id == demo.id))
-    admin_client.post(f"/fieldwork/links/{link.id}/state/paused")
-    admin_client.post(f"/admin/assessments/{demo.id}/status/closed")
+    admin_client.post(f"/fieldwork/links/{link.id}/state/paused", data={"confirmed": "yes"})
+    admin_client.post(f"/admin/assessments/{demo.id}/status/closed", data={"confirmed": "yes"})
     before = actions(demo)
     closed_message = "This assessment is closed"
 
@@ -199,14 +199,14 @@ def test_a_closed_assessment_refuses_every_change_but_label_moves(admin_client, 
                                                 "reason": REASON}),
         (f"/report/{demo.id}/scores/overrides", {"topic_id": topic.id, "score": "2",
                                                  "reason": REASON}),
-        (f"/fieldwork/responses/{response.id}/delete", {"reason": REASON}),
+        (f"/fieldwork/responses/{response.id}/delete", {"reason": REASON, "confirmed": "yes"}),
     ]:
         page = admin_client.post(url + "?lang=en", data=data).get_data(as_text=True)
         assert closed_message in page, url
     for url, data in [
         (f"/report/{demo.id}/responses/promote",
          {"submission_id": str(answer.submission_id), "field": answer.field}),
-        (f"/fieldwork/links/{link.id}/state/active", {}),
+        (f"/fieldwork/links/{link.id}/state/active", {"confirmed": "yes"}),
     ]:
         page = admin_client.post(url + "?lang=en", data=data,
                                  follow_redirects=True).get_data(as_text=True)

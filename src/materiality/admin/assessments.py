@@ -5,13 +5,15 @@ import math
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from ..confirmation import Act, confirm_step
 from ..extensions import db
 from ..frozen_configuration import freeze_group_weights, group_weights, is_closed, relevant_groups
-from ..models import Assessment, AssessmentStatus, Topic
+from ..models import Assessment, AssessmentStatus, LinkState, Submission, SurveyLink, Topic
 from ..services.input_checks import remove_control_characters
 from . import bp
-from .forms import AssessmentForm, ConfirmForm, CopyAssessmentForm, GroupWeightsForm, ReasonForm
+from .forms import AssessmentForm, ConfirmForm, CopyAssessmentForm, GroupWeightsForm
 from .iro_operations import set_method
 from .operations import (
     OperationRefused,
@@ -114,8 +116,7 @@ def assessment_detail(assessment_id: int):
     copy_form = CopyAssessmentForm(formdata=None, title=assessment.title,
                                    reporting_year=assessment.reporting_year + 1)
     return render_template("admin/assessment_detail.html", assessment=assessment,
-                           copy_form=copy_form, confirm=ConfirmForm(), reopen=ReasonForm(),
-                           locked=has_responses(assessment))
+                           copy_form=copy_form, locked=has_responses(assessment))
 
 
 @bp.route("/assessments/<int:assessment_id>/edit", methods=["GET", "POST"])
@@ -193,8 +194,64 @@ def _as_number(value: object) -> float:
         return float("inf")
 
 
+def _count(query) -> int:  # noqa: ANN001
+    return db.session.scalar(db.select(db.func.count()).select_from(query.subquery())) or 0
+
+
+def describe_status(assessment_id: int, status: str) -> Act:
+    """Opening, closing, reopening or taking back to draft, with the figures at stake."""
+    assessment = db.get_or_404(Assessment, assessment_id)
+    title = assessment.title
+    back = url_for("admin.assessment_detail", assessment_id=assessment.id)
+    answered = _count(db.select(Submission.id).where(
+        Submission.assessment_id == assessment.id, Submission.deleted_at.is_(None)))
+    refused = None
+    if assessment.status == status:
+        refused = _("The assessment has this status already.")
+    elif status == AssessmentStatus.OPEN and not assessment.topic_links:
+        refused = refusal_message("no_topics")
+    if status == AssessmentStatus.CLOSED:
+        return Act(_("Close the surveys of %(title)s?", title=title),
+                   ngettext("%(num)s response so far; no one else can answer. The "
+                            "configuration and the responses are frozen, so the published "
+                            "results stay as they are; reopening needs a written reason.",
+                            "%(num)s responses so far; no one else can answer. The "
+                            "configuration and the responses are frozen, so the published "
+                            "results stay as they are; reopening needs a written reason.",
+                            answered),
+                   _("Close the surveys"), back, danger=True, refused=refused)
+    if status == AssessmentStatus.DRAFT:
+        return Act(_("Take %(title)s back to draft?", title=title),
+                   ngettext("Its stakeholder and company links answer “closed” until it is "
+                            "opened again; the %(num)s response so far is kept.",
+                            "Its stakeholder and company links answer “closed” until it is "
+                            "opened again; the %(num)s responses so far are kept.", answered),
+                   _("Back to draft"), back, danger=True, refused=refused)
+    if is_closed(assessment):
+        return Act(_("Reopen %(title)s?", title=title),
+                   ngettext("Its configuration and its %(num)s response can change again, "
+                            "and so can its published results. Reopening is recorded in the "
+                            "trail with your reason.",
+                            "Its configuration and its %(num)s responses can change again, "
+                            "and so can its published results. Reopening is recorded in the "
+                            "trail with your reason.", answered),
+                   _("Reopen the assessment"), back, danger=True, refused=refused,
+                   reason=_("Why the assessment is reopened"))
+    links = _count(db.select(SurveyLink.id).where(
+        SurveyLink.assessment_id == assessment.id, SurveyLink.state == LinkState.ACTIVE,
+        SurveyLink.kind != "feedback"))
+    return Act(_("Open the surveys of %(title)s?", title=title),
+               ngettext("%(num)s active link starts taking answers on the %(topics)s topics "
+                        "chosen; once the first answer arrives the topic list cannot change.",
+                        "%(num)s active links start taking answers on the %(topics)s topics "
+                        "chosen; once the first answer arrives the topic list cannot change.",
+                        links, topics=len(assessment.topic_links)),
+               _("Open the surveys"), back, refused=refused)
+
+
 @bp.route("/assessments/<int:assessment_id>/status/<any(draft, open, closed):status>",
-          methods=["POST"])
+          methods=["GET", "POST"])
+@confirm_step(describe_status)
 def assessment_status(assessment_id: int, status: str):
     """Open the surveys, close them, or take the assessment back to draft."""
     assessment = db.get_or_404(Assessment, assessment_id)
@@ -277,5 +334,4 @@ def assessment_copy(assessment_id: int):
             flash(_("Copied. The new assessment is a draft."), "success")
             return redirect(url_for("admin.assessment_detail", assessment_id=copy.id))
     return render_template("admin/assessment_detail.html", assessment=source, copy_form=form,
-                           confirm=ConfirmForm(), reopen=ReasonForm(),
                            locked=has_responses(source)), 400

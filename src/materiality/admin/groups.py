@@ -3,10 +3,14 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func
 
+from ..confirmation import Act, confirm_step
 from ..extensions import db
 from ..frozen_configuration import keep_group_weight
-from ..models import GroupStatement, StakeholderGroup, StatementKind, ordered_groups
+from ..i18n import locale_code
+from ..models import GroupStatement, StakeholderGroup, StatementKind, Submission, ordered_groups
 from . import bp
 from .forms import ConfirmForm, GroupForm, StatementForm
 from .operations import move_in_list, next_position
@@ -68,7 +72,33 @@ def group_move(group_id: int, direction: str):
     return redirect(url_for("admin.groups", _anchor=f"group-{group.id}"))
 
 
-@bp.route("/groups/<int:group_id>/<any(archive, restore):action>", methods=["POST"])
+def describe_group_archive(group_id: int, action: str) -> Act:
+    """Archiving or restoring a group, with its responses so far."""
+    group = db.get_or_404(StakeholderGroup, group_id)
+    name = group.name(locale_code())
+    back = url_for("admin.groups", _anchor=f"group-{group.id}")
+    answered = db.session.scalar(db.select(func.count()).select_from(Submission).where(
+        Submission.group_id == group.id, Submission.deleted_at.is_(None)))
+    refused = None
+    if group.archived == (action == "archive"):
+        refused = (_("The group is archived already.") if group.archived
+                   else _("The group is not archived."))
+    if action == "archive":
+        return Act(_("Archive the group %(name)s?", name=name),
+                   ngettext("Its %(num)s response and its existing links stay as they are; "
+                            "new links and new assessments leave the group out. You can "
+                            "restore it.",
+                            "Its %(num)s responses and its existing links stay as they are; "
+                            "new links and new assessments leave the group out. You can "
+                            "restore it.", answered), _("Archive the group"), back, danger=True,
+                   refused=refused)
+    return Act(_("Restore the group %(name)s?", name=name),
+               _("New links and new assessments include the group again."),
+               _("Restore the group"), back, refused=refused)
+
+
+@bp.route("/groups/<int:group_id>/<any(archive, restore):action>", methods=["GET", "POST"])
+@confirm_step(describe_group_archive)
 def group_archive(group_id: int, action: str):
     """Archive a group (no new links or surveys) or bring it back."""
     group = db.get_or_404(StakeholderGroup, group_id)
@@ -125,7 +155,23 @@ def statement_move(statement_id: int, direction: str):
     return redirect(url_for("admin.group_detail", group_id=group.id, _anchor=statement.kind))
 
 
-@bp.route("/statements/<int:statement_id>/delete", methods=["POST"])
+def describe_statement_delete(statement_id: int) -> Act:
+    """Deleting an expectation or a response, quoting it."""
+    statement = db.get_or_404(GroupStatement, statement_id)
+    group = db.get_or_404(StakeholderGroup, statement.group_id)
+    locale = locale_code()
+    expectation = statement.kind == StatementKind.EXPECTATION
+    question = (_("Delete this expectation of %(group)s?", group=group.name(locale))
+                if expectation else
+                _("Delete this response to %(group)s?", group=group.name(locale)))
+    return Act(question, _("“%(text)s” is removed in both languages; this cannot be undone.",
+                           text=statement.text(locale)),
+               _("Delete"), url_for("admin.group_detail", group_id=group.id,
+                                    _anchor=statement.kind), danger=True)
+
+
+@bp.route("/statements/<int:statement_id>/delete", methods=["GET", "POST"])
+@confirm_step(describe_statement_delete)
 def statement_delete(statement_id: int):
     """Remove an expectation or response and close the gap in the order."""
     statement = db.get_or_404(GroupStatement, statement_id)

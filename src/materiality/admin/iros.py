@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from wtforms import SelectChoice
 
+from ..confirmation import Act, confirm_step
 from ..extensions import db
 from ..frozen_configuration import is_closed
 from ..i18n import locale_code
-from ..models import Assessment, Iro, Method, ValueChainStage, ordered_groups
+from ..models import Assessment, Iro, IroRating, Method, ValueChainStage, ordered_groups
 from ..services.library.iro_files import (
     IRO_FILE_COLUMNS,
     iros_csv,
@@ -158,7 +160,26 @@ def iro_edit(assessment_id: int, iro_id: int):
                            closed=is_closed(assessment)), 400 if form.errors else 200
 
 
-@bp.route("/assessments/<int:assessment_id>/iros/<int:iro_id>/delete", methods=["POST"])
+def describe_iro_delete(assessment_id: int, iro_id: int) -> Act:
+    """Deleting an IRO, quoting it, with the ratings that go with it."""
+    assessment = _double(assessment_id)
+    iro = _iro_of(assessment, iro_id)
+    locale = locale_code()
+    ratings = db.session.scalar(db.select(db.func.count()).select_from(IroRating).where(
+        IroRating.iro_id == iro.id))
+    return Act(_("Delete this entry of %(topic)s from the register?",
+                 topic=iro.topic.name(locale)),
+               ngettext("“%(text)s” and its %(num)s rating are deleted; the trail keeps a "
+                        "copy.",
+                        "“%(text)s” and its %(num)s ratings are deleted; the trail keeps a "
+                        "copy.", ratings, text=iro.description(locale)),
+               _("Delete"), url_for("admin.iro_register", assessment_id=assessment.id),
+               danger=True, refused=refusal_message("assessment_closed")
+               if is_closed(assessment) else None)
+
+
+@bp.route("/assessments/<int:assessment_id>/iros/<int:iro_id>/delete", methods=["GET", "POST"])
+@confirm_step(describe_iro_delete)
 def iro_delete(assessment_id: int, iro_id: int):
     """Remove an impact, risk or opportunity from the register."""
     assessment = _double(assessment_id)

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import or_
 from wtforms import SelectChoice
 
+from ..confirmation import Act, confirm_step
 from ..extensions import db
 from ..forms_common import query_text
 from ..i18n import locale_code
-from ..models import Category, Topic
+from ..models import AssessmentTopic, Category, Topic
 from ..services.input_checks import parse_int
 from ..services.library.topic_files import (
     MAX_COLUMNS,
@@ -138,7 +140,31 @@ def topic_edit(topic_id: int):
     return render_template("admin/topic_form.html", form=form, topic=topic)
 
 
-@bp.route("/topics/<int:topic_id>/<any(archive, restore):action>", methods=["POST"])
+def describe_topic_archive(topic_id: int, action: str) -> Act:
+    """Archiving or restoring a topic, with the assessments that ask it."""
+    topic = db.get_or_404(Topic, topic_id)
+    name = topic.name(locale_code())
+    back = url_for("admin.topics")
+    asked = db.session.scalar(db.select(db.func.count()).select_from(AssessmentTopic).where(
+        AssessmentTopic.topic_id == topic.id))
+    refused = None
+    if topic.archived == (action == "archive"):
+        refused = (_("The topic is archived already.") if topic.archived
+                   else _("The topic is not archived."))
+    if action == "archive":
+        return Act(_("Archive the topic %(name)s?", name=name),
+                   ngettext("It stays in the %(num)s assessment that asks it; new "
+                            "assessments do not offer it. You can restore it.",
+                            "It stays in the %(num)s assessments that ask it; new "
+                            "assessments do not offer it. You can restore it.", asked),
+                   _("Archive the topic"), back, danger=True, refused=refused)
+    return Act(_("Restore the topic %(name)s?", name=name),
+               _("New assessments offer it again."), _("Restore the topic"),
+               url_for("admin.topics", show="archived"), refused=refused)
+
+
+@bp.route("/topics/<int:topic_id>/<any(archive, restore):action>", methods=["GET", "POST"])
+@confirm_step(describe_topic_archive)
 def topic_archive(topic_id: int, action: str):
     """Archive a topic (kept for past assessments) or bring it back."""
     topic = db.get_or_404(Topic, topic_id)

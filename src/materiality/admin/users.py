@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.operations import RESET_LINK_HOURS, create_user, is_locked, normalise_email, reset_token
+from ..confirmation import Act, confirm_step
 from ..extensions import db
 from ..models import Role, User, now_utc
 from . import bp
@@ -34,8 +35,38 @@ def users():
                            confirm=ConfirmForm())
 
 
+def describe_user_action(user_id: int, action: str) -> Act:
+    """What a change to an account means for its owner."""
+    user = db.get_or_404(User, user_id)
+    email, back = user.email, url_for("admin.users")
+    refused = None
+    if user.id == current_user.id and action in ("deactivate", "make_editor"):
+        refused = _("You cannot remove your own admin access.")
+    if action == "deactivate":
+        return Act(_("Deactivate %(email)s?", email=email),
+                   _("They can no longer log in. What they did stays, and you can activate "
+                     "the account again."),
+                   _("Deactivate"), back, danger=True, refused=refused)
+    if action == "activate":
+        return Act(_("Activate %(email)s?", email=email),
+                   _("They can log in again with their password."), _("Activate"), back)
+    if action == "make_admin":
+        return Act(_("Make %(email)s an admin?", email=email),
+                   _("They can then change the topic library, the groups, assessments, "
+                     "links, responses and users."), _("Make admin"), back, danger=True)
+    if action == "make_editor":
+        return Act(_("Make %(email)s an editor?", email=email),
+                   _("They keep reading every result and placing the matrix labels, and "
+                     "can no longer change the library, assessments, links, responses or "
+                     "users."), _("Make editor"), back, danger=True, refused=refused)
+    return Act(_("Unlock %(email)s?", email=email),
+               _("The lock after failed logins is lifted: they can try their password "
+                 "again now."), _("Unlock"), back)
+
+
 @bp.route("/users/<int:user_id>/<any(activate, deactivate, make_admin, make_editor, unlock):action>",
-          methods=["POST"])
+          methods=["GET", "POST"])
+@confirm_step(describe_user_action)
 def user_action(user_id: int, action: str):
     """Change an account; an admin cannot lock themselves out."""
     user = db.get_or_404(User, user_id)
@@ -56,7 +87,18 @@ def user_action(user_id: int, action: str):
     return redirect(url_for("admin.users"))
 
 
-@bp.route("/users/<int:user_id>/reset-link", methods=["POST"])
+def describe_reset_link(user_id: int) -> Act:
+    """Issuing a password reset link: whoever holds it can set the password."""
+    user = db.get_or_404(User, user_id)
+    return Act(_("Create a password reset link for %(email)s?", email=user.email),
+               _("Anyone who has the link can set a new password for this account within "
+                 "%(hours)s hours. It is shown once, on the next page.",
+                 hours=RESET_LINK_HOURS),
+               _("Create the link"), url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/reset-link", methods=["GET", "POST"])
+@confirm_step(describe_reset_link)
 def user_reset_link(user_id: int):
     """Show a one-time link that lets the account's owner set a new password."""
     user = db.get_or_404(User, user_id)

@@ -45,14 +45,33 @@ def progress_by_group(assessment_id: int, groups: list[StakeholderGroup]) -> lis
             Submission.assessment_id == assessment_id,
             Submission.kind == QuestionnaireKind.STAKEHOLDER, LIVE)
         .group_by(Submission.group_id)).all())
-    targets = dict(db.session.execute(
-        select(ResponseTarget.group_id, ResponseTarget.target)
-        .where(ResponseTarget.assessment_id == assessment_id)).all())
+    targets = group_targets(assessment_id)
     rows = [GroupProgress(g, counts.pop(g.id, 0), targets.get(g.id)) for g in groups]
     leftover = sum(counts.values())  # archived groups or a group since removed
     if leftover:
         rows.append(GroupProgress(None, leftover, None))
     return rows
+
+
+def group_targets(assessment_id: int) -> dict[int, int]:
+    """The number of responses aimed for, per group id (groups without one left out)."""
+    return dict(db.session.execute(
+        select(ResponseTarget.group_id, ResponseTarget.target)
+        .where(ResponseTarget.assessment_id == assessment_id)).all())
+
+
+def responses_by_link(assessment_id: int) -> dict[int, int]:
+    """Live responses per link id (links without any left out)."""
+    return dict(db.session.execute(
+        select(Submission.link_id, func.count()).where(
+            Submission.assessment_id == assessment_id, LIVE)
+        .group_by(Submission.link_id)).all())
+
+
+def link_responses(link_id: int) -> int:
+    """Live responses received through one link."""
+    return db.session.scalar(select(func.count()).select_from(Submission).where(
+        Submission.link_id == link_id, LIVE))
 
 
 def counts_by_kind(assessment_id: int) -> dict[str, int]:

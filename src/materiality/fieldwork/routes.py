@@ -19,15 +19,26 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from ..admin.forms import ConfirmForm, ReasonForm
+from ..admin.forms import ConfirmForm
 from ..admin.operations import OperationRefused
 from ..auth.access import admin_required
+from ..confirmation import Act, confirm_step
 from ..extensions import db
 from ..forms_common import query_int
-from ..i18n import from_local_time, locale_code, time_zone_label
-from ..models import Assessment, InvitationCode, LinkState, Submission, SurveyLink, as_utc, ordered_groups
+from ..frozen_configuration import is_closed
+from ..i18n import from_local_time, local_time, locale_code, time_zone_label
+from ..models import (
+    Assessment,
+    InvitationCode,
+    LinkState,
+    Submission,
+    SurveyLink,
+    as_utc,
+    ordered_groups,
+)
 from ..services.documents.office_files import guard_formula
 from ..services.input_checks import parse_int, remove_control_characters
 from ..services.qr import qr_png, qr_svg, qr_svg_data_uri
@@ -48,7 +59,10 @@ from .results import (
     bar_chart,
     counts_by_kind,
     feedback_results,
+    group_targets,
+    link_responses,
     progress_by_group,
+    responses_by_link,
     responses_per_day,
     submissions_page,
 )
@@ -107,6 +121,8 @@ def _links_page(assessment: Assessment, refused: tuple[int, str, str] | None = N
     """The links page; ``refused`` is (link id, value typed, message) of a closing time refused."""
     return render_template("fieldwork/links.html", assessment=assessment,
                            links=assessment_links(assessment.id), confirm=ConfirmForm(),
+                           answered=responses_by_link(assessment.id),
+                           targets=group_targets(assessment.id),
                            closing=ClosingForm(formdata=None), section="links",
                            time_zone=time_zone_label(), refused=refused), 400 if refused else 200
 
@@ -124,8 +140,56 @@ def links_create(assessment_id: int):
     return redirect(url_for("fieldwork.links", assessment_id=assessment.id))
 
 
-@bp.route("/links/<int:link_id>/state/<any(active, paused, closed):state>", methods=["POST"])
+def link_name(link: SurveyLink) -> str:
+    """Who a link is for, in the page's language (as the templates' ``link_label``)."""
+    if link.kind == "feedback":
+        return _("Reader feedback form")
+    if link.kind == "company":
+        kinds = {"management": _("Management"), "internal_expert": _("Internal expert"),
+                 "external_expert": _("External expert")}
+        return _("Company rating") + ": " + kinds.get(link.rater_kind or "",
+                                                      _("general link (rater picks)"))
+    if link.group is not None:
+        return link.group.name(locale_code())
+    return _("General link (respondent picks a group)")
+
+
+def describe_link_state(link_id: int, state: str) -> Act:
+    """What pausing, resuming or closing a link does, with its responses so far."""
+    link = db.get_or_404(SurveyLink, link_id)
+    name, answered = link_name(link), link_responses(link.id)
+    back = url_for("fieldwork.links", assessment_id=link.assessment_id)
+    refused = None
+    if state == link.state:
+        refused = _("The link is in this state already.")
+    elif state == LinkState.ACTIVE and is_closed(link.assessment):
+        refused = refusal_message("assessment_closed")
+    if state == LinkState.CLOSED:
+        return Act(_("Close the link for %(name)s?", name=name),
+                   ngettext("%(num)s person has answered; no one else can. Its address and "
+                            "QR code answer “closed” from now on.",
+                            "%(num)s people have answered; no one else can. Its address and "
+                            "QR code answer “closed” from now on.", answered),
+                   _("Close the link"), back, danger=True, refused=refused)
+    if state == LinkState.PAUSED:
+        return Act(_("Pause the link for %(name)s?", name=name),
+                   ngettext("%(num)s person has answered. While the link is paused, its "
+                            "address takes no answers until you resume it.",
+                            "%(num)s people have answered. While the link is paused, its "
+                            "address takes no answers until you resume it.", answered),
+                   _("Pause the link"), back, danger=True, refused=refused)
+    return Act(_("Resume the link for %(name)s?", name=name),
+               ngettext("%(num)s person has answered so far. Its address and QR code "
+                        "take answers again.",
+                        "%(num)s people have answered so far. Its address and QR code "
+                        "take answers again.", answered),
+               _("Resume the link"), back, refused=refused)
+
+
+@bp.route("/links/<int:link_id>/state/<any(active, paused, closed):state>",
+          methods=["GET", "POST"])
 @admin_required
+@confirm_step(describe_link_state)
 def link_state(link_id: int, state: str):
     """Pause, resume or close a link."""
     link = db.get_or_404(SurveyLink, link_id)
@@ -268,51 +332,77 @@ def targets(assessment_id: int):
     return redirect(url_for("fieldwork.responses", assessment_id=assessment.id))
 
 
+def _response_facts(submission: Submission) -> list[tuple[str, str]]:
+    facts = [(_("Received"), local_time(submission.submitted_at)),
+             (_("Questionnaire"), link_name(submission.link))]
+    if submission.deleted_at is not None:
+        facts.append((_("Deleted"), submission.deleted_reason or ""))
+    return facts
+
+
+def describe_response_delete(submission_id: int) -> Act:
+    """Deleting a response: kept with the reason, left out of every count."""
+    submission = db.get_or_404(Submission, submission_id)
+    back = url_for("fieldwork.responses", assessment_id=submission.assessment_id)
+    refused = None
+    if submission.deleted_at is not None:
+        refused = _("This response was deleted.")
+    elif is_closed(db.session.get(Assessment, submission.assessment_id)):
+        refused = refusal_message("assessment_closed")
+    return Act(_("Delete this response?"),
+               _("The response is kept with your reason and left out of every count and "
+                 "score."), _("Delete the response"), back, danger=True,
+               facts=_response_facts(submission), reason=_("Reason"), refused=refused)
+
+
 @bp.route("/responses/<int:submission_id>/delete", methods=["GET", "POST"])
 @admin_required
+@confirm_step(describe_response_delete)
 def response_delete(submission_id: int):
     """Delete one response, giving a reason that is kept."""
     submission = db.get_or_404(Submission, submission_id)
-    form = ReasonForm()
-    if submission.deleted_at is None and form.validate_on_submit():
-        try:
-            delete_response(submission, form.reason.data, current_user.id)
-        except OperationRefused as refused:
-            db.session.rollback()
-            form.reason.errors = [refusal_message(refused.code)]
-        else:
-            db.session.commit()
-            flash(_("Response deleted. It is kept with the reason and left out of every "
-                    "count."), "success")
-            return redirect(url_for("fieldwork.responses",
-                                    assessment_id=submission.assessment_id))
-    assessment = db.session.get(Assessment, submission.assessment_id)
-    return render_template("fieldwork/response_delete.html", submission=submission,
-                           assessment=assessment, form=form, section="responses",
-                           restoring=False)
+    try:
+        delete_response(submission, request.form["reason"], current_user.id)
+    except OperationRefused as refused:  # closed since the confirm page was shown
+        db.session.rollback()
+        flash(refusal_message(refused.code), "error")
+    else:
+        db.session.commit()
+        flash(_("Response deleted. It is kept with the reason and left out of every "
+                "count."), "success")
+    return redirect(url_for("fieldwork.responses", assessment_id=submission.assessment_id))
+
+
+def describe_response_restore(submission_id: int) -> Act:
+    """Restoring a deleted response: it counts again."""
+    submission = db.get_or_404(Submission, submission_id)
+    back = url_for("fieldwork.responses", assessment_id=submission.assessment_id)
+    refused = None
+    if submission.deleted_at is None:
+        refused = _("This response is counted.")
+    elif is_closed(db.session.get(Assessment, submission.assessment_id)):
+        refused = refusal_message("assessment_closed")
+    return Act(_("Restore this response?"),
+               _("Restored, the response counts again in every count and score. Your "
+                 "reason is kept in the trail."), _("Restore the response"), back,
+               facts=_response_facts(submission), reason=_("Reason"), refused=refused)
 
 
 @bp.route("/responses/<int:submission_id>/restore", methods=["GET", "POST"])
 @admin_required
+@confirm_step(describe_response_restore)
 def response_restore(submission_id: int):
     """Count a deleted response again, giving a reason that is kept in the trail."""
     submission = db.get_or_404(Submission, submission_id)
-    form = ReasonForm()
-    if submission.deleted_at is not None and form.validate_on_submit():
-        try:
-            restore_response(submission, form.reason.data)
-        except OperationRefused as refused:
-            db.session.rollback()
-            form.reason.errors = [refusal_message(refused.code)]
-        else:
-            db.session.commit()
-            flash(_("Response restored. It counts again."), "success")
-            return redirect(url_for("fieldwork.responses",
-                                    assessment_id=submission.assessment_id))
-    assessment = db.session.get(Assessment, submission.assessment_id)
-    return render_template("fieldwork/response_delete.html", submission=submission,
-                           assessment=assessment, form=form, section="responses",
-                           restoring=True)
+    try:
+        restore_response(submission, request.form["reason"])
+    except OperationRefused as refused:  # closed since the confirm page was shown
+        db.session.rollback()
+        flash(refusal_message(refused.code), "error")
+    else:
+        db.session.commit()
+        flash(_("Response restored. It counts again."), "success")
+    return redirect(url_for("fieldwork.responses", assessment_id=submission.assessment_id))
 
 
 @bp.route("/assessments/<int:assessment_id>/feedback")

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..auth.access import admin_required
+from ..confirmation import Act, confirm_step
 from ..extensions import db
 from ..models import Assessment, Method
 from ..services.documents import iro_tables
@@ -35,6 +36,7 @@ from .routes import (
     _matrix_form,
     _posted_positions,
     _report_locale,
+    labels_reset_act,
     refusal_message,
 )
 
@@ -181,7 +183,13 @@ def double_labels_save(assessment_id: int):
     return _back_to_matrix(assessment, locale)
 
 
-@bp.route("/<int:assessment_id>/double/matrix/labels/reset", methods=["POST"])
+def describe_double_labels_reset(assessment_id: int) -> Act:
+    """Resetting the double-materiality matrix's labels of one language."""
+    return labels_reset_act(_double(assessment_id), "report.double_matrix")
+
+
+@bp.route("/<int:assessment_id>/double/matrix/labels/reset", methods=["GET", "POST"])
+@confirm_step(describe_double_labels_reset)
 def double_labels_reset(assessment_id: int):
     """Forget the hand-placed labels in one language."""
     assessment = _double(assessment_id)

@@ -17,13 +17,14 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from wtforms import SelectChoice
 
 from ..auth.access import admin_required
+from ..confirmation import Act, confirm_step
 from ..extensions import db
 from ..frozen_configuration import is_closed
 from ..models import Assessment, CompanyScoreOverride
@@ -133,7 +134,7 @@ def _render_scores(assessment: Assessment, settings_form=None, override_form=Non
         overrides=overrides,
         settings_form=settings_form or _settings_form(assessment),
         override_form=override_form or _override_form(assessment, locale),
-        confirm=ConfirmForm(), remove_form=RemoveOverrideForm(formdata=None),
+        confirm=ConfirmForm(),
         rater_kinds=RATER_KINDS,
     )
     return page, status
@@ -190,8 +191,27 @@ def override_set(assessment_id: int):
     return _render_scores(assessment, override_form=form, status=400)
 
 
-@bp.route("/<int:assessment_id>/scores/overrides/<int:topic_id>/remove", methods=["POST"])
+def describe_override_remove(assessment_id: int, topic_id: int) -> Act:
+    """Removing an override: the company score goes back to the computed one."""
+    assessment = _assessment(assessment_id)
+    override = db.session.get(CompanyScoreOverride, (assessment.id, topic_id))
+    if override is None:
+        abort(404)
+    topic = next((t for t in assessment.topics if t.id == topic_id), None)
+    name = topic.name(normalize_locale(str(get_locale()))) if topic else str(topic_id)
+    return Act(_("Remove the override of %(topic)s?", topic=name),
+               _("Its company score goes back from %(score)s, set by hand, to the score "
+                 "computed from the ratings; every result that uses it changes.",
+                 score=f"{override.score:.2f}"),
+               _("Remove override"), url_for("report.scores", assessment_id=assessment.id),
+               danger=True, reason=_("Why the override is removed"),
+               refused=refusal_message("assessment_closed")
+               if assessment.status == "closed" else None)
+
+
+@bp.route("/<int:assessment_id>/scores/overrides/<int:topic_id>/remove", methods=["GET", "POST"])
 @admin_required
+@confirm_step(describe_override_remove)
 def override_remove(assessment_id: int, topic_id: int):
     """Go back to the computed company score of a topic."""
     assessment = _assessment(assessment_id)
@@ -385,7 +405,32 @@ def labels_save(assessment_id: int):
     return _back_to_matrix(assessment, locale)
 
 
-@bp.route("/<int:assessment_id>/matrix/labels/reset", methods=["POST"])
+def describe_labels_reset(assessment_id: int) -> Act:
+    """Resetting the labels of one language, with how many were placed by hand."""
+    return labels_reset_act(_assessment(assessment_id), "report.matrix")
+
+
+def labels_reset_act(assessment: Assessment, matrix_endpoint: str) -> Act:
+    """What resetting the labels of the language asked (?locale=) does; Cancel goes back to
+    ``matrix_endpoint`` (the classic or the double-materiality matrix)."""
+    locale = normalize_locale(request.values.get("locale"))
+    size = request.values.get("size")
+    keep = {"locale": locale, **({"size": size} if size in ("half_a4", "full_a4",
+                                                             "slide_16_9") else {})}
+    placed = len(report.label_positions(assessment.id, locale))
+    language = _("Chinese") if locale == "zh_CN" else _("English")
+    return Act(_("Reset the labels of the %(language)s matrix?", language=language),
+               ngettext("%(num)s label placed by hand goes back to its automatic place, in "
+                        "the preview and every export in this language.",
+                        "%(num)s labels placed by hand go back to their automatic places, in "
+                        "the preview and every export in this language.", placed),
+               _("Reset the labels"), url_for(matrix_endpoint, assessment_id=assessment.id,
+                                              **keep),
+               danger=True, keep=keep)
+
+
+@bp.route("/<int:assessment_id>/matrix/labels/reset", methods=["GET", "POST"])
+@confirm_step(describe_labels_reset)
 def labels_reset(assessment_id: int):
     """Forget the hand-placed labels in one language."""
     assessment = _assessment(assessment_id)
