@@ -269,3 +269,13 @@ def test_mean_thresholds_and_why_they_are_the_default():
     zh = methodology_markdown(note_input("zh_CN", threshold_mode="mean", threshold_company=3.951,
                                          threshold_stakeholder=3.845), "zh_CN")
     assert "全部议题得分的平均值" in zh and "新建评估默认采用此方式" in zh
+
+
+@LOCALES
+def test_questionnaires_outside_the_survey_period_are_reported_apart(locale):
+    text = methodology_markdown(note_input(locale, outside_period=3), locale)
+    assert ("其中3份问卷在调查期间之外提交，已计入结果。" if locale == "zh_CN" else
+            "3 of the questionnaires were submitted outside this period; they are included "
+            "in the results.") in text
+    plain = methodology_markdown(note_input(locale), locale)
+    assert "期间之外" not in plain and "outside this period" not in plain

@@ -4,9 +4,10 @@ Deleted responses are left out of every figure here.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_sqlalchemy.pagination import Pagination
@@ -81,8 +82,14 @@ def counts_by_kind(assessment_id: int) -> dict[str, int]:
             Submission.assessment_id == assessment_id, LIVE).group_by(Submission.kind)).all())
 
 
-def responses_per_day(assessment_id: int, timezone: str) -> list[tuple[date, int]]:
-    """Live responses per local calendar day, oldest first, gaps filled with zero."""
+def responses_per_day(assessment_id: int, timezone: str,
+                      window: tuple[date | None, date | None] = (None, None),
+                      ) -> list[tuple[date, int]]:
+    """Live responses per local calendar day, oldest first, gaps filled with zero.
+
+    The days run over the responses and the survey ``window`` (opens_on, closes_on)
+    together, so the chart shows the whole window even before anyone answered.
+    """
     zone = ZoneInfo(timezone)
     moments = db.session.scalars(select(Submission.submitted_at).where(
         Submission.assessment_id == assessment_id, LIVE))
@@ -90,9 +97,47 @@ def responses_per_day(assessment_id: int, timezone: str) -> list[tuple[date, int
         as_utc(m).astimezone(zone).date() for m in moments)
     if not per_day:
         return []
-    first, last = min(per_day), max(per_day)
+    ends = [*per_day, *(day for day in window if day is not None)]
+    first, last = min(ends), max(ends)
     days = [date.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1)]
     return [(day, per_day.get(day, 0)) for day in days]
+
+
+#: Longer than this, the chart counts per week; longer than a year, per month.
+WEEKLY_AFTER_DAYS = 60
+MONTHLY_AFTER_DAYS = 366
+
+
+def chart_period(series: list[tuple[date, int]]) -> str:
+    """"day", "week" or "month": the step that keeps a chart of the series readable."""
+    if not series:
+        return "day"
+    span = (series[-1][0] - series[0][0]).days + 1
+    if span > MONTHLY_AFTER_DAYS:
+        return "month"
+    return "week" if span > WEEKLY_AFTER_DAYS else "day"
+
+
+def period_start(day: date, period: str) -> date:
+    """The first day of the week (Monday) or month holding ``day``; the day itself."""
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    if period == "month":
+        return day.replace(day=1)
+    return day
+
+
+def group_counts(series: list[tuple[date, int]], period: str) -> list[tuple[date, int]]:
+    """Per-day counts summed per week or month (keyed by its first day), oldest first.
+
+    The series has every day, so every week or month between the first and the last
+    is there, with zero when nobody answered.
+    """
+    totals: dict[date, int] = {}
+    for day, count in series:
+        key = period_start(day, period)
+        totals[key] = totals.get(key, 0) + count
+    return sorted(totals.items())
 
 
 @dataclass
@@ -105,16 +150,65 @@ class Bar:
     value: int
 
 
-def bar_chart(series: list[tuple[date, int]], height: int = 160,
-              bar_width: int = 18, gap: int = 4) -> tuple[list[Bar], int, int]:
-    """Bars of a per-day chart in SVG units: (bars, width, height incl. axis labels)."""
-    top = max((value for _day, value in series), default=0) or 1
+@dataclass
+class BarChart:
+    """A bar chart in SVG units: a fixed width whatever the number of bars."""
+
+    period: str
+    bars: list[Bar]
+    width: int
+    height: int
+    #: (x, label) of the few dates written under the axis
+    ticks: list[tuple[float, str]]
+    #: (x, width) of the survey window's band, when the assessment has one
+    window: tuple[float, float] | None
+
+
+def _label(day: date, period: str, with_year: bool) -> str:
+    if period == "month":
+        return day.strftime("%Y-%m")
+    return day.strftime("%Y-%m-%d" if with_year else "%m-%d")
+
+
+def bar_chart(series: list[tuple[date, int]], window: tuple[date | None, date | None] = (None, None),
+              width: int = 480, height: int = 160, max_ticks: int = 5) -> BarChart:
+    """The per-day chart: grouped by week or month when long, the survey window marked.
+
+    ``series`` is per day (from ``responses_per_day``); the chart's width stays
+    ``width`` units, so a long period draws thinner bars, not a longer strip.
+    """
+    period = chart_period(series)
+    counts = group_counts(series, period)
+    top = max((value for _day, value in counts), default=0) or 1
+    step = width / max(1, len(counts))
+    gap = min(4.0, step * 0.2)
+    with_year = bool(counts) and counts[0][0].year != counts[-1][0].year
     bars = []
-    for index, (day, value) in enumerate(series):
+    for index, (day, value) in enumerate(counts):
         bar_height = round(value / top * (height - 20), 1)
-        bars.append(Bar(x=index * (bar_width + gap), y=height - bar_height, width=bar_width,
-                        height=bar_height, label=day.strftime("%m-%d"), value=value))
-    return bars, max(1, len(series) * (bar_width + gap)), height + 30
+        bars.append(Bar(x=round(index * step, 2), y=height - bar_height,
+                        width=round(step - gap, 2), height=bar_height,
+                        label=_label(day, period, with_year), value=value))
+    every = max(1, -(-len(bars) // max_ticks))  # ceiling: at most max_ticks labels
+    ticks = [(bar.x, bar.label) for bar in bars[::every]]
+    return BarChart(period, bars, width, height + 30, ticks, _window_band(counts, period, window,
+                                                                          step))
+
+
+def _window_band(counts: list[tuple[date, int]], period: str,
+                 window: tuple[date | None, date | None], step: float,
+                 ) -> tuple[float, float] | None:
+    """Where the survey window lies on the chart, in SVG units (None without a window)."""
+    opens, closes = window
+    if not counts or (opens is None and closes is None):
+        return None
+    keys = [day for day, _count in counts]
+    first = bisect_left(keys, period_start(opens, period)) if opens else 0
+    last = bisect_right(keys, period_start(closes, period)) - 1 if closes else len(keys) - 1
+    first, last = max(first, 0), min(last, len(keys) - 1)
+    if last < first:  # the window lies wholly before or after the responses
+        return None
+    return round(first * step, 2), round((last - first + 1) * step, 2)
 
 
 @dataclass

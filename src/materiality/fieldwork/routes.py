@@ -298,13 +298,14 @@ def code_qr(code_id: int, fmt: str):
 def responses(assessment_id: int):
     """Responses per group against the targets, per day, and the list."""
     assessment = db.get_or_404(Assessment, assessment_id)
-    per_day = responses_per_day(assessment.id, current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    bars, chart_width, chart_height = bar_chart(per_day)
+    window = (assessment.opens_on, assessment.closes_on)
+    per_day = responses_per_day(assessment.id, current_app.config["BABEL_DEFAULT_TIMEZONE"],
+                                window)
     return render_template(
         "fieldwork/responses.html", assessment=assessment, section="responses",
         progress=progress_by_group(assessment.id, ordered_groups()),
-        by_kind=counts_by_kind(assessment.id), per_day=per_day, bars=bars,
-        chart_width=chart_width, chart_height=chart_height,
+        by_kind=counts_by_kind(assessment.id), per_day=per_day,
+        chart=bar_chart(per_day, window),
         submissions=submissions_page(assessment.id, query_int("page", default=1)),
         confirm=ConfirmForm())
 

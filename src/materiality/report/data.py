@@ -9,14 +9,15 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
-from sqlalchemy import String, case, cast, func, literal, union_all
+from sqlalchemy import String, case, cast, func, literal, or_, union_all
 
 from ..extensions import db
 from ..frozen_configuration import frozen_response_table, group_weights
+from ..i18n import from_local_time
 from ..models import (
     Assessment,
     AssessmentGroupWeight,
@@ -26,6 +27,7 @@ from ..models import (
     Iro,
     LabelPosition,
     QuestionnaireKind,
+    Rating,
     StakeholderGroup,
     Submission,
     Topic,
@@ -415,14 +417,35 @@ def respondent_counts(assessment_id: int) -> tuple[dict[int, int], dict[str, int
     return groups, kinds, feedback
 
 
-def _survey_dates(assessment: Assessment) -> tuple[date | None, date | None]:
-    first, last = db.session.execute(
-        db.select(func.min(Submission.submitted_at), func.max(Submission.submitted_at))
-        .where(Submission.assessment_id == assessment.id, Submission.deleted_at.is_(None))
-    ).one()
-    start = assessment.opens_on or (first.date() if first else None)
-    end = assessment.closes_on or (last.date() if last else None)
-    return start, end
+def _survey_dates(assessment: Assessment) -> tuple[date | None, date | None, int]:
+    """The survey period and the valid questionnaires submitted outside it.
+
+    The period is the assessment's window (opens_on..closes_on, calendar days in the
+    app's time zone), so one stray late response does not stretch it; only when no
+    window was set does the period run from the first response to the last.
+    """
+    live = (Submission.assessment_id == assessment.id, Submission.deleted_at.is_(None))
+    if assessment.opens_on is None and assessment.closes_on is None:
+        first, last = db.session.execute(
+            db.select(func.min(Submission.submitted_at), func.max(Submission.submitted_at))
+            .where(*live)).one()
+        return (first.date() if first else None), (last.date() if last else None), 0
+    outside = []
+    if assessment.opens_on is not None:
+        outside.append(Submission.submitted_at < _local_midnight(assessment.opens_on))
+    if assessment.closes_on is not None:
+        outside.append(Submission.submitted_at
+                       >= _local_midnight(assessment.closes_on + timedelta(days=1)))
+    rated = db.select(Rating.submission_id).where(Rating.score.is_not(None))
+    count = db.session.scalar(db.select(func.count()).select_from(Submission).where(
+        *live, Submission.kind == QuestionnaireKind.STAKEHOLDER,
+        Submission.id.in_(rated), or_(*outside)))
+    return assessment.opens_on, assessment.closes_on, count or 0
+
+
+def _local_midnight(day: date) -> datetime:
+    """The moment a calendar day starts in the app's time zone, in UTC."""
+    return from_local_time(datetime.combine(day, time()))
 
 
 def methodology_input(data: ReportData) -> MethodologyInput:
@@ -434,7 +457,7 @@ def methodology_input(data: ReportData) -> MethodologyInput:
     assessment, result = data.assessment, data.result
     _groups, _kinds, feedback = respondent_counts(assessment.id)
     settings = result.settings
-    start, end = _survey_dates(assessment)
+    start, end, outside = _survey_dates(assessment)
     groups = result.group_respondents
     kinds = result.rater_kind_respondents
     return MethodologyInput(
@@ -464,6 +487,7 @@ def methodology_input(data: ReportData) -> MethodologyInput:
                      [data.stratum_name(axis, key, note=True) for axis, key in strata])
                     for t, strata in data.sensitivity.unanswered.items()],
         robustness=_note_robustness(data),
+        outside_period=outside,
     )
 
 

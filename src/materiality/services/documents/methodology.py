@@ -111,6 +111,8 @@ class MethodologyInput:
     #: topics a weighted group gave no numeric rating: (topic, [group names])
     unanswered: Sequence[tuple[str, Sequence[str]]] = ()
     robustness: Robustness | None = None
+    #: questionnaires received before the survey opened or after it closed (counted)
+    outside_period: int = 0
 
 
 # --------------------------------------------------------------------------- blocks
@@ -280,6 +282,8 @@ def _blocks(data: MethodologyInput, locale: str) -> list[Block]:
         dates = t["dates_end"].format(end=_date(end, locale), total=_count(total, locale))
     else:
         dates = t["dates_none"].format(total=_count(total, locale))
+    if data.outside_period and (start or end):
+        dates += _sep(t) + t["outside_period"].format(n=_count(data.outside_period, locale))
     dates += _sep(t) + t["valid_rule"]
     if data.dont_know_only:
         dates += _sep(t) + t["dont_know_only"].format(n=_count(data.dont_know_only, locale))

@@ -35,6 +35,7 @@ TEXTS: dict[str, dict] = {
         "dates_start": "利益相关方调查自{start}起开展，共回收有效问卷{total}份。",
         "dates_end": "利益相关方调查截至{end}，共回收有效问卷{total}份。",
         "dates_none": "共回收利益相关方有效问卷{total}份（调查起止日期未登记）。",
+        "outside_period": "其中{n}份问卷在调查期间之外提交，已计入结果。",
         "valid_rule": "有效问卷指对至少一项议题给出1至5分评分的问卷。",
         "dont_know_only": "另有{n}份问卷对全部议题均选择“不了解”，未计入有效问卷，也不影响任何得分。",
         "groups_lead": "各利益相关方群体的有效问卷数及权重如下：",
@@ -210,6 +211,10 @@ TEXTS: dict[str, dict] = {
         "dates_none": (
             "{total} valid stakeholder questionnaires were received (the survey dates were "
             "not recorded)."
+        ),
+        "outside_period": (
+            "{n} of the questionnaires were submitted outside this period; they are included "
+            "in the results."
         ),
         "valid_rule": (
             "A valid questionnaire is one that rates at least one topic from 1 to 5."
