@@ -146,3 +146,31 @@ def test_closing_a_link_asks_in_a_dialog(phone):
     assert "Link updated." in page.locator(".flashes").inner_text()
     db.session.expire_all()
     assert db.session.get(SurveyLink, link_id).state == "closed"
+
+
+def test_the_matrix_page_on_a_phone_asks_for_a_larger_screen(phone):
+    base, page = phone
+    page.goto(f"{base}/report/1/matrix?lang=en&locale=en")
+    _no_page_overflow(page)
+    assert page.get_by_text("Use a larger screen to move labels by dragging.").is_visible()
+    assert page.locator(".label-handle").count() == 23
+    assert not page.locator(".label-handle").first.is_visible()  # no broken dragging
+    image = page.locator("#matrix-preview")
+    image.wait_for()
+    assert image.bounding_box()["width"] >= 700  # readable, scrolled sideways
+    stage = page.locator("#matrix-stage")
+    assert stage.get_attribute("tabindex") == "0" and stage.get_attribute("aria-label")
+
+
+def test_on_a_larger_screen_the_label_is_the_handle_with_a_grip_beside_it(phone):
+    base, page = phone
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{base}/report/1/matrix?lang=en&locale=en")
+    handle = page.locator(".label-handle").first
+    handle.wait_for()
+    page.wait_for_function("document.getElementById('matrix-preview').complete")
+    frame = handle.bounding_box()
+    grip = handle.locator(".label-handle-grip").bounding_box()
+    assert frame["width"] > 30  # the label's width, not a 14 px dot on its text
+    assert grip["x"] + grip["width"] <= frame["x"]  # beside the label, not on it
+    assert not page.get_by_text("Use a larger screen").is_visible()

@@ -665,6 +665,9 @@ class LabelRow:
     x: float
     y: float
     saved: bool
+    #: the drawn label's width and height in figure fractions (the handle covers it)
+    width: float = 0.0
+    height: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -693,9 +696,11 @@ def label_editor(data: ReportData, options, *, error_bars: bool = False,  # noqa
         render = draw_matrix(points, options, previous_positions)
     ax = render.figure.axes[0]
     box = ax.get_position()
+    sizes = _label_sizes(render.figure)
     rows = [
         LabelRow(p.key, p.label, round(render.label_positions[p.key][0], 4),
-                 round(render.label_positions[p.key][1], 4), p.key in saved)
+                 round(render.label_positions[p.key][1], 4), p.key in saved,
+                 *sizes.get(p.key, (0.0, 0.0)))
         for p in points if p.key in render.label_positions
     ]
     return LabelEditor(
@@ -705,3 +710,18 @@ def label_editor(data: ReportData, options, *, error_bars: bool = False,  # noqa
         rows=rows,
         unplaced=tuple(render.unplaced),
     )
+
+
+def _label_sizes(figure) -> dict[int, tuple[float, float]]:  # noqa: ANN001
+    """Each drawn label's (width, height) in figure fractions, by topic key."""
+    renderer = figure.canvas.get_renderer()
+    to_figure = figure.transFigure.inverted()
+    sizes = {}
+    for text in figure.axes[0].texts:
+        gid = text.get_gid() or ""
+        if gid.startswith("label-") and gid[6:].isdigit():
+            extent = text.get_window_extent(renderer)
+            (x0, y0), (x1, y1) = to_figure.transform([[extent.x0, extent.y0],
+                                                      [extent.x1, extent.y1]])
+            sizes[int(gid[6:])] = (round(float(x1 - x0), 4), round(float(y1 - y0), 4))
+    return sizes

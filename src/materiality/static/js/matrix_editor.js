@@ -1,8 +1,12 @@
-/* Label editor of the materiality matrix: drag handles on the preview fill the x/y inputs.
+/* Label editor of the materiality matrix: drag the labels on the preview to fill the x/y inputs.
  *
  * The page works without this script (type the numbers and save). The preview image
  * carries the plot area (figure fractions) and the axis limits as data attributes, so a
  * pointer position on the image converts to data coordinates, the label's centre.
+ * Each label gets a frame over its text (its size comes with the row, in figure
+ * fractions) and a small square grip beside it, clear of the text: either one drags. A moved
+ * frame shows the label's text where it will be drawn. On a narrow screen the frames
+ * are hidden (report.css): the page asks for a larger screen and keeps the inputs.
  */
 (function () {
   "use strict";
@@ -40,9 +44,13 @@
       return;
     }
     var p = toPixels(x, y);
+    var width = Math.max(handle.width * image.clientWidth, 24);
+    var height = Math.max(handle.height * image.clientHeight, 24);
     handle.element.hidden = false;
-    handle.element.style.left = p[0] + "px";
-    handle.element.style.top = p[1] + "px";
+    handle.element.style.width = width + "px";
+    handle.element.style.height = height + "px";
+    handle.element.style.left = (p[0] - width / 2) + "px";
+    handle.element.style.top = (p[1] - height / 2) + "px";
   }
 
   function placeAll() {
@@ -56,19 +64,28 @@
     });
   }
 
+  function markMoved(handle) {
+    handle.row.classList.add("moved");
+    handle.element.classList.add("moved");
+  }
+
   function startDrag(handle, event) {
     event.preventDefault();
     select(handle);
     handle.element.setPointerCapture(event.pointerId);
     var rect = image.getBoundingClientRect();
+    // Where in the label it was taken: the label keeps that point under the pointer.
+    var centre = toPixels(parseFloat(handle.inputX.value), parseFloat(handle.inputY.value));
+    var grabX = event.clientX - rect.left - centre[0];
+    var grabY = event.clientY - rect.top - centre[1];
 
     function move(e) {
-      var px = Math.min(Math.max(e.clientX - rect.left, 0), image.clientWidth);
-      var py = Math.min(Math.max(e.clientY - rect.top, 0), image.clientHeight);
+      var px = Math.min(Math.max(e.clientX - rect.left - grabX, 0), image.clientWidth);
+      var py = Math.min(Math.max(e.clientY - rect.top - grabY, 0), image.clientHeight);
       var xy = toData(px, py);
       handle.inputX.value = xy[0].toFixed(3);
       handle.inputY.value = xy[1].toFixed(3);
-      handle.row.classList.add("moved");
+      markMoved(handle);
       place(handle);
     }
 
@@ -93,7 +110,7 @@
     var size = event.shiftKey ? 0.1 : 0.02;
     handle.inputX.value = (parseFloat(handle.inputX.value) + step[0] * size).toFixed(3);
     handle.inputY.value = (parseFloat(handle.inputY.value) + step[1] * size).toFixed(3);
-    handle.row.classList.add("moved");
+    markMoved(handle);
     place(handle);
   }
 
@@ -105,10 +122,21 @@
     element.className = "label-handle";
     element.title = label;
     element.setAttribute("aria-label", label);
+    var text = document.createElement("span");  // shown once moved
+    text.className = "label-handle-text";
+    text.textContent = label;
+    text.setAttribute("aria-hidden", "true");
+    var grip = document.createElement("span");  // beside the label, clear of its text
+    grip.className = "label-handle-grip";
+    grip.setAttribute("aria-hidden", "true");
+    element.appendChild(text);
+    element.appendChild(grip);
     stage.appendChild(element);
     var handle = {
       element: element,
       row: row,
+      width: parseFloat(row.dataset.w) || 0,
+      height: parseFloat(row.dataset.h) || 0,
       inputX: form.querySelector('input[name="x_' + topic + '"]'),
       inputY: form.querySelector('input[name="y_' + topic + '"]')
     };
@@ -117,7 +145,7 @@
     element.addEventListener("keydown", function (e) { nudge(handle, e); });
     element.addEventListener("focus", function () { select(handle); });
     [handle.inputX, handle.inputY].forEach(function (input) {
-      input.addEventListener("input", function () { place(handle); });
+      input.addEventListener("input", function () { markMoved(handle); place(handle); });
       input.addEventListener("focus", function () { select(handle); });
     });
   });
