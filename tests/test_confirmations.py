@@ -66,7 +66,7 @@ EXEMPT = {
     "fieldwork.targets": "saves the targets form",
     "report.labels_save": "saves the label editor's form",
     "report.double_labels_save": "saves the label editor's form",
-    "report.double_scoring_settings": "saves the settings form, with a written reason",
+    "report.double_settings": "saves the settings form, with a written reason",
     "report.override_set": "saves the override form, with a written reason",
     "report.scoring_settings": "saves the settings form, with a written reason",
     "report.promote": "adds one expectation to a group; deleting it again asks first",
