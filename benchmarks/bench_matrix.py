@@ -6,7 +6,8 @@ best of N after a warm-up that registers the font: the label placement alone, th
 drawing (placement included), and the files (PNG at 300 dpi, SVG, PDF); then the drawn
 leader lines: how many, how many pairs cross, the longest and the mean length in points
 (the half-A4 target: none crossing, none over 72 pt), and how many labels sit across a
-threshold line from their point. Targets: 23 topics under 2 s in every format.
+threshold line from their point; then how the placement's time grows with the number
+of topics. Targets (issue 14): 23 topics as a 300-dpi PNG under 0.3 s, 80 under 1.5 s.
 """
 
 from __future__ import annotations
@@ -117,13 +118,61 @@ def demo_points() -> dict[str, tuple[list, MatrixOptions]]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def best_of(repeat: int, fn) -> float:
+def best_of(repeat: int, fn, clock=time.perf_counter) -> float:
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return min(times)
+
+
+def cold_png_cpu(pts, options) -> float:
+    """CPU seconds of one PNG at 300 dpi with the label-extent cache emptied (as the
+    first drawing of these labels in a worker)."""
+    chart._EXTENTS.clear()  # noqa: SLF001 - the benchmark empties the process's cache
+    start = time.process_time()
+    render_matrix(pts, options, "png", 300)
+    return time.process_time() - start
+
+
+def growth(repeat: int) -> None:
+    """How the label placement's time grows with the number of topics (CPU seconds of
+    every placement of one drawing, best of ``repeat``; attempts = font sizes tried)."""
+    real = chart.place_labels
+    print("\nplacement time by topics (crowded synthetic topics, mixed zh/en, CPU s, "
+          f"best of {repeat}):")
+    print(f"{'topics':>8} {'place':>7} {'attempts':>8} {'per attempt':>11} {'draw':>7} "
+          f"{'crossings':>9}")
+    for n in (10, 20, 30, 40, 50, 60, 80, 100):
+        pts = points(n, "mixed" if n > 23 else "zh")
+        options = MatrixOptions(locale="zh_CN", threshold_x=3.5, threshold_y=3.5)
+        best = (np.inf, 0, 0.0, 0)
+        for _ in range(repeat):
+            spent: list[float] = []
+            found: list = []
+
+            def timed(*args, _spent=spent, _found=found, **kwargs):
+                start = time.process_time()
+                try:
+                    result = real(*args, **kwargs)
+                    _found.append(result)
+                    return result
+                finally:
+                    _spent.append(time.process_time() - start)
+
+            chart.place_labels = timed
+            try:
+                start = time.process_time()
+                chart.draw_matrix(pts, options)
+                draw = time.process_time() - start
+            finally:
+                chart.place_labels = real
+            if sum(spent) < best[0]:
+                best = (sum(spent), len(spent), draw, found[-1].crossings)
+        place, attempts, draw, crossings = best
+        print(f"{n:>8} {place:>6.2f}s {attempts:>8} {place / attempts:>10.2f}s {draw:>6.2f}s "
+              f"{crossings:>9}", flush=True)
 
 
 def placement_time(repeat: int, pts, options) -> float:
@@ -184,6 +233,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-demo", action="store_true", help="skip the seeded demo")
+    parser.add_argument("--no-growth", action="store_true",
+                        help="skip the placement time by number of topics")
     args = parser.parse_args()
     render_matrix(points(5, "zh"), fmt="png", dpi=50)  # warm-up: font registration, caches
     cases = []
@@ -194,14 +245,21 @@ def main() -> None:
         options = MatrixOptions(locale="en" if lang == "en" else "zh_CN",
                                 threshold_x=3.5, threshold_y=3.5)
         cases.append((str(n), lang, points(n, lang), options))
+    load = os.getloadavg()
+    print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores; "
+          f"wall seconds, best of {args.repeat}, except the CPU columns: png cpu = PNG 300 dpi, "
+          "best of the same runs; cold = the first PNG with the label-extent cache emptied")
     print(f"{'topics':>8} {'lang':>5} {'place':>7} {'draw':>7} {'png300':>7} {'svg':>7} "
-          f"{'pdf':>7} | {'leaders':>7} {'cross':>5} {'max pt':>6} {'mean pt':>7} "
-          f"{'off side':>8}")
+          f"{'pdf':>7} {'png cpu':>7} {'cold':>7} | {'leaders':>7} {'cross':>5} {'max pt':>6} "
+          f"{'mean pt':>7} {'off side':>8}")
     for name, lang, pts, options in cases:
         place = placement_time(args.repeat, pts, options)
         draw = best_of(args.repeat, lambda p=pts, o=options: chart.draw_matrix(p, o))
         files = [best_of(args.repeat, lambda f=fmt, p=pts, o=options: render_matrix(p, o, f, 300))
                  for fmt in ("png", "svg", "pdf")]
+        files.append(best_of(args.repeat, lambda p=pts, o=options: render_matrix(p, o, "png", 300),
+                             clock=time.process_time))
+        files.append(cold_png_cpu(pts, options))
         count, crossings, longest, mean, off = leader_figures(pts, options)
         print(f"{name:>8} {lang:>5} {place:>6.2f}s {draw:>6.2f}s "
               + " ".join(f"{t:>6.2f}s" for t in files)
@@ -210,6 +268,8 @@ def main() -> None:
     numbered = MatrixOptions(locale="zh_CN", threshold_x=3.5, threshold_y=3.5, numbered=True)
     pts = points(80, "mixed")
     print(f"80 numbered: png300 {best_of(args.repeat, lambda: render_matrix(pts, numbered)):.2f}s")
+    if not args.no_growth:
+        growth(args.repeat)
 
 
 if __name__ == "__main__":

@@ -479,6 +479,7 @@ def place_labels(
     on_anchor: bool = False,
     max_leader: float | None = None,
     thresholds: tuple[float | None, float | None] = (None, None),
+    give_up_if_illegal: bool = False,
 ) -> Placement:
     """Place one label per anchor; all arguments in display coordinates (pixels).
 
@@ -492,7 +493,9 @@ def place_labels(
     circles) over their own point when it is free, else as close as possible with a
     leader; ``max_leader`` is the longest leader wanted (default: a fifth of the area's
     diagonal); ``thresholds`` (x, y), either None, are lines whose point's side a label
-    should stay on.
+    should stay on. With ``give_up_if_illegal``, a chart of many labels (more than
+    ``_SMALL``) stops after its construction when a label found no legal place there:
+    the caller will try smaller labels, and the polishing passes would be wasted.
     """
     anchors = np.asarray(anchors, dtype=float).reshape(-1, 2)
     n = len(anchors)
@@ -509,7 +512,7 @@ def place_labels(
     movable = [i for i in range(n) if i not in fixed]
     solver = _Solver(anchors, halves, radii, bounds, soft.reshape(-1, 4), gap, on_anchor,
                      max_leader, tuple(thresholds), fixed)
-    _search(solver, movable, refine_budget)
+    _search(solver, movable, refine_budget, give_up_if_illegal)
 
     g = solver.pos
     ok = np.array([solver.fixed[i] or solver.cost_now(i) < _ILLEGAL for i in range(n)], bool)
@@ -517,7 +520,8 @@ def place_labels(
                      ok=ok, variant=solver.variant[g], crossings=len(solver.crossing_pairs()))
 
 
-def _search(solver: _Solver, movable: list[int], refine_budget: int) -> None:
+def _search(solver: _Solver, movable: list[int], refine_budget: int,
+            give_up_if_illegal: bool = False) -> None:
     """Greedy construction, squeaky-wheel rounds, ejections and uncrossing."""
     n, anchors, halves, radii = solver.n, solver.anchors, solver.halves, solver.radii
     # The labels with the fewest good places first (a point in a corner or a crowd),
@@ -538,6 +542,9 @@ def _search(solver: _Solver, movable: list[int], refine_budget: int) -> None:
         for i in order:
             solver.put(i, solver.best(i)[0])
         _refine(solver, order, refine_budget)
+        if give_up_if_illegal and not small and any(
+                solver.cost_now(i) >= _ILLEGAL for i in movable):
+            return
         total = solver.total()
         if total < best_total - 1e-6:
             best_pos, best_total = solver.pos.copy(), total
