@@ -4,6 +4,8 @@ The per-link limits (300 POSTs a minute by default) and the per-client shares (e
 benchmark client comes from 127.0.0.1) would otherwise refuse the benchmark's 2,000
 submissions on a handful of links; the limiter still runs.
 """
+import os
+
 from materiality import create_app
 
 app = create_app({
@@ -13,4 +15,6 @@ app = create_app({
     "SURVEY_ADDRESS_GET_LIMIT": "1000000/minute",
     "SURVEY_BROWSER_POST_LIMIT": "1000000/minute",
     "SURVEY_BROWSER_GET_LIMIT": "1000000/minute",
+    # BENCH_SURVEY_PAGE_CACHE=0 renders every form afresh (to compare).
+    "SURVEY_PAGE_CACHE": os.environ.get("BENCH_SURVEY_PAGE_CACHE", "1") != "0",
 })

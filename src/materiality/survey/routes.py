@@ -40,7 +40,7 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.access import public
 from ..extensions import csrf
 from ..i18n import LOCALES, locale_code
-from . import bp
+from . import bp, page_cache
 from .limits import (
     client_over_limit,
     code_over_limit,
@@ -183,9 +183,21 @@ def thanks(token: str):
         return _closed("unknown")
     with survey_connection() as connection:
         link = find_link(connection, token)
+        organisation = page_cache.organisation_version(connection)
     if link is None:
         return _closed("unknown")
-    return render_template("survey/thanks.html", link=link, done=request.args.get("done", ""))
+    done = request.args.get("done", "")
+    if not (page_cache.usable() and set(request.args) <= {"done"} and _UID.match(done or "0" * 32)):
+        return render_template("survey/thanks.html", link=link, done=done)
+
+    def render() -> str:
+        # The id is 32 random hex digits: where the page shows it (its data, the language
+        # switch's return address), it is the id and nothing else.
+        html = render_template("survey/thanks.html", link=link, done=done)
+        return html.replace(done, page_cache.marker("done")) if done else html
+
+    key = ("thanks", link, locale_code(), organisation, bool(done), page_cache.request_key(done))
+    return page_cache.page(key, render, {"done": done})
 
 
 @bp.route("/s/<token>/another", methods=["POST"])
@@ -309,26 +321,41 @@ def _render(connection: Connection, link: LinkFacts, code: CodeFacts | None, uid
     required = questionnaire.required_count(len(topics), link.picks_group + link.picks_rater)
     values = request.form.to_dict() if request.method == "POST" else {}
     values.pop(HONEYPOT, None)
-    page = make_response(render_template(
-        "survey/page.html",
-        link=link, questionnaire=questionnaire, topics=topics,
-        heading=form_heading(connection, link, locale),
+    heading = form_heading(connection, link, locale)
+    context = dict(
+        link=link, questionnaire=questionnaire, topics=topics, heading=heading,
         groups=groups, picks_group=link.picks_group, picks_rater=link.picks_rater,
         rater_kinds=RATER_KINDS, pick_labels=PICK_LABELS,
         required=required, minutes=minutes_to_answer(required),
         problems=_problems(errors, topics, questionnaire),
-        # Translated and escaped once per page, not once per topic.
-        scale=ScaleRenderer([(value, Markup('<b class="scale-value">{}</b> {}').format(value, label), "")
-                             for value, label in IMPORTANCE_SCALE]
-                            + [(DONT_KNOW, _("Don't know"), " scale-dk")]),
         topic_prompt=str(questionnaire.topic_prompt or ""),
-        values=values, errors=errors, uid=uid, stamp=stamp,
+        values=values, errors=errors,
         action=url_for(request.endpoint, **request.view_args),
         storage_key="survey:" + (f"i:{code.code}" if code else link.token),
         # survey.js marks a public link answered in localStorage too (a code is marked used).
         answered_key=None if code else "survey-answered:" + link.token,
         locale=locale, notice=notice, honeypot=HONEYPOT,
-    ), 400 if errors else 200)
+    )
+
+    def render(uid: str, stamp: str) -> str:
+        # The scale is translated and escaped once per page, not once per topic.
+        return render_template("survey/page.html", uid=uid, stamp=stamp, scale=ScaleRenderer(
+            [(value, Markup('<b class="scale-value">{}</b> {}').format(value, label), "")
+             for value, label in IMPORTANCE_SCALE] + [(DONT_KNOW, _("Don't know"), " scale-dk")]),
+            **context)
+
+    if code is None and response is None and notice is None and page_cache.usable():
+        # A public link's first view: the same page for everyone in this language but for
+        # the submission id and the stamp (survey/page_cache.py).
+        key = ("form", link, locale, tuple(topics), heading,
+               tuple((g.id, g.name_zh, g.name_en) for g in groups),
+               page_cache.organisation_version(connection), page_cache.request_key())
+        html = page_cache.page(key, lambda: render(page_cache.marker("uid"),
+                                                   page_cache.marker("stamp")),
+                               {"uid": uid, "stamp": stamp})
+    else:
+        html = render(uid, stamp)
+    page = make_response(html, 400 if errors else 200)
     if request.method != "POST":
         # Each view makes a new submission id: Back or a reload must ask the server again
         # (which knows whether this browser answered), never show a stored copy.
