@@ -7,6 +7,7 @@ marked slow, and `.ci/run` runs it.
 """
 from __future__ import annotations
 
+import gzip
 import sqlite3
 import subprocess
 import zipfile
@@ -59,6 +60,13 @@ def test_the_wheel_carries_templates_migrations_and_package_data(wheel: Path):
     assert any(name.startswith("templates/_macros/") for name in expected)
     assert len(checkout_files("migrations", "versions/*.py")) >= 2
     assert expected - inside == set()
+    # Precompressed copies for nginx's gzip_static, each the file's own bytes.
+    archive = zipfile.ZipFile(wheel)
+    texts = [name for name in names if name.startswith("materiality/static/")
+             and name.endswith((".css", ".js", ".svg"))]
+    assert texts
+    for name in texts:
+        assert gzip.decompress(archive.read(name + ".gz")) == archive.read(name)
 
 
 def test_the_installed_wheel_serves_login_survey_and_matrix(tmp_path: Path):

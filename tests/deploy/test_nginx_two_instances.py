@@ -217,6 +217,9 @@ def _check_compression_and_static_caching(browser: Client) -> None:
     assert versioned.status == 200
     assert "max-age=31536000" in versioned.headers["Cache-Control"]
     assert versioned.headers["Content-Encoding"] == "gzip"
+    # nginx sent the wheel's precompressed copy (gzip_static), not a fresh compression.
+    precompressed = Path(installed().package_folder("static")) / "css" / "app.css.gz"
+    assert versioned.body == precompressed.read_bytes()
     plain = browser.get("/static/css/app.css")
     assert "immutable" not in plain.headers["Cache-Control"]
 
