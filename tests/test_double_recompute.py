@@ -180,6 +180,9 @@ def test_the_report_index_and_nav_lead_to_the_double_documents(editor_client, do
     scores = editor_client.get(f"/report/{double_demo.id}/double/scores").get_data(as_text=True)
     assert f"/report/{double_demo.id}/double/methodology" in scores
     assert f'/report/{double_demo.id}/methodology"' not in scores
+    # the demo ran the stakeholder survey too: its scores are shown beside the topics
+    assert "Importance to stakeholders (survey)" in editor_client.get(
+        f"/report/{double_demo.id}/double/scores?lang=en").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
@@ -204,13 +207,15 @@ def test_the_note_states_the_assessments_numbers_and_its_sources(editor_client, 
                     f"IROs flagged this time ({flagged})", "3.00 for impact materiality",
                     f"material by both impact and financial materiality: {material['both']}",
                     "Article 5", "Article 59", "paragraph 28", "IRO-1", "Disclosure 3-1",
-                    "\u221a(severity \u00d7 likelihood)", "10 November 2025"]
+                    "\u221a(severity \u00d7 likelihood)", "10 November 2025",
+                    "the stakeholder survey: 200 valid questionnaires"]
     else:
         expected = [f"登记了{len(REGISTER)}项影响、风险和机遇", f"负面影响{counts['negative_impact']}项",
                     f"风险{counts['risk']}项", "共8名：管理层3名、内部专家3名、外部专家2名",
                     f"为{low}至{high}人", f"需复核的IRO共{flagged}项", "影响重要性3.00，财务重要性3.00",
                     f"{material['both']}项兼具影响重要性和财务重要性", "第五条", "第五十九条第（五）项",
-                    "第28段", "IRO-1", "GRI 3-1", "√（严重程度×发生可能性）", "2025年11月10日"]
+                    "第28段", "IRO-1", "GRI 3-1", "√（严重程度×发生可能性）", "2025年11月10日",
+                    "共回收有效问卷200份"]
     for piece in expected:
         assert piece in text, piece
         assert piece in markdown.replace("\\", ""), piece

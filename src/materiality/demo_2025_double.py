@@ -7,8 +7,10 @@ risks and opportunities across the value chain: negative and positive impacts, a
 potential, seven concerning human rights, risks and opportunities on every time horizon.
 Four topics (行业交流, 党建引领, 员工关爱, 风险治理) have no IRO, so they have no score.
 
-Eight assessors answer through invitation codes (three from management, three internal
-and two external experts). Their ratings are deterministic
+The stakeholder survey runs too, as an input to the impact assessment: 25 respondents per
+stakeholder group rate every topic (``numpy.random.default_rng([2025, 1])``, around means
+that follow the topics' impacts). Eight assessors answer through invitation codes (three
+from management, three internal and two external experts). Their ratings are deterministic
 (``numpy.random.default_rng(2025)``): each criterion of each IRO has a target value t, and
 every assessor rates floor(t) or floor(t) + 1, the latter with probability t - floor(t),
 so the assessors' mean lands near t and their ratings span at most one point. On top of
@@ -23,10 +25,11 @@ import math
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import func
+from sqlalchemy import func, insert
 
 from .admin.iro_operations import IroValues, save_iro
-from .admin.operations import change_status, record_creation
+from .admin.operations import change_status, ordered_groups, record_creation
+from .demo_responses import _ratings, _submission
 from .extensions import db
 from .frozen_configuration import freeze_group_weights
 from .models import (
@@ -41,6 +44,7 @@ from .models import (
     Method,
     QuestionnaireKind,
     RaterKind,
+    Rating,
     StakeholderGroup,
     Submission,
     SurveyLink,
@@ -61,6 +65,9 @@ DEMO_PRIVACY_EN = "Ratings are used only in aggregate for the report; no one's r
 OPENS_ON, CLOSES_ON = date(2025, 11, 10), date(2025, 11, 28)
 #: The 24 topics asked, in this order: the library's (seed order) with biodiversity last.
 BIODIVERSITY_ZH = "生物多样性保护"
+
+#: Stakeholder survey respondents per group.
+STAKEHOLDERS_PER_GROUP = 25
 
 #: The eight assessors: (rater kind, locale).
 ASSESSORS = (
@@ -367,6 +374,7 @@ def _add_register_and_ratings(assessment: Assessment) -> int:
         iros = _add_register(assessment)
     if len(iros) != len(REGISTER):  # staff changed the demo's register: leave it to them
         return 0
+    survey = _stakeholder_survey(assessment, np.random.default_rng([DEMO_YEAR, 1]))
     links = _assessor_links(assessment)
     rng = np.random.default_rng(DEMO_YEAR)
     start = datetime(DEMO_YEAR, 11, 12, 9, 30, tzinfo=UTC)
@@ -391,7 +399,53 @@ def _add_register_and_ratings(assessment: Assessment) -> int:
                                      criterion=criterion, value=value))
     db.session.add_all(ratings)
     db.session.flush()
-    return len(ASSESSORS)
+    return survey + len(ASSESSORS)
+
+
+def _stakeholder_means(assessment: Assessment, rng: np.random.Generator) -> np.ndarray:
+    """Each topic's mean stakeholder answer: higher where its impacts are graver."""
+    graveness: dict[str, float] = {}
+    for topic, kind, *_rest, targets in REGISTER:
+        if kind in (NEG, POS):
+            graveness[topic] = max(graveness.get(topic, 0.0), (targets[0] + targets[1]) / 2)
+    return np.array([
+        min(4.7, max(2.8, 2.4 + 0.5 * graveness[link.topic.name_zh]))
+        if link.topic.name_zh in graveness else rng.uniform(3.0, 3.8)
+        for link in assessment.topic_links])
+
+
+def _stakeholder_survey(assessment: Assessment, rng: np.random.Generator) -> int:
+    """Every group's link and its respondents' answers; returns the submissions added."""
+    groups = ordered_groups()
+    links = {link.group_id: link for link in db.session.scalars(
+        db.select(SurveyLink).where(SurveyLink.assessment_id == assessment.id,
+                                    SurveyLink.kind == QuestionnaireKind.STAKEHOLDER))}
+    for group in groups:
+        if group.id not in links:
+            links[group.id] = SurveyLink(
+                assessment_id=assessment.id, kind=QuestionnaireKind.STAKEHOLDER.value,
+                group_id=group.id, requires_code=group.invitation_only,
+                state=LinkState.ACTIVE.value)
+            db.session.add(links[group.id])
+    db.session.flush()
+    topic_ids = [link.topic_id for link in assessment.topic_links]
+    means = _stakeholder_means(assessment, rng)
+    start = datetime(DEMO_YEAR, 11, 10, 9, 0, tzinfo=UTC)
+    planned: list[tuple[Submission, np.ndarray]] = []
+    for group in groups:
+        bias = rng.normal(0.0, 0.2, size=len(topic_ids))
+        for _i in range(STAKEHOLDERS_PER_GROUP):
+            planned.append((_submission(assessment, links[group.id], start, len(planned), rng,
+                                        group_id=group.id), means + bias))
+    db.session.add_all([submission for submission, _means in planned])
+    db.session.flush()  # one multi-row INSERT gives every submission its id
+    rows: list[dict] = []
+    for submission, answer_means in planned:
+        rows += _ratings(submission.id, topic_ids, answer_means, rng)
+    if rows:
+        db.session.connection().execute(insert(Rating.__table__), rows)
+    db.session.flush()
+    return len(planned)
 
 
 def _add_register(assessment: Assessment) -> list[Iro]:
