@@ -116,10 +116,17 @@ def _one_line(text: str) -> str:
 
 
 def _criteria(names: Sequence[str], locale: str) -> str:
+    """Criteria named in running text: "scale, likelihood"; "规模、发生可能性"."""
     t = TEXTS[locale]
-    language = "en" if locale == "en" else "zh"
-    return t["criterion_sep"].join(CRITERION_NAMES[c][language].lower() if locale == "en"
-                                   else CRITERION_NAMES[c][language] for c in names)
+    if locale == "en":
+        return t["criterion_sep"].join(CRITERION_NAMES[c]["en"].lower() for c in names)
+    # The Chinese names carry a gloss in brackets ("范围（广泛程度）"): not inside brackets.
+    return t["criterion_sep"].join(CRITERION_NAMES[c]["zh"].split("（")[0] for c in names)
+
+
+def _item_text(text: str) -> str:
+    """An IRO's description inside a list item: one line, without its closing full stop."""
+    return _one_line(text).rstrip("。．.；;")
 
 
 def combination(settings: DoubleMaterialitySettings, first: str, locale: str) -> str:
@@ -222,13 +229,13 @@ def _scoring_blocks(data: DoubleMethodologyInput, locale: str) -> list[Block]:
     missing = t["missing"]
     if data.unscored:
         missing += sep + t["missing_items"].format(items=t["list_sep"].join(
-            t["missing_item"].format(topic=_one_line(topic), description=_one_line(text),
+            t["missing_item"].format(topic=_one_line(topic), description=_item_text(text),
                                      criteria=_criteria(criteria, locale))
             for topic, text, criteria in data.unscored))
     review = t["review_rule"].format(span=_number(settings.review_span))
     if data.flagged:
         review += sep + t["review_items"].format(n=len(data.flagged), items=t["list_sep"].join(
-            t["review_item"].format(topic=_one_line(topic), description=_one_line(text),
+            t["review_item"].format(topic=_one_line(topic), description=_item_text(text),
                                     criteria=_criteria(criteria, locale))
             for topic, text, criteria in data.flagged))
     else:
