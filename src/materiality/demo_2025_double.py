@@ -28,7 +28,7 @@ import numpy as np
 from sqlalchemy import func, insert
 
 from .admin.iro_operations import IroValues, save_iro
-from .admin.operations import change_status, ordered_groups, record_creation
+from .admin.operations import change_status, record_creation
 from .demo_responses import _ratings, _submission
 from .extensions import db
 from .frozen_configuration import freeze_group_weights
@@ -49,6 +49,7 @@ from .models import (
     Submission,
     SurveyLink,
     Topic,
+    ordered_groups,
 )
 from .services.scoring.double import applicable_criteria
 
