@@ -159,7 +159,8 @@ def test_a_closed_assessment_regenerates_its_published_response_table(
     """Statements edited after closing: the bundle still reproduces the table as published."""
     from materiality.models import GroupStatement
 
-    assert admin_client.post(f"/admin/assessments/{demo_2023.id}/status/closed").status_code == 302
+    assert admin_client.post(f"/admin/assessments/{demo_2023.id}/status/closed",
+                             data={"confirmed": "yes"}).status_code == 302
     published = admin_client.get(f"/report/{demo_2023.id}/responses.csv?locale=en").data
     statement = db.session.scalar(db.select(GroupStatement).order_by(GroupStatement.id))
     admin_client.post(f"/admin/statements/{statement.id}/edit",

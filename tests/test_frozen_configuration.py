@@ -193,7 +193,8 @@ def test_a_closed_assessments_response_table_survives_edits_of_the_groups_statem
     assessment = demo()
     before = {locale: admin_client.get(f"/report/{assessment.id}/responses.csv?locale={locale}").data
               for locale in ("zh_CN", "en")}
-    assert admin_client.post(f"/admin/assessments/{assessment.id}/status/closed").status_code == 302
+    assert admin_client.post(f"/admin/assessments/{assessment.id}/status/closed",
+                             data={"confirmed": "yes"}).status_code == 302
     statement = db.session.scalar(db.select(GroupStatement).order_by(GroupStatement.id))
     old_text = statement.text_zh
     edited = admin_client.post(f"/admin/statements/{statement.id}/edit",
@@ -209,7 +210,7 @@ def test_a_closed_assessments_response_table_survives_edits_of_the_groups_statem
 
     # Reopened, the assessment shows the groups' statements as they are now.
     reopened = admin_client.post(f"/admin/assessments/{assessment.id}/status/open",
-                                 data={"reason": "a late response"})
+                                 data={"reason": "a late response", "confirmed": "yes"})
     assert reopened.status_code == 302 and demo().status == "open"
     assert "下一年的新期望" in admin_client.get(
         f"/report/{assessment.id}/responses?locale=zh_CN").get_data(True)
