@@ -371,5 +371,6 @@ def test_with_the_keyboard_alone_a_respondent_answers_reviews_and_fixes(live_app
     assert visible_card(page) == "q-layout"
     page.locator("#q-layout label.choice").first.click()
     assert errors.locator("li:visible").count() == 3  # answered since: no longer listed
+    assert "Still to answer: 3;" in errors.inner_text()
     assert not page.locator("#q-layout .error").is_visible()
     page.context.close()

@@ -231,6 +231,7 @@
   /* After a refused submission: a required question answered since is no longer
      marked, nor listed at the top; the list goes once every one is answered. */
   var errorsBox = document.getElementById("survey-errors");
+  var listed = errorsBox ? errorsBox.querySelectorAll("a[href^='#q-']").length : 0;
   function clearFixed() {
     if (!errorsBox) { return; }
     var left = 0;
@@ -242,6 +243,8 @@
       if (!fixed) { left += 1; }
     });
     errorsBox.hidden = left === 0;
+    var count = errorsBox.querySelector(".errors-count");
+    if (left < listed) { count.textContent = fill(label("still-to-answer"), { n: left }); }
   }
 
   function refresh() {
