@@ -28,27 +28,19 @@ except ImportError:  # run from a checkout without the package installed
     from materiality.services.charts.matrix import figure_bytes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_matrix import CATEGORIES, NAMES  # noqa: E402 - the classic bench's names
+from bench_matrix import points as classic_points  # noqa: E402 - the classic bench's topics
 
 TARGET_SECONDS = 2.0
 
 
 def points(n: int, lang: str) -> list[chart.DoubleMatrixPoint]:
-    """``n`` topics over the four quadrants, materiality by the either-threshold rule."""
-    rng = np.random.default_rng(n)
-    xy = np.clip(rng.normal([3.3, 3.4], [0.8, 0.75], size=(n, 2)), 1.1, 4.98)
+    """The classic bench's topics spread over the four quadrants, each material by the
+    either-threshold rule."""
     out = []
-    for i in range(n):
-        zh, en = NAMES[i % len(NAMES)]
-        label = (zh if lang == "zh" else en) if n <= 23 else (zh if i % 2 else en)
-        if i >= len(NAMES):
-            label += " " + ["2.0", "(Scope 3)", "体系", "and reporting"][i % 4]
-        x, y = float(xy[i, 0]), float(xy[i, 1])
-        material = ("both" if x >= 3 and y >= 3 else "impact" if y >= 3 else
-                    "financial" if x >= 3 else None)
-        cat = CATEGORIES[i % 4]
-        out.append(chart.DoubleMatrixPoint(key=i + 1, label=label, x=x, y=y, category=cat,
-                                           category_label=cat.title(), materiality=material))
+    for p in classic_points(n, lang, centre=(3.3, 3.4), spread=(0.8, 0.75), low=1.1):
+        material = ("both" if p.x >= 3 and p.y >= 3 else "impact" if p.y >= 3 else
+                    "financial" if p.x >= 3 else None)
+        out.append(chart.DoubleMatrixPoint(**vars(p), materiality=material))
     return out
 
 

@@ -60,10 +60,12 @@ NAMES = [
 CATEGORIES = ["economic", "environmental", "social", "governance"]
 
 
-def points(n: int, lang: str) -> list[MatrixPoint]:
-    """``n`` topics crowded in the upper right; beyond 23, names get suffixes, zh/en mixed."""
+def points(n: int, lang: str, centre: tuple[float, float] = (4.05, 4.1),
+           spread: tuple[float, float] = (0.45, 0.4), low: float = 2.3) -> list[MatrixPoint]:
+    """``n`` topics crowded in the upper right (by default: normal around ``centre``,
+    clipped to ``low``..4.98); beyond 23, names get suffixes, zh/en mixed."""
     rng = np.random.default_rng(n)
-    xy = np.clip(rng.normal([4.05, 4.1], [0.45, 0.4], size=(n, 2)), 2.3, 4.98)
+    xy = np.clip(rng.normal(list(centre), list(spread), size=(n, 2)), low, 4.98)
     out = []
     for i in range(n):
         zh, en = NAMES[i % len(NAMES)]

@@ -460,13 +460,13 @@ def report_cases(w: dict) -> list[Case]:
                 {"dm_threshold_impact": "", "reason": "\x00"}, {"reason": LONG}):
         cases.append(Case("POST", f"/report/{d}/double/scores/settings", {**settings, **bad}))
     for value in ("nan", "-inf", "\x00", ""):
-        cases.append(Case("POST", f"/report/{d}/double/matrix/labels",
+        cases.append(Case("POST", f"/report/{d}/matrix/labels",
                           {"locale": "en", f"x_{t}": value, f"y_{t}": "3", f"ox_{t}": "2",
                            f"oy_{t}": "2"}))
     cases += [
-        Case("POST", f"/report/{d}/double/matrix/labels", {"locale": "en", f"x_{t}": "1e308",
+        Case("POST", f"/report/{d}/matrix/labels", {"locale": "en", f"x_{t}": "1e308",
                                                           f"y_{t}": "-1e308"}, refused=False),
-        Case("POST", f"/report/{d}/double/matrix/labels/reset",
+        Case("POST", f"/report/{d}/matrix/labels/reset",
              {"confirmed": "yes", "locale": "\x00"}, refused=False),
         Case("GET", f"/report/{d}/double/matrix", query_string={"size": "\x00", "dpi": HUGE,
                                                                  "locale": "\x00", "zoom": "\x00"},

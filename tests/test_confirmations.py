@@ -65,7 +65,6 @@ EXEMPT = {
     "fieldwork.codes": "saves the generate-codes form (a count is typed first)",
     "fieldwork.targets": "saves the targets form",
     "report.labels_save": "saves the label editor's form",
-    "report.double_labels_save": "saves the label editor's form",
     "report.double_settings": "saves the settings form, with a written reason",
     "report.override_set": "saves the override form, with a written reason",
     "report.scoring_settings": "saves the settings form, with a written reason",
@@ -225,10 +224,6 @@ ACTS = [
          lambda w: f"/report/{w['assessment']}/matrix/labels/reset?locale=en&size=half_a4",
          ("Reset the labels of the English matrix?", "1 label placed by hand"),
          lambda w: _get(LabelPosition, (w["assessment"], w["topic"], "en")) is None),
-    Walk("report.double_labels_reset", None,
-         lambda w: f"/report/{w['double']}/double/matrix/labels/reset?locale=en",
-         ("Reset the labels of the English matrix?", "1 label placed by hand"),
-         lambda w: _get(LabelPosition, (w["double"], w["topic"], "en")) is None),
     Walk("report.override_remove", lambda w: f"/report/{w['assessment']}/scores",
          lambda w: f"/report/{w['assessment']}/scores/overrides/{w['topic']}/remove",
          ("Remove the override of Topic 0?", "goes back from 4.50"),
@@ -238,6 +233,11 @@ ACTS = [
 
 #: More acts on the same routes: the other states and actions.
 MORE_ACTS = [
+    # The double-materiality matrix's labels are reset by the same route.
+    Walk("report.labels_reset", None,
+         lambda w: f"/report/{w['double']}/matrix/labels/reset?locale=en",
+         ("Reset the labels of the English matrix?", "1 label placed by hand"),
+         lambda w: _get(LabelPosition, (w["double"], w["topic"], "en")) is None),
     Walk("fieldwork.link_state", lambda w: f"/fieldwork/assessments/{w['assessment']}/links",
          lambda w: f"/fieldwork/links/{w['link']}/state/paused",
          ("Pause the link for Customers?", "2 people have answered."),

@@ -294,17 +294,17 @@ def test_the_matrix_page_previews_and_its_labels_move(editor_client, double):
         image = editor_client.get(f"/report/{double.id}/double/matrix.{fmt}?locale=zh_CN")
         assert image.status_code == 200 and image.data.startswith(magic)
     topic = int(plotted.index[0])
-    moved = editor_client.post(f"/report/{double.id}/double/matrix/labels", data={
+    moved = editor_client.post(f"/report/{double.id}/matrix/labels", data={
         "locale": "en", f"x_{topic}": "2.5", f"y_{topic}": "4.5", f"ox_{topic}": "1",
         f"oy_{topic}": "1"})
     assert moved.status_code == 302 and "/double/matrix" in moved.headers["Location"]
     assert db.session.get(LabelPosition, (double.id, topic, "en")).x == 2.5
     after = editor_client.get(f"/report/{double.id}/double/matrix?locale=en").get_data(True)
     assert 'value="2.5"' in after
-    bad = editor_client.post(f"/report/{double.id}/double/matrix/labels", data={
+    bad = editor_client.post(f"/report/{double.id}/matrix/labels", data={
         "locale": "en", f"x_{topic}": "nan", f"y_{topic}": "4"})
     assert bad.status_code == 400
-    reset = editor_client.post(f"/report/{double.id}/double/matrix/labels/reset",
+    reset = editor_client.post(f"/report/{double.id}/matrix/labels/reset",
                                data={"confirmed": "yes", "locale": "en"})
     assert reset.status_code == 302
     assert db.session.get(LabelPosition, (double.id, topic, "en")) is None

@@ -641,19 +641,26 @@ def robustness(data: ReportData) -> dict:
     }
 
 
-def mode_previews(data: ReportData) -> list[dict]:
-    """How each threshold mode would cut this assessment's tiers (the settings' preview)."""
-    current = data.result.settings.threshold_mode
+def preview_rows(previews, current: str, thresholds: tuple[str, ...],  # noqa: ANN001
+                 categories) -> list[dict]:  # noqa: ANN001
+    """A settings preview's rows for a page, for either method: each mode, whether it is
+    the one in force, its parameters, its thresholds (the named attributes, formatted)
+    and its counts in the order of ``categories``."""
     return [{
         "mode": p.settings.threshold_mode,
         "current": p.settings.threshold_mode == current,
         "quantile": p.settings.quantile,
         "top_n": p.settings.top_n,
-        "threshold_company": score_text(p.threshold_company, missing="—"),
-        "threshold_stakeholder": score_text(p.threshold_stakeholder, missing="—"),
-        "counts": [p.counts[t] for t in TIERS],
-        "concentrated": p.concentrated is not None,
-    } for p in threshold_preview(data.result)]
+        **{name: score_text(getattr(p, name), missing="—") for name in thresholds},
+        "counts": [p.counts[c] for c in categories],
+        "concentrated": getattr(p, "concentrated", None) is not None,
+    } for p in previews]
+
+
+def mode_previews(data: ReportData) -> list[dict]:
+    """How each threshold mode would cut this assessment's tiers (the settings' preview)."""
+    return preview_rows(threshold_preview(data.result), data.result.settings.threshold_mode,
+                        ("threshold_company", "threshold_stakeholder"), TIERS)
 
 
 @dataclass(frozen=True)

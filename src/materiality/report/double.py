@@ -2,7 +2,8 @@
 IRO table and the material topics as files, the matrix with its label editor.
 
 Routes under ``/report/<id>/double/``; a classic assessment gets 404 there (its pages
-are :mod:`.routes`'). Views stay thin, as there: read the choices, call
+are :mod:`.routes`'). The label editor posts to the classic matrix's routes, which keep
+the labels alike and come back here. Views stay thin, as there: read the choices, call
 :mod:`.double_data` or an operation, commit once.
 """
 from __future__ import annotations
@@ -15,28 +16,22 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..auth.access import admin_required
-from ..confirmation import Act, confirm_step
 from ..extensions import db
 from ..models import Assessment, Method
 from ..services.documents import iro_tables
 from ..services.documents.tables import normalize_locale
-from ..services.input_checks import remove_control_characters
 from . import bp, cache
 from . import double_data as report
 from .forms import ConfirmForm, DoubleSettingsForm
 from .operations import (
     OperationRefused,
-    reset_label_positions,
     save_double_settings,
-    save_label_positions,
 )
 from .routes import (
     _download,
     _matrix_choice,
     _matrix_form,
-    _posted_positions,
     _report_locale,
-    labels_reset_act,
     refusal_message,
 )
 
@@ -122,7 +117,7 @@ def _choice(options=None):  # noqa: ANN001, ANN202
     return form, report.plain_choice(_matrix_choice(form))
 
 
-def _matrix_page(assessment: Assessment, options, refused: dict | None = None):  # noqa: ANN001, ANN202
+def double_matrix_page(assessment: Assessment, options, refused: dict | None = None):  # noqa: ANN001, ANN202
     form, choice = _choice(options)
     data = report.double_report_data(assessment, form.locale.data)
     editor = report.cached_editor(data, choice)
@@ -134,15 +129,14 @@ def _matrix_page(assessment: Assessment, options, refused: dict | None = None): 
         confirm=ConfirmForm(), points=len(report.matrix_points(data, saved={})),
         unplotted=report.unplotted_topics(data), double=True,
         endpoints={"page": "report.double_matrix", "image": "report.double_matrix_image",
-                   "save": "report.double_labels_save",
-                   "reset": "report.double_labels_reset"},
+                   "save": "report.labels_save", "reset": "report.labels_reset"},
     ), 400 if refused else 200
 
 
 @bp.route("/<int:assessment_id>/double/matrix")
 def double_matrix(assessment_id: int):
     """The double-materiality matrix: preview, options, downloads and the label editor."""
-    return _matrix_page(_double(assessment_id), request.args)
+    return double_matrix_page(_double(assessment_id), request.args)
 
 
 @bp.route("/<int:assessment_id>/double/matrix.<any(png, svg, pdf):fmt>")
@@ -154,49 +148,3 @@ def double_matrix_image(assessment_id: int, fmt: str):
         choice = replace(choice, dpi=cache.PREVIEW_DPI)
     data = report.double_report_data(_double(assessment_id), form.locale.data)
     return _download(report.cached_matrix_file(data, choice, fmt), inline=preview)
-
-
-def _back_to_matrix(assessment: Assessment, locale: str):  # noqa: ANN202
-    keep = {k: v for k, v in request.form.items() if k in ("size", "zoom")}
-    return redirect(url_for("report.double_matrix", assessment_id=assessment.id,
-                            locale=locale, **keep))
-
-
-@bp.route("/<int:assessment_id>/double/matrix/labels", methods=["POST"])
-def double_labels_save(assessment_id: int):
-    """Keep the labels the editor moved, for the next preview and export in that language
-    (the classic matrix's label positions: an assessment draws one matrix)."""
-    assessment = _double(assessment_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    locale = normalize_locale(request.form.get("locale"))
-    moved, bad = _posted_positions(assessment)
-    if bad:
-        flash(_("Label positions must be numbers (NaN and infinity are not); nothing was saved."),
-              "error")
-        typed = {k: remove_control_characters(v)[:40] for k, v in request.form.items()
-                 if k.startswith(("x_", "y_"))}
-        return _matrix_page(assessment, request.form, refused={"typed": typed, "bad": bad})
-    saved = save_label_positions(assessment, locale, moved)
-    db.session.commit()
-    flash(_("%(count)s label positions saved.", count=saved), "success")
-    return _back_to_matrix(assessment, locale)
-
-
-def describe_double_labels_reset(assessment_id: int) -> Act:
-    """Resetting the double-materiality matrix's labels of one language."""
-    return labels_reset_act(_double(assessment_id), "report.double_matrix")
-
-
-@bp.route("/<int:assessment_id>/double/matrix/labels/reset", methods=["GET", "POST"])
-@confirm_step(describe_double_labels_reset)
-def double_labels_reset(assessment_id: int):
-    """Forget the hand-placed labels in one language."""
-    assessment = _double(assessment_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    locale = normalize_locale(request.form.get("locale"))
-    reset_label_positions(assessment, locale)
-    db.session.commit()
-    flash(_("Labels are placed automatically again."), "success")
-    return _back_to_matrix(assessment, locale)

@@ -9,7 +9,6 @@ importance to stakeholders comes from the classic scoring (:func:`.data.scores_f
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 from ..extensions import db
@@ -27,7 +26,16 @@ from ..services.scoring.double import (
     score_double_materiality,
     threshold_preview,
 )
-from .data import Fingerprint, LabelEditor, LabelRow, fingerprint, label_positions, scores_for
+from .data import (
+    Fingerprint,
+    LabelEditor,
+    LabelRow,
+    _finite,
+    fingerprint,
+    label_positions,
+    preview_rows,
+    scores_for,
+)
 from .exports import ExportFile, _stem, html_document
 from .iro_data import load_iro_ratings, load_iro_register
 
@@ -91,20 +99,10 @@ class DoubleReportData:
         return (self.assessment.horizon_short_years, self.assessment.horizon_medium_years)
 
 
-def _finite(value: object) -> float | None:
-    if value is None:
-        return None
-    value = float(value)  # type: ignore[arg-type]
-    return value if math.isfinite(value) else None
-
-
-def double_report_data(assessment: Assessment, locale: str,
-                       result: DoubleMaterialityResult | None = None) -> DoubleReportData:
-    """Score (unless given a result; from the cache when unchanged) and collect the
-    names for one language."""
-    current = None
-    if result is None:
-        result, current = double_scores_for(assessment)
+def double_report_data(assessment: Assessment, locale: str) -> DoubleReportData:
+    """The scores (from the cache when unchanged), the stakeholder survey's scores when
+    it ran, and the names for one language."""
+    result, current = double_scores_for(assessment)
     stakeholder = None
     if ran_stakeholder_survey(assessment.id):
         classic, _fingerprint = scores_for(assessment)
@@ -251,16 +249,8 @@ def settings_in_force(data: DoubleReportData) -> dict:
 
 def mode_previews(data: DoubleReportData) -> list[dict]:
     """How each threshold mode would sort the topics (the settings' preview)."""
-    current = data.result.settings.threshold_mode
-    return [{
-        "mode": p.settings.threshold_mode,
-        "current": p.settings.threshold_mode == current,
-        "quantile": p.settings.quantile,
-        "top_n": p.settings.top_n,
-        "threshold_impact": score_text(p.threshold_impact),
-        "threshold_financial": score_text(p.threshold_financial),
-        "counts": [p.counts[m] for m in MATERIALITY_ORDER],
-    } for p in threshold_preview(data.result)]
+    return preview_rows(threshold_preview(data.result), data.result.settings.threshold_mode,
+                        ("threshold_impact", "threshold_financial"), MATERIALITY_ORDER)
 
 
 # --------------------------------------------------------------------------- matrix

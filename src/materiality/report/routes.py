@@ -27,7 +27,7 @@ from ..auth.access import admin_required
 from ..confirmation import Act, confirm_step
 from ..extensions import db
 from ..frozen_configuration import is_closed
-from ..models import Assessment, CompanyScoreOverride
+from ..models import Assessment, CompanyScoreOverride, Method
 from ..services.documents import methodology as methodology_service
 from ..services.documents.tables import normalize_locale, topic_table_html
 from ..services.input_checks import parse_int, remove_control_characters
@@ -379,15 +379,30 @@ def _posted_positions(assessment: Assessment) -> tuple[dict[int, tuple[float, fl
 
 
 def _back_to_matrix(assessment: Assessment, locale: str):  # noqa: ANN202
+    """Back to the assessment's matrix page (the double-materiality one for that method)."""
+    if assessment.method == Method.DOUBLE:
+        keep = {k: v for k, v in request.form.items() if k in ("size", "zoom")}
+        return redirect(url_for("report.double_matrix", assessment_id=assessment.id,
+                                locale=locale, **keep))
     keep = {k: v for k, v in request.form.items()
             if k in ("size", "error_bars", "zoom", "compare", "axes")}
     return redirect(url_for("report.matrix", assessment_id=assessment.id, locale=locale, **keep))
 
 
+def _matrix_page_of(assessment: Assessment, options, refused: dict):  # noqa: ANN001, ANN202
+    """The assessment's own matrix page, showing the refused label positions again."""
+    if assessment.method == Method.DOUBLE:
+        from .double import double_matrix_page
+
+        return double_matrix_page(assessment, options, refused)
+    return _matrix_page(assessment, options, refused)
+
+
 @bp.route("/<int:assessment_id>/matrix/labels", methods=["POST"])
 def labels_save(assessment_id: int):
     """Keep the labels the editor (or an admin) moved, for the next preview and export in
-    that language. Positions off the plot are brought back to its edge."""
+    that language. Positions off the plot are brought back to its edge. The classic and
+    the double-materiality matrix keep their labels alike (an assessment draws one)."""
     assessment = _assessment(assessment_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -398,7 +413,7 @@ def labels_save(assessment_id: int):
               "error")
         typed = {k: remove_control_characters(v)[:40] for k, v in request.form.items()
                  if k.startswith(("x_", "y_"))}
-        return _matrix_page(assessment, request.form, refused={"typed": typed, "bad": bad})
+        return _matrix_page_of(assessment, request.form, {"typed": typed, "bad": bad})
     saved = save_label_positions(assessment, locale, moved)
     db.session.commit()
     flash(_("%(count)s label positions saved.", count=saved), "success")
@@ -406,8 +421,11 @@ def labels_save(assessment_id: int):
 
 
 def describe_labels_reset(assessment_id: int) -> Act:
-    """Resetting the labels of one language, with how many were placed by hand."""
-    return labels_reset_act(_assessment(assessment_id), "report.matrix")
+    """Resetting the labels of one language, with how many were placed by hand; Cancel
+    goes back to the assessment's own matrix page."""
+    assessment = _assessment(assessment_id)
+    page = "report.double_matrix" if assessment.method == Method.DOUBLE else "report.matrix"
+    return labels_reset_act(assessment, page)
 
 
 def labels_reset_act(assessment: Assessment, matrix_endpoint: str) -> Act:

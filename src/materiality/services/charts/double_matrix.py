@@ -52,6 +52,7 @@ from materiality.services.charts.style import (
     darker,
     style_axes,
 )
+from materiality.services.charts.style import TEXTS as CLASSIC_TEXTS
 
 __all__ = ["MATERIALITY_KEYS", "TEXTS", "DoubleMatrixPoint", "draw_double_matrix",
            "double_matrix_options", "render_double_matrix"]
@@ -59,29 +60,15 @@ __all__ = ["MATERIALITY_KEYS", "TEXTS", "DoubleMatrixPoint", "draw_double_matrix
 #: Why a topic is material, as services.scoring.double says it; None: not material.
 MATERIALITY_KEYS = ("both", "impact", "financial", None)
 
+#: The classic matrix's texts (axis ends, the category legend's title), the axes renamed
+#: and the materiality key added.
 TEXTS = {
-    "zh": {
-        "x": "财务实质性",
-        "y": "影响实质性",
-        "ends": ("低", "高"),
-        "legend": "议题类别",
-        "marker_legend": "实质性",
-        "both": "双重实质性",
-        "impact": "影响实质性",
-        "financial": "财务实质性",
-        None: "非实质性",
-    },
-    "en": {
-        "x": "Financial materiality",
-        "y": "Impact materiality",
-        "ends": ("Low", "High"),
-        "legend": "Topic category",
-        "marker_legend": "Material by",
-        "both": "Both",
-        "impact": "Impact",
-        "financial": "Financial",
-        None: "Not material",
-    },
+    "zh": {**CLASSIC_TEXTS["zh"], "x": "财务实质性", "y": "影响实质性", "marker_legend": "实质性",
+           "both": "双重实质性", "impact": "影响实质性", "financial": "财务实质性",
+           None: "非实质性"},
+    "en": {**CLASSIC_TEXTS["en"], "x": "Financial materiality", "y": "Impact materiality",
+           "marker_legend": "Material by", "both": "Both", "impact": "Impact",
+           "financial": "Financial", None: "Not material"},
 }
 
 #: The material band (either threshold reached) and its "both" corner.
