@@ -26,7 +26,7 @@ from sqlalchemy import Float, String, Text, func
 from survey_helpers import hidden_fields, topic_fields
 
 from materiality.extensions import db
-from materiality.fieldwork.operations import ensure_links, generate_codes
+from materiality.fieldwork.operations import create_assessor_link, ensure_links, generate_codes
 from materiality.models import (
     Assessment,
     AssessmentTopic,
@@ -111,12 +111,14 @@ def build_world() -> dict:
                           for i, t in enumerate(topics[:3])]
     db.session.add(double)
     db.session.flush()
-    db.session.add(Iro(assessment_id=double.id, topic_id=topics[0].id, kind="risk",
-                       own_operations=True, time_horizon="short", description_en="=1+1"))
+    risk = Iro(assessment_id=double.id, topic_id=topics[0].id, kind="risk",
+               own_operations=True, time_horizon="short", description_en="=1+1")
+    db.session.add(risk)
+    panel = add_assessor_panel(double, topics[1], risk)
     make_user("admin@example.org", "admin")
     make_user("editor@example.org", "editor")
     db.session.commit()
-    return {
+    return {**panel,
         "assessment": assessment.id, "topic": topics[0].id, "topic_out": topics[3].id,
         "group": groups[0].id, "statement": statement.id,
         "link": by_group[groups[0].id].id, "token": by_group[groups[0].id].token,
@@ -124,6 +126,18 @@ def build_world() -> dict:
         "code": codes[0].code, "code_id": codes[0].id, "company_code": company_codes[0].code,
         "topics_asked": [t.id for t in topics[:3]], "double": double.id,
     }
+
+
+def add_assessor_panel(double: Assessment, topic: Topic, risk: Iro) -> dict:
+    """An actual negative impact beside the double-materiality assessment's risk, and an
+    assessor link (the assessor says how they take part) with two codes."""
+    impact = Iro(assessment_id=double.id, topic_id=topic.id, kind="negative_impact",
+                 actuality="actual", upstream=True, time_horizon="long", description_zh="泄漏")
+    db.session.add(impact)
+    db.session.flush()
+    codes = generate_codes(create_assessor_link(double, None), 2)
+    return {"iro_actual": impact.id, "iro_risk": risk.id,
+            "assessor_codes": [code.code for code in codes]}
 
 
 def add_responses(client, world: dict) -> None:  # noqa: ANN001
@@ -147,6 +161,20 @@ def post_survey(client, path: str, overrides: dict):  # noqa: ANN001, ANN201
     data = survey_fields(client, path)
     data.update(overrides)
     return client.post(path, data=data)
+
+
+def assessor_case(path: str, overrides: dict, refused: bool = True) -> Case:
+    """An assessor questionnaire POST: a fresh stamp, a level for every criterion asked,
+    then the overrides."""
+
+    def data(client) -> dict:  # noqa: ANN001
+        html = client.get(path).get_data(as_text=True)
+        fields = hidden_fields(html)
+        fields.update(dict.fromkeys(re.findall(r'name="(r[0-9]+_[a-z]+)"', html), "3"))
+        fields.update(overrides)
+        return {k: v for k, v in fields.items() if v is not None}
+
+    return Case("POST", path, data, refused=refused)
 
 
 def survey_case(path: str, overrides: dict, refused: bool = True) -> Case:
@@ -387,6 +415,51 @@ def fieldwork_cases(w: dict) -> list[Case]:
     return cases
 
 
+def assessor_cases(w: dict) -> list[Case]:
+    """The assessor panel: its questionnaire, its link, the wording of its scales."""
+    first, last = (f"/i/{code}" for code in w["assessor_codes"])
+    scale, magnitude = f"r{w['iro_actual']}_scale", f"r{w['iro_risk']}_magnitude"
+    dm = w["double"]
+    anchors = f"/fieldwork/assessments/{dm}/anchors"
+    cases = [assessor_case(first, {scale: value, "rater_kind": "management"}) for value in (
+        "6", "0", SUPERSCRIPT_TWO, ARABIC_THREE, "\x00", "3\x00", HUGE, "", None, "dk ")]
+    cases += [
+        assessor_case(first, {"rater_kind": "\x00"}),
+        assessor_case(first, {"rater_kind": "board", magnitude: "dk"}),
+        assessor_case(first, {f"r{w['iro_actual']}_likelihood": "3", "rater_kind": "management"}),
+        assessor_case(first, {f"r{w['iro_risk']}_scale": "dk", "rater_kind": "management"}),
+        assessor_case(first, {f"r{HUGE}_scale": "3", "rater_kind": "management"}),
+        assessor_case(first, {"uid": "\x00", "rater_kind": "management"}),
+        assessor_case(first, {"stamp": LONG, "rater_kind": "management"}),
+        Case("POST", first, {"uid": "x", "stamp": "y", scale: "3"}),
+        Case("POST", first, NON_UTF8, content_type="application/x-www-form-urlencoded"),
+        assessor_case(first, {f"r{w['iro_actual']}_{LONG}": "3", "rater_kind": "management"}),
+        assessor_case(first, {f"r{w['iro_actual']}_scale_x": "3", "rater_kind": "management"}),
+        # A field that is no rating is ignored: the answer is stored (and the code used).
+        assessor_case(first, {"remark": LONG, "rater_kind": "management"}, refused=False),
+        assessor_case(last, {"rater_kind": "external_expert", magnitude: "dk",
+                             "locale": "\x00"}, refused=False),
+        assessor_case(last, {"rater_kind": "external_expert"}),  # the code is used
+        Case("POST", f"/fieldwork/assessments/{dm}/links/assessor", {"rater_kind": "\x00"}),
+        Case("POST", f"/fieldwork/assessments/{dm}/links/assessor", {"rater_kind": "board"}),
+        Case("POST", f"/fieldwork/assessments/{dm}/links/assessor", {"rater_kind": LONG}),
+        Case("POST", f"/fieldwork/assessments/{w['assessment']}/links/assessor",
+             {"rater_kind": "management"}),  # a classic assessment has none
+        Case("POST", anchors, {"scale_1_en": LONG}),
+        Case("POST", anchors, {"scale_1_en": "x" * 301}),
+        Case("POST", anchors, {"reason": LONG}),
+        Case("POST", anchors, {"scale_1_en": "\x00"}),
+        Case("POST", anchors, {"scale_1_zh": "ok", "reason": "bad\x00"}),
+        Case("POST", anchors, {"magnitude_6_en": "no such level", "severity_1_en": "x"},
+             refused=False),
+        Case("GET", anchors, query_string={"locale": "\x00"}, refused=False),
+    ]
+    cases += [Case("POST", anchors, {"likelihood_2_zh": bad}) for bad in bad_texts(False)]
+    cases += [Case("POST", anchors, {"scope_3_en": formula}, refused=False)
+              for formula in FORMULAS[:2]]
+    return cases
+
+
 def report_cases(w: dict) -> list[Case]:
     a, t = w["assessment"], w["topic"]
     labels = f"/report/{a}/matrix/labels"
@@ -609,7 +682,7 @@ def generated_cases(app, w: dict) -> list[Case]:  # noqa: ANN001
 
 def all_cases(app, w: dict) -> list[Case]:  # noqa: ANN001
     return (library_cases(w) + import_cases() + fieldwork_cases(w) + report_cases(w)
-            + survey_cases(w) + generated_cases(app, w))
+            + survey_cases(w) + assessor_cases(w) + generated_cases(app, w))
 
 
 # -- checks ---------------------------------------------------------------------------------
@@ -699,7 +772,7 @@ def test_the_corpus_covers_every_endpoint(app, world) -> None:  # noqa: ANN001
     cases = all_cases(app, world)
     assert len(cases) >= 250
     hand_written = (library_cases(world) + import_cases() + fieldwork_cases(world)
-                    + report_cases(world) + survey_cases(world))
+                    + report_cases(world) + survey_cases(world) + assessor_cases(world))
     reached = {endpoint_of(app, case) for case in cases}
     missing = {rule.endpoint for rule in app.url_map.iter_rules()} - reached
     assert not missing

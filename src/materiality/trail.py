@@ -54,6 +54,7 @@ class Action(StrEnum):
     IRO_CHANGED = "iro_changed"
     IRO_DELETED = "iro_deleted"
     DOUBLE_SETTINGS_CHANGED = "double_materiality_settings_changed"
+    ANCHORS_CHANGED = "anchors_changed"
 
 
 ACTION_LABELS = {
@@ -81,6 +82,7 @@ ACTION_LABELS = {
     Action.IRO_CHANGED: _l("Impact, risk or opportunity changed"),
     Action.IRO_DELETED: _l("Impact, risk or opportunity deleted"),
     Action.DOUBLE_SETTINGS_CHANGED: _l("Double-materiality settings changed"),
+    Action.ANCHORS_CHANGED: _l("Assessors' scale wording changed"),
 }
 
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("fieldwork", __name__, url_prefix="/fieldwork")
 
-from . import routes  # noqa: E402,F401  (register views)
+from . import assessors, routes  # noqa: E402,F401  (register views)

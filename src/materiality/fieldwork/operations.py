@@ -14,8 +14,10 @@ from ..extensions import db
 from ..frozen_configuration import is_closed
 from ..models import (
     Assessment,
+    CriterionAnchor,
     InvitationCode,
     LinkState,
+    Method,
     QuestionnaireKind,
     RaterKind,
     ResponseTarget,
@@ -24,6 +26,7 @@ from ..models import (
     SurveyLink,
     as_utc,
 )
+from ..services.scoring.anchors import DEFAULT_ANCHORS
 from ..trail import Action, record
 
 MAX_CODES_AT_ONCE = 1000
@@ -174,3 +177,69 @@ def count_live(assessment_id: int, kind: str) -> int:
         select(func.count()).select_from(Submission).where(
             Submission.assessment_id == assessment_id, Submission.kind == kind,
             Submission.deleted_at.is_(None)))
+
+
+def create_assessor_link(assessment: Assessment, rater_kind: str | None) -> SurveyLink:
+    """Add a double-materiality assessment's assessor link, opened by invitation codes only.
+
+    ``rater_kind`` (management, internal or external expert) is stored on every answer
+    given through the link; None lets each assessor say. One link per kind.
+    """
+    if assessment.method != Method.DOUBLE:
+        raise OperationRefused("not_double")
+    if is_closed(assessment):
+        raise OperationRefused("assessment_closed")
+    rater_kind = RaterKind(rater_kind).value if rater_kind else None
+    if any(link.kind == QuestionnaireKind.ASSESSOR and link.rater_kind == rater_kind
+           for link in assessment_links(assessment.id)):
+        raise OperationRefused("link_exists")
+    link = SurveyLink(assessment_id=assessment.id, kind=QuestionnaireKind.ASSESSOR.value,
+                      rater_kind=rater_kind, requires_code=True, state=LinkState.ACTIVE.value)
+    db.session.add(link)
+    db.session.flush()
+    return link
+
+
+def anchor_overrides(assessment_id: int) -> dict[tuple[str, int], tuple[str | None, str | None]]:
+    """The assessment's own wording of the criteria's levels: (criterion, level) -> (zh, en)."""
+    return {(row.criterion, row.level): (row.text_zh, row.text_en)
+            for row in db.session.scalars(select(CriterionAnchor).where(
+                CriterionAnchor.assessment_id == assessment_id))}
+
+
+def save_anchors(assessment: Assessment,
+                 texts: dict[tuple[str, int], tuple[str | None, str | None]],
+                 reason: str | None = None) -> int:
+    """Replace the assessment's wording of the levels given; return how many levels changed.
+
+    An empty text, or the default's own words, is the default (no row kept). The
+    levels changed go to the trail with their wording before and after.
+    """
+    if is_closed(assessment):
+        raise OperationRefused("assessment_closed")
+    current = anchor_overrides(assessment.id)
+    rows = {(row.criterion, row.level): row for row in db.session.scalars(
+        select(CriterionAnchor).where(CriterionAnchor.assessment_id == assessment.id))}
+    before, after = {}, {}
+    for (criterion, level), (zh, en) in texts.items():
+        default = DEFAULT_ANCHORS[criterion][level]
+        zh = None if not zh or zh == default["zh"] else zh
+        en = None if not en or en == default["en"] else en
+        old = current.get((criterion, level), (None, None))
+        if (zh, en) == old:
+            continue
+        key = f"{criterion}.{level}"
+        before[key], after[key] = {"zh": old[0], "en": old[1]}, {"zh": zh, "en": en}
+        row = rows.get((criterion, level))
+        if zh is None and en is None:
+            db.session.delete(row)
+        elif row is None:
+            db.session.add(CriterionAnchor(assessment_id=assessment.id, criterion=criterion,
+                                           level=level, text_zh=zh, text_en=en))
+        else:
+            row.text_zh, row.text_en = zh, en
+    if after:
+        record(assessment, Action.ANCHORS_CHANGED, subject="anchors", before=before,
+               after=after, reason=reason or None)
+    db.session.flush()
+    return len(after)

@@ -40,7 +40,9 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.access import public
 from ..extensions import csrf
 from ..i18n import LOCALES, locale_code
+from ..models import QuestionnaireKind
 from . import bp, page_cache
+from .assessor_view import assessor_questionnaire
 from .limits import (
     client_over_limit,
     code_over_limit,
@@ -153,7 +155,7 @@ def by_link(token: str):
         link = find_link(connection, token)
         if link is None:
             return _closed("unknown")
-        if link.requires_code:
+        if link.requires_code or link.kind == QuestionnaireKind.ASSESSOR:
             return _closed("code_required", link)
         return _questionnaire(connection, link, None, link_post_over_limit)
 
@@ -172,6 +174,8 @@ def by_code(code: str):
         if found is None:
             return _closed("unknown")
         invitation, link = found
+        if link.kind == QuestionnaireKind.ASSESSOR:
+            return assessor_questionnaire(connection, link, invitation)
         return _questionnaire(connection, link, invitation, code_over_limit)
 
 
