@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from ..admin.iros import ACTUALITY_LABELS, KIND_LABELS, STAGE_LABELS, horizon_labels
 from ..extensions import db
 from ..i18n import LOCALES, locale_code
-from ..models import Assessment, Iro
+from ..models import Assessment, Iro, pick_language
 from ..services.scoring.anchors import CRITERION_NAMES, CRITERION_QUESTIONS, anchor_text
 from .assessor import (
     CANNOT_JUDGE,
@@ -220,6 +220,7 @@ def _render(connection: Connection, link: LinkFacts, code: CodeFacts, uid: str, 
     failed = bool(errors) or bool(response and response.stray)
     page = make_response(render_template(
         "survey/assessor.html", link=link, heading=form_heading(connection, link, locale),
+        title=pick_language(assessment.title, assessment.title_en, locale),
         blocks=blocks, scales=_scales(link.assessment_id, locale),
         count=sum(len(block.iros) for block in blocks),
         rater_kind=rater_labels.get(link.rater_kind) if link.rater_kind else None,
@@ -229,7 +230,10 @@ def _render(connection: Connection, link: LinkFacts, code: CodeFacts, uid: str, 
         action=url_for("survey.by_code", code=code.code), storage_key=f"survey:i:{code.code}",
         honeypot=HONEYPOT,
     ), 400 if failed else 200)
-    page.headers["Cache-Control"] = "no-store"
     if request.method != "POST":
+        # A fresh form is never cached: Back or a reload asks the server, which knows
+        # whether the code was used. A form sent back with errors may be shown again by
+        # Back; it carries the same submission id, so sending it stores nothing twice.
+        page.headers["Cache-Control"] = "no-store"
         give_browser_id(page)
     return page
