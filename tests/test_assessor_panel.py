@@ -217,6 +217,7 @@ def test_a_rating_of_a_criterion_that_does_not_apply_is_refused(app, client):
     panel = make_panel()
     code = panel["codes"][0]
     actual = panel["iros"]["actual"]
+    client.get("/lang/en")
     for stray in (f"r{actual}_likelihood", f"r{panel['iros']['risk']}_scale", "r999999_scale"):
         data = open_form(client, code) | complete_answers(panel) | {stray: "3"}
         response = client.post(f"/i/{code}", data=data)

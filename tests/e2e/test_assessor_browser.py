@@ -16,13 +16,15 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3,
          "is_mobile": True, "has_touch": True, "locale": "en-US"}
 
 
-def stored() -> tuple[int, dict[tuple[int, str], int | None]]:
-    """How many assessor submissions are stored, and their ratings."""
+def stored(link_id: int) -> tuple[int, dict[tuple[int, str], int | None]]:
+    """How many answers the assessor link has stored, and their ratings (the demo's own
+    assessors answered another assessment)."""
     db.session.remove()
     count = db.session.scalar(db.select(db.func.count()).select_from(Submission).filter_by(
-        kind="assessor"))
+        link_id=link_id))
     ratings = {(row.iro_id, row.criterion): row.value
-               for row in db.session.scalars(db.select(IroRating))}
+               for row in db.session.scalars(db.select(IroRating).join(Submission).where(
+                   Submission.link_id == link_id))}
     return count, ratings
 
 
@@ -35,6 +37,7 @@ def choose(criterion, position: int) -> str:  # noqa: ANN001
 def test_an_assessor_answers_on_a_phone_and_nothing_is_lost_or_sent_twice(live_server, browser):
     base, _app = live_server()
     panel = make_panel()
+    link_id = panel["link"].id
     url = f"{base}/i/{panel['codes'][0]}"
     context = browser.new_context(**PHONE)
     page = context.new_page()
@@ -66,7 +69,7 @@ def test_an_assessor_answers_on_a_phone_and_nothing_is_lost_or_sent_twice(live_s
     assert problems.is_visible()
     assert "Topic 0: 2. Negative impact" in problems.inner_text()
     assert "Likelihood" in problems.inner_text()
-    assert stored()[0] == 0
+    assert stored(link_id)[0] == 0
     for name, level in chosen.items():
         value = "dk" if level is None else str(level)
         assert page.locator(f"input[name={name}][value='{value}']").is_checked(), name
@@ -78,7 +81,7 @@ def test_an_assessor_answers_on_a_phone_and_nothing_is_lost_or_sent_twice(live_s
     page.click(".survey-send")
     page.wait_for_url("**/thanks**")
     assert "Thank you!" in page.inner_text("main")
-    count, ratings = stored()
+    count, ratings = stored(link_id)
     assert count == 1
     assert {f"r{iro}_{criterion}": value for (iro, criterion), value in ratings.items()} == chosen
 
@@ -90,16 +93,17 @@ def test_an_assessor_answers_on_a_phone_and_nothing_is_lost_or_sent_twice(live_s
         page.wait_for_load_state()
     else:
         assert "already been used" in page.inner_text("main")
-    assert stored() == (count, ratings)
+    assert stored(link_id) == (count, ratings)
     page.goto(url)  # the invitation again: used
     assert "already been used" in page.inner_text("main")
-    assert stored() == (count, ratings)
+    assert stored(link_id) == (count, ratings)
     context.close()
 
 
 def test_the_questionnaire_works_without_javascript(live_server, browser):
     base, _app = live_server()
     panel = make_panel(rater_kind=None)
+    link_id = panel["link"].id
     context = browser.new_context(**PHONE, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{base}/i/{panel['codes'][1]}?lang=en")
@@ -108,6 +112,6 @@ def test_the_questionnaire_works_without_javascript(live_server, browser):
         choose(criterion, 3)
     page.click(".survey-send")
     page.wait_for_url("**/thanks**")
-    count, ratings = stored()
+    count, ratings = stored(link_id)
     assert count == 1 and set(ratings.values()) == {4} and len(ratings) == 12
     context.close()
