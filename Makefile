@@ -6,9 +6,12 @@ BIN := $(VENV)/bin
 INSTALL_INPUTS := pyproject.toml setup.py constraints.txt requirements-hashed.txt
 STAMP := $(VENV)/.installed-$(shell cat $(INSTALL_INPUTS) | cksum | cut -d' ' -f1)
 FLASK := $(BIN)/flask --app wsgi
+# The markup checkers the tests run (vnu.jar, axe-core), pinned by their lock file.
+CHECKERS := tests/markup
+CHECKERS_STAMP := $(CHECKERS)/node_modules/.installed-$(shell cat $(CHECKERS)/package-lock.json | cksum | cut -d' ' -f1)
 CATALOGS := src/materiality/translations
 
-.PHONY: run test install translations extract-messages bench lint clean
+.PHONY: run test install checkers translations extract-messages bench lint clean
 
 # The hashed font first (see requirements-hashed.txt), then everything else at the
 # versions in constraints.txt.
@@ -20,7 +23,17 @@ $(STAMP): $(INSTALL_INPUTS)
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP) translations
+install: $(STAMP) translations checkers
+
+## The Nu HTML checker and axe-core for tests/test_markup.py and its browser twin, from
+## the npm registry at the versions in tests/markup/package-lock.json (without npm, those
+## tests skip and say why).
+checkers:
+	@if [ -f $(CHECKERS_STAMP) ]; then :; \
+	elif command -v npm >/dev/null; then \
+	  npm ci --prefix $(CHECKERS) --ignore-scripts --no-audit --no-fund --loglevel=error \
+	  && touch $(CHECKERS_STAMP); \
+	else echo "npm is missing: the markup tests will skip (apt-get install npm)"; fi
 
 ## Compile the zh_CN and en catalogs (done by every install).
 translations: $(STAMP)
@@ -66,4 +79,4 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info $(CHECKERS)/node_modules

@@ -192,3 +192,12 @@ def demo_data(app) -> None:
 
     seed_demo()
     db.session.commit()
+
+
+@pytest.fixture(scope="session")
+def rendered_site(sqlite_template, tmp_path_factory):
+    """Every page of a seeded demo, for every role and language, rendered once per session
+    for the markup checkers (tests/markup/pages.py)."""
+    from markup.pages import build_site
+
+    return build_site(sqlite_template, tmp_path_factory.mktemp("markup"))
