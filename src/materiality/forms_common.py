@@ -12,7 +12,7 @@ from flask import Flask, abort, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter, Map
-from wtforms import PasswordField, StringField, TextAreaField
+from wtforms import PasswordField, SelectField, StringField, TextAreaField
 
 from .services.input_checks import (
     FIRST_YEAR,
@@ -31,13 +31,37 @@ _DIGITS = re.compile(r"-?[0-9]+")
 YEAR_MESSAGE = _l("Enter a date between %(first)s and %(last)s.")
 
 
+class ValidMarkup:
+    """Field rendering that keeps a page valid HTML however many forms it holds.
+
+    - The CSRF token's hidden input has no id: a page of row buttons (one small form
+      each) repeated id="csrf_token" dozens of times.
+    - A one-choice select whose first option is a real choice is not marked "required":
+      the browser always sends a choice, and HTML wants a required select to start
+      with an empty placeholder option.
+    """
+
+    def render_field(self, field, render_kw):  # noqa: ANN001, ANN201
+        if field.type == "CSRFTokenField":
+            render_kw = {**render_kw, "id": False}
+        elif (isinstance(field, SelectField) and field.choices
+              and not getattr(field.widget, "multiple", False)
+              and str(next(iter(field.iter_choices()))[0]) != ""):
+            render_kw = {"required": False, **render_kw}
+        return super().render_field(field, render_kw)
+
+
 class Form(FlaskForm):
     """A FlaskForm that refuses control characters in every text field and far-off dates.
 
     One check for all fields, so a new field cannot forget it. A refused text is shown
     again without those characters, so saving once more keeps everything else typed.
-    Passwords are left as typed (they are never shown again).
+    Passwords are left as typed (they are never shown again). Rendered by
+    :class:`ValidMarkup`.
     """
+
+    class Meta(ValidMarkup):
+        pass
 
     def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
         valid = super().validate(extra_validators)

@@ -74,12 +74,16 @@ def _stem(assessment: Assessment, what: str, locale: str | None = None) -> str:
 
 
 def html_document(fragment: str, title: str, locale: str) -> bytes:
-    """A standalone HTML page around a fragment, to open and copy into a layout program."""
+    """A standalone HTML page around a fragment, to open and copy into a layout program.
+
+    The title is its heading, and the content its main landmark (as on every page).
+    """
     import html
 
     return (
         f'<!doctype html>\n<html lang="{html_lang(locale)}">\n<head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title></head>\n<body>\n{fragment}</body>\n</html>\n"
+        f"<title>{html.escape(title)}</title></head>\n<body>\n<main>\n<h1>{html.escape(title)}</h1>\n"
+        f"{fragment}</main>\n</body>\n</html>\n"
     ).encode()
 
 

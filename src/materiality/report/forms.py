@@ -39,7 +39,7 @@ class ScoringSettingsForm(Form):
                                         validators=[InputRequired(), NumberRange(0, 1000)])
     weight_external_expert = FloatField(_l("Weight: external experts"),
                                         validators=[InputRequired(), NumberRange(0, 1000)])
-    reason = TextAreaField(_l("Reason for the change (kept in the trail)"),
+    reason = TextAreaField(_l("Reason for the change (kept in the trail)"), id="settings_reason",
                            validators=[Optional(), Length(max=2000)])
 
 
@@ -76,7 +76,8 @@ class OverrideForm(Form):
     topic_id = SelectField(_l("Topic"), coerce=int, validate_choice=True)
     score = FloatField(_l("Company score (1–5)"),
                        validators=[InputRequired(), NumberRange(1, 5)])
-    reason = TextAreaField(_l("Reason (kept and shown)"),
+    # Its own id: the scoring settings' form on the same page has a reason too.
+    reason = TextAreaField(_l("Reason (kept and shown)"), id="override_reason",
                            validators=[DataRequired(), Length(max=2000)])
 
 
