@@ -6,6 +6,9 @@ The validator runs once over all of them.
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from markup.checkers import validate, vnu_missing
 
@@ -35,3 +38,16 @@ def test_every_page_is_valid_html(rendered_site, tmp_path):
               for path, errors in sorted(findings.items(), key=lambda item: str(item[0]))]
     assert not report, (f"{sum(map(len, findings.values()))} HTML errors on {len(report)} of "
                         f"{len(files)} pages:\n" + "\n".join(report))
+
+
+def test_every_scrolling_table_can_be_scrolled_from_the_keyboard():
+    """A table wrapper that scrolls sideways on a phone takes the focus and has a name
+    (axe's scrollable-region-focusable; the browser test sees only tables that overflow)."""
+    templates = Path(__file__).parents[1] / "templates"
+    wrappers = []
+    for path in sorted(templates.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        for tag in re.findall(r'<div class="(?:[^"]* )?table-scroll\b[^>]*>', text):
+            if not all(part in tag for part in ('role="region"', 'tabindex="0"', "aria-label")):
+                wrappers.append(f"{path.relative_to(templates)}: {tag}")
+    assert wrappers == [], "add role=\"region\" tabindex=\"0\" aria-label=\"…\":\n" + "\n".join(wrappers)
