@@ -21,7 +21,8 @@ def test_no_page_has_axe_violations(rendered_site, browser):
     missing = axe_missing()
     if missing:
         pytest.skip(missing)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True,
+                                  reduced_motion="reduce")
     load_axe(context)
     tab = context.new_page()
     current = {}
