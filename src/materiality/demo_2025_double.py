@@ -28,15 +28,13 @@ import numpy as np
 from sqlalchemy import func, insert
 
 from .admin.iro_operations import IroValues, save_iro
-from .admin.operations import change_status, record_creation
+from .admin.operations import change_status
 from .demo_responses import _ratings, _submission
 from .extensions import db
-from .frozen_configuration import freeze_group_weights
 from .models import (
     DOUBLE_METHOD_VERSION,
     Assessment,
     AssessmentStatus,
-    AssessmentTopic,
     InvitationCode,
     Iro,
     IroRating,
@@ -349,12 +347,9 @@ def _new_assessment() -> Assessment | None:
         intro_zh=DEMO_INTRO_ZH, intro_en=DEMO_INTRO_EN,
         privacy_zh=DEMO_PRIVACY_ZH, privacy_en=DEMO_PRIVACY_EN,
     )
-    for position, topic in enumerate(topics):
-        assessment.topic_links.append(AssessmentTopic(topic=topic, position=position))
-    db.session.add(assessment)
-    db.session.flush()
-    freeze_group_weights(assessment)
-    record_creation(assessment)
+    from .seed import start_assessment  # the seed imports this module
+
+    start_assessment(assessment, topics)
     return assessment
 
 

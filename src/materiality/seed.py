@@ -103,6 +103,17 @@ def ensure_categories() -> dict[str, Category]:
     return existing
 
 
+def start_assessment(assessment: Assessment, topics: list[Topic]) -> None:
+    """Add a new demo assessment with its topics in order, as staff create one: its group
+    weights kept and its trail started."""
+    for position, topic in enumerate(topics):
+        assessment.topic_links.append(AssessmentTopic(topic=topic, position=position))
+    db.session.add(assessment)
+    db.session.flush()
+    freeze_group_weights(assessment)
+    record_creation(assessment)
+
+
 def seed_demo() -> dict[str, int]:
     """Load the demo library, the 2023 assessment, the closed 2024 one and the closed 2025
     double-materiality one; return what was added."""
@@ -148,12 +159,7 @@ def seed_demo() -> dict[str, int]:
             intro_zh=DEMO_INTRO_ZH, intro_en=DEMO_INTRO_EN,
             privacy_zh=DEMO_PRIVACY_ZH, privacy_en=DEMO_PRIVACY_EN,
         )
-        for position, topic in enumerate(ordered_topics):
-            assessment.topic_links.append(AssessmentTopic(topic=topic, position=position))
-        db.session.add(assessment)
-        db.session.flush()
-        freeze_group_weights(assessment)
-        record_creation(assessment)
+        start_assessment(assessment, ordered_topics)
         added["assessments"] += 1
     db.session.flush()
     added["responses"] = add_demo_responses(exists or assessment)

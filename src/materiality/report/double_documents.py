@@ -245,7 +245,8 @@ def double_methodology(assessment_id: int):
     note = Markup(double_methodology_html(  # noqa: S704 - escaped by the service
         double_methodology_input(assessment, result, locale), locale))
     return render_template("report/double_methodology.html", assessment=assessment,
-                           locale=locale, note=note)
+                           locale=locale, note=note,
+                           download_endpoint="report.double_methodology_download")
 
 
 @bp.route("/<int:assessment_id>/double/methodology.<any(md, html, docx):fmt>")
