@@ -24,23 +24,20 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the modules beside it
 
+import bench_report_pages as pages  # noqa: E402 - beside this script: the editor's client
 import bench_scoring_db as loader  # noqa: E402 - the loaders live beside this script
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/bench_exports"
 REPEAT = 3
 FIRST_BYTE_TARGET_S = 0.5
 WHOLE_TARGET_S = 3.0
-EDITOR, PASSWORD = "editor@example.org", "benchmark password"  # noqa: S105
 
 
 def _status_mib(field: str) -> float:
@@ -58,22 +55,7 @@ def _status_mib(field: str) -> float:
 
 def measure(url: str, assessment_id: int) -> dict:
     """In this (fresh) process: log an editor in and read raw.csv REPEAT times."""
-    from materiality import create_app
-    from materiality.auth.operations import create_user
-    from materiality.config import normalise_database_url
-    from materiality.extensions import db
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(url),
-                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                      "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
-    with app.app_context():
-        create_user(EDITOR, PASSWORD, "editor")
-        db.session.commit()
-        db.session.remove()
-    client = app.test_client()
-    login = client.post("/auth/login", data={"email": EDITOR, "password": PASSWORD})
-    if login.status_code != 302:
-        raise SystemExit(f"login failed: {login.status_code}")
+    _app, client = pages.editor_app(url)
     client.get("/").close()  # the first request's one-off work, outside the figures
     before = _status_mib("VmRSS")
     runs = []
@@ -99,13 +81,7 @@ def run_size(name: str, url: str, respondents: int) -> dict:
     """Populate one backend at one size, then measure in a child process."""
     loader.fresh_database(url)
     assessment_id, _insert_s = loader.populate(url, respondents)
-    child = subprocess.run(  # noqa: S603 - this very script, with our own arguments
-        [sys.executable, __file__, "--measure", url, "--assessment", str(assessment_id)],
-        capture_output=True, text=True, check=False, cwd=ROOT)
-    if child.returncode != 0:
-        print(child.stdout, child.stderr, sep="\n", file=sys.stderr)
-        raise SystemExit(f"[{name}] measuring failed (exit {child.returncode})")
-    figures = json.loads(child.stdout.strip().splitlines()[-1])
+    figures = loader.measured_in_child(__file__, name, url, assessment_id)
     ratings = (respondents + loader.RATERS) * loader.TOPICS
     runs = figures["runs"]
     first = [r["first_s"] for r in runs]
@@ -139,11 +115,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ratings", type=int, default=loader.TOPICS * 100_000,
                         help="stakeholder ratings of the larger size (default 2.5 M)")
-    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG),
-                        help="PostgreSQL URL of the benchmark database, or 'none'")
-    parser.add_argument("--measure", help=argparse.SUPPRESS)
-    parser.add_argument("--assessment", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = loader.backend_arguments(parser, DEFAULT_PG)
     if args.measure:
         print(json.dumps(measure(args.measure, args.assessment)))
         return

@@ -27,15 +27,12 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the modules beside it
 
 import bench_scoring_db as loader  # noqa: E402 - the loaders live beside this script
 
@@ -54,15 +51,13 @@ def _timed(client, url: str) -> tuple[float, int, int]:  # noqa: ANN001
     return time.perf_counter() - started, response.status_code, len(body)
 
 
-def measure(url: str, assessment_id: int) -> dict:
-    """In this (fresh) process: log an editor in and time the pages, cold then warm."""
+def editor_app(url: str, before_login=None):  # noqa: ANN001, ANN201
+    """The app on ``url`` with an editor created, and a test client logged in as that
+    editor through the login form; ``before_login(app)`` runs in the app's context first."""
     from materiality import create_app
     from materiality.auth.operations import create_user
     from materiality.config import normalise_database_url
     from materiality.extensions import db
-    from materiality.models import Assessment
-    from materiality.report.cache import caches
-    from materiality.report.data import compute_scores, fingerprint
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(url),
                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
@@ -70,15 +65,32 @@ def measure(url: str, assessment_id: int) -> dict:
     with app.app_context():
         create_user(EDITOR, PASSWORD, "editor")
         db.session.commit()
-        started = time.perf_counter()
-        fingerprint(assessment_id)
-        fingerprint_s = time.perf_counter() - started
+        if before_login is not None:
+            before_login(app)
         db.session.remove()
-
     client = app.test_client()
     login = client.post("/auth/login", data={"email": EDITOR, "password": PASSWORD})
     if login.status_code != 302:
         raise SystemExit(f"login failed: {login.status_code}")
+    return app, client
+
+
+def measure(url: str, assessment_id: int) -> dict:
+    """In this (fresh) process: log an editor in and time the pages, cold then warm."""
+    from materiality.extensions import db
+    from materiality.models import Assessment
+    from materiality.report.cache import caches
+    from materiality.report.data import compute_scores, fingerprint
+
+    timed: dict[str, float] = {}
+
+    def time_fingerprint(_app) -> None:  # noqa: ANN001
+        started = time.perf_counter()
+        fingerprint(assessment_id)
+        timed["fingerprint_s"] = time.perf_counter() - started
+
+    app, client = editor_app(url, time_fingerprint)
+    fingerprint_s = timed["fingerprint_s"]
 
     def empty_caches() -> None:
         with app.app_context():
@@ -120,13 +132,7 @@ def run_backend(name: str, url: str, respondents: int) -> None:
     started = time.perf_counter()
     assessment_id, insert_s = loader.populate(url, respondents)
     setup_s = time.perf_counter() - started
-    child = subprocess.run(  # noqa: S603 - this very script, with our own arguments
-        [sys.executable, __file__, "--measure", url, "--assessment", str(assessment_id)],
-        capture_output=True, text=True, check=False, cwd=ROOT)
-    if child.returncode != 0:
-        print(child.stdout, child.stderr, sep="\n", file=sys.stderr)
-        raise SystemExit(f"[{name}] measuring failed (exit {child.returncode})")
-    figures = json.loads(child.stdout.strip().splitlines()[-1])
+    figures = loader.measured_in_child(__file__, name, url, assessment_id)
     print(f"[{name}] setup {setup_s:.1f} s (bulk insert {insert_s:.1f} s); "
           f"fingerprint query {figures['fingerprint_s'] * 1000:.0f} ms")
     for page in ("scores", "matrix", "preview png"):
@@ -150,11 +156,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ratings", type=int, default=loader.TOPICS * 100_000,
                         help="stakeholder ratings (respondents x 25 topics; default 2.5 M)")
-    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG),
-                        help="PostgreSQL URL of the benchmark database, or 'none'")
-    parser.add_argument("--measure", help=argparse.SUPPRESS)
-    parser.add_argument("--assessment", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = loader.backend_arguments(parser, DEFAULT_PG)
     if args.measure:
         print(json.dumps(measure(args.measure, args.assessment)))
         return

@@ -285,10 +285,7 @@ def run_backend(name: str, url: str, respondents: int) -> None:
     started = time.perf_counter()
     assessment_id, insert_s = populate(url, respondents)
     setup_s = time.perf_counter() - started
-    child = subprocess.run(  # noqa: S603 - this very script, with our own arguments
-        [sys.executable, __file__, "--measure", url, "--assessment", str(assessment_id)],
-        capture_output=True, text=True, check=True, cwd=ROOT)
-    figures = json.loads(child.stdout.strip().splitlines()[-1])
+    figures = measured_in_child(__file__, name, url, assessment_id)
     verdict_time = "OK" if figures["total_s"] < 5 else "OVER"
     verdict_mem = "OK" if figures["peak_rss_mib"] < 1024 else "OVER"
     print(f"[{name}] setup {setup_s:.1f} s (bulk insert of {figures['rows']:,} ratings "
@@ -316,15 +313,33 @@ def postgres_reachable(url: str) -> bool:
         return False
 
 
+def measured_in_child(script: str, name: str, url: str, assessment_id: int) -> dict:
+    """Run ``script --measure url --assessment id`` in a fresh process (its memory and
+    caches its own) and return the JSON figures it prints last."""
+    child = subprocess.run(  # noqa: S603 - a benchmark script, with our own arguments
+        [sys.executable, script, "--measure", url, "--assessment", str(assessment_id)],
+        capture_output=True, text=True, check=False, cwd=ROOT)
+    if child.returncode != 0:
+        print(child.stdout, child.stderr, sep="\n", file=sys.stderr)
+        raise SystemExit(f"[{name}] measuring failed (exit {child.returncode})")
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def backend_arguments(parser: argparse.ArgumentParser, default_pg: str) -> argparse.Namespace:
+    """Add the options every database benchmark here takes (the PostgreSQL URL, and the
+    child's --measure URL and --assessment id) and parse the command line."""
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", default_pg),
+                        help="PostgreSQL URL of the benchmark database, or 'none'")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--assessment", type=int, help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
 def main() -> None:
     """Parse the arguments; run each backend, or measure when called as the child."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=100_000)
-    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG),
-                        help="PostgreSQL URL of the benchmark database, or 'none'")
-    parser.add_argument("--measure", help=argparse.SUPPRESS)
-    parser.add_argument("--assessment", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = backend_arguments(parser, DEFAULT_PG)
     if args.measure:
         figures = measure(args.measure, args.assessment)
         print(json.dumps(figures))
