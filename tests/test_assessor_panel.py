@@ -377,3 +377,13 @@ def test_a_used_code_is_marked_used_once_even_if_two_stores_race(app):
                                 ratings=ratings, asked=asked, locale="en", started_at=None)
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count()).select_from(Submission)) == 1
+
+
+def test_the_responses_page_counts_the_assessors(app, admin_client, client):
+    panel = make_panel()
+    code = panel["codes"][0]
+    client.post(f"/i/{code}", data=open_form(client, code) | complete_answers(panel))
+    admin_client.get("/lang/en")
+    html = admin_client.get(
+        f"/fieldwork/assessments/{panel['assessment'].id}/responses").get_data(as_text=True)
+    assert re.search(r"<strong>1</strong>\s*assessors", html)

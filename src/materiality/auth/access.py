@@ -1,8 +1,9 @@
 """Deny by default: every endpoint needs a login unless marked public.
 
 Blueprints listed in ADMIN_BLUEPRINTS are for admins only; editors get 403 there.
-Editors read everything else and change one thing: where the matrix labels sit
-(report.labels_save and labels_reset), as the README's role table says.
+Editors read everything else and change two things: where the matrix labels sit
+(report.labels_save and labels_reset) and the wording of the assessors' scales
+(fieldwork.anchors), as the README's role table says.
 Keeping the rule in one place lets a test walk the whole URL map.
 """
 from __future__ import annotations
