@@ -64,6 +64,8 @@ EXEMPT = {
     "fieldwork.link_closing": "saves the closing-date form",
     "fieldwork.codes": "saves the generate-codes form (a count is typed first)",
     "fieldwork.targets": "saves the targets form",
+    "fieldwork.assessor_link_create": "a form: who answers is chosen first; it only adds a link",
+    "fieldwork.anchors": "saves the anchors form, with a written reason",
     "report.labels_save": "saves the label editor's form",
     "report.double_settings": "saves the settings form, with a written reason",
     "report.override_set": "saves the override form, with a written reason",
