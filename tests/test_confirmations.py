@@ -40,6 +40,7 @@ EXEMPT = {
     "admin.assessment_new": "saves the new-assessment form",
     "admin.assessment_topics": "saves the topic selection form",
     "admin.assessment_weights": "saves the weights form, with a written reason",
+    "admin.organisation": "saves the profile form (removing the logo is a tick in it)",
     "admin.categories": "saves the new-category form",
     "admin.group_detail": "saves the group's edit form",
     "admin.group_new": "saves the new-group form",

@@ -30,6 +30,7 @@ from .models import (
     Topic,
 )
 from .services.library.topic_templates import TemplateTopic, TopicTemplate
+from .survey.intro import default_intro
 
 CATEGORIES = (
     ("economic", "经济", "Economic"),
@@ -66,10 +67,9 @@ TOPIC_FACTS = {
 }
 
 DEMO_TITLE = "2023年度实质性议题评估"
-DEMO_INTRO_ZH = ("感谢您参与本次调查。请就以下每个议题对您的重要性作出评价，"
-                 "您的意见将用于确定本公司社会责任报告的实质性议题。")
-DEMO_INTRO_EN = ("Thank you for taking part. Please rate how important each topic is to you; "
-                 "your answers decide the material topics of our CSR report.")
+#: The default wording (survey.intro): shown with the organisation's name once it is set.
+DEMO_INTRO_ZH = default_intro("zh_CN")
+DEMO_INTRO_EN = default_intro("en")
 DEMO_PRIVACY_ZH = "本问卷匿名填写，答案仅以汇总形式用于报告编制。"
 DEMO_PRIVACY_EN = "The survey is anonymous; answers are used only in aggregate for the report."
 

@@ -1,4 +1,5 @@
-"""Printing from the browser: the group poster and the sheet of invitation codes on A4.
+"""Printing from the browser: the group poster on A4 and A3, and the sheet of invitation
+codes on A4.
 
 Chromium prints each page to PDF as a user's "Print" would; poppler rasterizes the
 PDF and every QR code on it must decode to its address. A tile cut by a page break
@@ -6,6 +7,7 @@ would not decode, so the set of decoded codes also shows that none was cut.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -29,6 +31,9 @@ pytestmark = [
 ]
 PASSWORD = "print test password"  # noqa: S105
 A4_POINTS = (595, 842)
+A3_POINTS = (842, 1191)
+#: A folder to keep the printed posters in, to look at them (unset: not kept).
+KEEP_PRINTS = os.environ.get("KEEP_PRINTS")
 
 
 @pytest.fixture
@@ -69,21 +74,33 @@ def plain_paper(pages: list[Image.Image]) -> bool:
     return all(page.getpixel((inset, page.height - inset)) == (255, 255, 255) for page in pages)
 
 
-def test_the_group_poster_prints_on_one_a4_page_with_a_readable_qr(admin_page, tmp_path):
+@pytest.mark.parametrize(("size", "points", "query"), [
+    ("a4", A4_POINTS, ""), ("a3", A3_POINTS, "&size=a3")])
+def test_the_group_poster_prints_on_one_page_with_a_readable_qr(admin_page, tmp_path, size,
+                                                                points, query):
+    from materiality.organisation import the_organisation
+
     base, page = admin_page
+    organisation = the_organisation()
+    organisation.name_en, organisation.contact_en = "Example Group", "Questions: csr@example.cn"
     link = link_for(make_links(), group_id=1)
     link.closes_at = datetime(2099, 12, 15, 9, 0, tzinfo=UTC)
     db.session.commit()
-    pdf = print_to_pdf(page, f"{base}/fieldwork/links/{link.id}/poster?lang=en",
-                       tmp_path / "poster.pdf")
+    pdf = print_to_pdf(page, f"{base}/fieldwork/links/{link.id}/poster?lang=en{query}",
+                       tmp_path / f"poster-{size}.pdf")
     assert len(pdf.pages) == 1
     box = pdf.pages[0].mediabox
-    assert (round(box.width), round(box.height)) == A4_POINTS
-    text = pdf.pages[0].extract_text()
+    assert (round(box.width), round(box.height)) == points
+    text = " ".join(pdf.pages[0].extract_text().split())  # lines joined
     assert "Fieldwork test" in text and link.group.name("en") in text
+    assert "Example Group" in text and "Questions: csr@example.cn" in text
+    assert "Tell us what matters to you" in text and "About 4 minutes" in text
     assert "Open until 2099-12-15 17:00 (UTC+08:00)" in text
+    assert f"survey.example.cn/s/{link.short_code}" in text
     assert "Log out" not in text  # the app's header stays off paper
-    pages = printed_pages(tmp_path / "poster.pdf")
+    pages = printed_pages(tmp_path / f"poster-{size}.pdf")
+    if KEEP_PRINTS:
+        shutil.copy(tmp_path / f"poster-{size}.pdf", KEEP_PRINTS)
     assert decoded_qr_codes(pages) == [f"https://survey.example.cn/s/{link.token}"]
     assert plain_paper(pages)
 

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import assessments, groups, iros, topics, users  # noqa: E402,F401  (register views)
+from . import assessments, groups, iros, organisation, topics, users  # noqa: E402,F401  (register views)

@@ -11,7 +11,9 @@ from ..confirmation import Act, confirm_step
 from ..extensions import db
 from ..frozen_configuration import freeze_group_weights, group_weights, is_closed, relevant_groups
 from ..models import Assessment, AssessmentStatus, LinkState, Submission, SurveyLink, Topic
+from ..organisation import organisation_names
 from ..services.input_checks import remove_control_characters
+from ..survey.intro import default_intro
 from . import bp
 from .forms import AssessmentForm, ConfirmForm, CopyAssessmentForm, GroupWeightsForm
 from .iro_operations import set_method
@@ -21,12 +23,13 @@ from .operations import (
     change_status,
     copy_assessment,
     has_responses,
+    next_year_title,
     record_creation,
     set_assessment_topics,
     set_group_weights,
 )
 
-TEXT_FIELDS = ("title", "reporting_year", "opens_on", "closes_on",
+TEXT_FIELDS = ("title", "title_en", "reporting_year", "opens_on", "closes_on",
                "intro_zh", "intro_en", "privacy_zh", "privacy_en")
 
 
@@ -100,7 +103,10 @@ def _save_assessment(form: AssessmentForm, assessment: Assessment) -> bool:
 @bp.route("/assessments/new", methods=["GET", "POST"])
 def assessment_new():
     """Create an empty assessment; topics are chosen next."""
-    form = AssessmentForm()
+    names = organisation_names()
+    # The default introduction, naming the organisation once its profile has a name.
+    form = AssessmentForm(intro_zh=default_intro("zh_CN", names[0] or ""),
+                          intro_en=default_intro("en", names[1] or ""))
     if form.validate_on_submit():
         assessment = Assessment(status=AssessmentStatus.DRAFT)
         if _save_assessment(form, assessment):
@@ -113,8 +119,11 @@ def assessment_new():
 def assessment_detail(assessment_id: int):
     """An assessment's settings, topics and status."""
     assessment = db.get_or_404(Assessment, assessment_id)
-    copy_form = CopyAssessmentForm(formdata=None, title=assessment.title,
-                                   reporting_year=assessment.reporting_year + 1)
+    year = assessment.reporting_year + 1
+    copy_form = CopyAssessmentForm(
+        formdata=None, reporting_year=year,
+        title=next_year_title(assessment.title, assessment.reporting_year, year),
+        title_en=next_year_title(assessment.title_en or "", assessment.reporting_year, year))
     return render_template("admin/assessment_detail.html", assessment=assessment,
                            copy_form=copy_form, locked=has_responses(assessment))
 
@@ -329,7 +338,8 @@ def assessment_copy(assessment_id: int):
         if assessment_exists(title, form.reporting_year.data):
             form.title.errors.append(_("An assessment with this title exists for this year."))
         else:
-            copy = copy_assessment(source, title, form.reporting_year.data)
+            copy = copy_assessment(source, title, form.reporting_year.data,
+                                   (form.title_en.data or "").strip() or None)
             db.session.commit()
             flash(_("Copied. The new assessment is a draft."), "success")
             return redirect(url_for("admin.assessment_detail", assessment_id=copy.id))

@@ -123,7 +123,11 @@ class StatementForm(Form):
 class AssessmentForm(Form):
     """Create or edit an assessment."""
 
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
+                        description=_l("In Chinese, or the only title."))
+    title_en = StringField(_l("Title in English"), validators=[Length(max=200)],
+                           description=_l("Shown to English readers; without it they see "
+                                          "the title above."))
     method = SelectField(_l("Method"), default="classic", choices=[
         SelectChoice("classic", _l("Classic: importance to stakeholders and to the company")),
         SelectChoice("double", _l("Double materiality: impacts, risks and opportunities")),
@@ -214,6 +218,7 @@ class CopyAssessmentForm(Form):
 
     title = StringField(_l("Title of the new assessment"), validators=[
         DataRequired(), Length(max=200)])
+    title_en = StringField(_l("Title in English"), validators=[Length(max=200)])
     reporting_year = IntegerField(_l("Reporting year"), validators=[
         InputRequired(), NumberRange(min=1990, max=2100)])
     submit = SubmitField(_l("Copy"))
@@ -240,6 +245,24 @@ class UserForm(Form):
     submit = SubmitField(_l("Add user"))
 
 
+class OrganisationForm(Form):
+    """The organisation's profile: who respondents and readers are told is asking."""
+
+    name_zh = StringField(_l("Name (Chinese)"), validators=[Length(max=200)])
+    name_en = StringField(_l("Name (English)"), validators=[Length(max=200)])
+    contact_zh = StringField(_l("Contact line (Chinese)"), validators=[Length(max=300)],
+                             description=_l("e.g. who answers questions about the survey, "
+                                            "and how to reach them"))
+    contact_en = StringField(_l("Contact line (English)"), validators=[Length(max=300)])
+    privacy_zh = TextAreaField(_l("Privacy notice (Chinese)"), validators=[Length(max=4000)])
+    privacy_en = TextAreaField(_l("Privacy notice (English)"), validators=[Length(max=4000)])
+    logo = FileField(_l("Logo"), description=_l(
+        "PNG or JPEG, at most 1 MB and 2000 × 2000 pixels. It is stored without its "
+        "metadata."))
+    remove_logo = BooleanField(_l("Remove the logo"))
+    submit = SubmitField(_l("Save"))
+
+
 class ReasonForm(Form):
     """A POST that must say why."""
 
@@ -249,6 +272,7 @@ class ReasonForm(Form):
 
 __all__ = [
     "AssessmentForm", "CategoryForm", "ConfirmForm", "CopyAssessmentForm",
-    "GroupForm", "GroupWeightsForm", "HorizonsForm", "ImportForm", "IroForm", "ReasonForm",
+    "GroupForm", "GroupWeightsForm", "HorizonsForm", "ImportForm", "IroForm",
+    "OrganisationForm", "ReasonForm",
     "StatementForm", "TemplateForm", "TopicForm", "UserForm",
 ]

@@ -5,6 +5,7 @@ Functions here only flush; the view (or CLI command) commits once at the edge.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import func
@@ -172,7 +173,17 @@ def set_assessment_topics(assessment: Assessment, topic_ids: Sequence[int]) -> N
                   "removed": [t for t in current if t not in topic_ids]})
 
 
-def copy_assessment(source: Assessment, title: str, reporting_year: int) -> Assessment:
+def next_year_title(title: str, from_year: int, to_year: int) -> str:
+    """A copied assessment's title: the source's year, where it stands alone, made the new one.
+
+    "2024年度实质性议题评估" copied into 2025 reads "2025年度实质性议题评估"; a year inside a
+    longer number (20241) is left alone, and so is a title that names no year.
+    """
+    return re.sub(rf"(?<!\d){from_year}(?!\d)", str(to_year), title)
+
+
+def copy_assessment(source: Assessment, title: str, reporting_year: int,
+                    title_en: str | None = None) -> Assessment:
     """A new draft with the source's topics, texts, thresholds, rater weights and targets.
 
     Group weights start from the groups' current weights, as for any new assessment
@@ -181,6 +192,7 @@ def copy_assessment(source: Assessment, title: str, reporting_year: int) -> Asse
     """
     copy = Assessment(
         title=title,
+        title_en=title_en,
         reporting_year=reporting_year,
         status=AssessmentStatus.DRAFT,
         copied_from_id=source.id,

@@ -39,6 +39,7 @@ from ..models import (
     as_utc,
     ordered_groups,
 )
+from ..organisation import shown_organisation
 from ..services.documents.office_files import guard_formula
 from ..services.input_checks import parse_int, remove_control_characters
 from ..services.qr import qr_png, qr_svg, qr_svg_data_uri
@@ -55,6 +56,7 @@ from .operations import (
     set_link_state,
     set_targets,
 )
+from .poster import poster_facts
 from .results import (
     bar_chart,
     counts_by_kind,
@@ -79,6 +81,11 @@ def public_url(endpoint: str, **values) -> str:  # noqa: ANN003
 
 def link_url(link: SurveyLink) -> str:
     return public_url("survey.by_link", token=link.token)
+
+
+def short_url(link: SurveyLink) -> str | None:
+    """The link's short address (``https://host/s/7KQ2M4XA``), for typing from a poster."""
+    return public_url("survey.by_link", token=link.short_code) if link.short_code else None
 
 
 def code_url(code: InvitationCode) -> str:
@@ -106,7 +113,8 @@ def refusal_message(code: str) -> str:
 
 @bp.context_processor
 def fieldwork_helpers() -> dict:
-    return {"link_url": link_url, "code_url": code_url, "loc": locale_code()}
+    return {"link_url": link_url, "short_url": short_url, "code_url": code_url,
+            "loc": locale_code()}
 
 
 # -- links --------------------------------------------------------------------------------
@@ -235,10 +243,13 @@ def link_qr(link_id: int, fmt: str):
 
 @bp.route("/links/<int:link_id>/poster")
 def link_poster(link_id: int):
-    """A printable A4 poster: group, assessment, QR code, short address, closing date."""
+    """A printable poster (A4, or A3 with ``?size=a3``): who is asking, why and for how
+    long, the QR code large, the short address under it, and the closing date."""
     link = db.get_or_404(SurveyLink, link_id)
+    size = "a3" if request.args.get("size") == "a3" else "a4"
     return render_template("fieldwork/poster.html", link=link, assessment=link.assessment,
-                           url=link_url(link))
+                           url=link_url(link), poster=poster_facts(link, locale_code()), size=size,
+                           organisation=shown_organisation(locale_code()))
 
 
 # -- invitation codes (admin: a code is a key) ---------------------------------------------
@@ -281,7 +292,7 @@ def codes_sheet(link_id: int):
     tiles = [(code, qr_svg_data_uri(code_url(code))) for code in link_codes(link.id)
              if code.used_at is None]
     return render_template("fieldwork/codes_sheet.html", link=link, assessment=link.assessment,
-                           tiles=tiles)
+                           tiles=tiles, organisation=shown_organisation(locale_code()))
 
 
 @bp.route("/codes/<int:code_id>/qr.<any(png, svg):fmt>")

@@ -1,7 +1,18 @@
-"""The staff home page, the language switch and a health check."""
+"""The staff home page, the language switch, the organisation's logo and a health check."""
 from __future__ import annotations
 
-from flask import current_app, make_response, redirect, render_template, request, url_for
+import re
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from limits.storage import MemoryStorage
 from sqlalchemy import func, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -11,7 +22,10 @@ from ..auth.routes import safe_next
 from ..extensions import db, survey_rate_limiter
 from ..i18n import LOCALES
 from ..models import Assessment, StakeholderGroup, Topic
+from ..organisation import LOGO_EXTENSIONS, logo_file
 from . import bp
+
+_SHA256 = re.compile(r"[0-9a-f]{64}\Z")
 
 
 @bp.route("/")
@@ -41,6 +55,20 @@ def set_language(code: str):
     if code in LOCALES:
         response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response
+
+
+@bp.route("/organisation/logo/<digest>.<any(png, jpg):ext>")
+@public
+def organisation_logo(digest: str, ext: str):
+    """The organisation's logo; its address names its SHA-256, so it is cached for a year."""
+    found = logo_file(digest) if _SHA256.match(digest) else None
+    if found is None or LOGO_EXTENSIONS.get(found[1]) != ext:
+        abort(404)
+    content, mime = found
+    response = Response(content, mimetype=mime)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.set_etag(digest)
+    return response.make_conditional(request)
 
 
 @bp.route("/healthz")

@@ -138,6 +138,10 @@ class Assessment(db.Model):
         """The selected topics in the order they are asked."""
         return [link.topic for link in self.topic_links]
 
+    def display_title(self, locale: str) -> str:
+        """The title in the reader's language, else the other one."""
+        return pick_language(self.title, self.title_en, locale)
+
     def intro(self, locale: str) -> str:
         return pick_language(self.intro_zh, self.intro_en, locale)
 

@@ -5,12 +5,14 @@ anonymised respondents and their ratings (respondents renumbered 1..n in the ord
 answered, nothing else about them but their group or rater kind and the day), the
 assessment's frozen configuration (weights, thresholds, method version, overrides
 with reasons), the assessment's own settings, the label positions, the topics and the
-groups with their statements in both languages, the app and method versions, and the
-SHA-256 of the report files the app exports from them.
+groups with their statements in both languages, the organisation's names (the
+methodology note names it), the app and method versions, and the SHA-256 of the
+report files the app exports from them.
 
 :func:`regenerate` loads a bundle into an empty database (the same ids, so the same
-order, the same bootstrap draws and the same file names) and writes those report
-files with the app's own export functions: the same bytes wherever it runs.
+order, the same bootstrap draws and the same file names), sets the organisation's
+names to the bundle's, and writes those report files with the app's own export
+functions: the same bytes wherever it runs.
 """
 from __future__ import annotations
 
@@ -40,6 +42,7 @@ from ..models import (
     SurveyLink,
     Topic,
 )
+from ..organisation import organisation_names, set_names
 from ..services.documents import bundle as container
 from ..services.documents.bundle import Bundle, BundleError
 from ..trail import Action, record
@@ -173,6 +176,9 @@ def bundle_file(assessment: Assessment) -> ExportFile:
         "topics.json": container.json_bytes(_topics(assessment)),
         "groups.json": container.json_bytes(_groups()),
         "label_positions.json": container.json_bytes(_label_positions(assessment.id)),
+        # The methodology note names the organisation: its names make the same note again.
+        "organisation.json": container.json_bytes(dict(zip(
+            ("name_zh", "name_en"), organisation_names(), strict=True))),
         "respondents.csv": respondents,
         "ratings.csv": ratings,
     }
@@ -183,6 +189,7 @@ def bundle_file(assessment: Assessment) -> ExportFile:
         "app_version": app_version(),
         "method_version": assessment.method_version,
         "assessment": {"id": assessment.id, "title": assessment.title,
+                       "title_en": assessment.title_en,
                        "reporting_year": assessment.reporting_year},
     }
     outputs = {f.filename: f.content for f in reproduced_files(assessment)}
@@ -248,6 +255,9 @@ def load_bundle(bundle: Bundle) -> Assessment:
                                           **_values(GroupStatement, statement)))
     db.session.flush()
 
+    if "organisation.json" in bundle.files:  # bundles made before the profile have none
+        names = bundle.json("organisation.json")
+        set_names(names.get("name_zh"), names.get("name_en"))
     assessment = Assessment(**_values(Assessment, bundle.json("assessment.json")))
     db.session.add(assessment)
     db.session.flush()

@@ -34,6 +34,7 @@ from ..models import (
     TrailEntry,
     ordered_groups,
 )
+from ..organisation import organisation_name
 from ..services.documents.methodology import GroupCount, MethodologyInput, Robustness, scenario_phrase
 from ..services.documents.methodology_texts import TEXTS as METHODOLOGY_TEXTS
 from ..services.documents.tables import (
@@ -461,7 +462,10 @@ def methodology_input(data: ReportData) -> MethodologyInput:
     groups = result.group_respondents
     kinds = result.rater_kind_respondents
     return MethodologyInput(
-        assessment_title=assessment.title,
+        # An English note quotes only an English title (a Chinese one would stand alone).
+        assessment_title=(assessment.title if normalize_locale(data.locale) == "zh_CN"
+                          else (assessment.title_en or "").strip()),
+        organisation=organisation_name(data.locale),
         reporting_year=assessment.reporting_year,
         survey_start=start,
         survey_end=end,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..models import Assessment
 from ..services.documents import methodology as methodology_service
-from ..services.documents import tables
+from ..services.documents import methodology_texts, tables
 from ..services.documents.tables import html_lang, normalize_locale
 from .data import (
     ReportData,
@@ -93,7 +93,7 @@ def topic_table_file(data: ReportData, fmt: str) -> ExportFile:
     stem = _stem(data.assessment, "topic-scores", data.locale)
     if fmt == "html":
         content = html_document(tables.topic_table_html(rows, data.locale, names),
-                                data.assessment.title, data.locale)
+                                data.assessment.display_title(data.locale), data.locale)
     else:
         content = getattr(tables, f"topic_table_{fmt}")(rows, data.locale, names)
     return ExportFile(content, f"{stem}.{fmt}")
@@ -105,8 +105,8 @@ def response_table_file(assessment: Assessment, locale: str, fmt: str) -> Export
     rows = response_rows(assessment, locale)
     stem = _stem(assessment, "stakeholder-responses", locale)
     if fmt == "html":
-        content = html_document(tables.response_table_html(rows, locale), assessment.title,
-                                locale)
+        content = html_document(tables.response_table_html(rows, locale),
+                                assessment.display_title(locale), locale)
     else:
         content = getattr(tables, f"response_table_{fmt}")(rows, locale)
     return ExportFile(content, f"{stem}.{fmt}")
@@ -120,7 +120,8 @@ def methodology_file(data: ReportData, fmt: str) -> ExportFile:
         content = methodology_service.methodology_markdown(note, data.locale).encode()
     elif fmt == "html":
         content = html_document(methodology_service.methodology_html(note, data.locale),
-                                data.assessment.title, data.locale)
+                                note.assessment_title or methodology_texts.TEXTS[
+                                    normalize_locale(data.locale)]["title"], data.locale)
     else:
         content = methodology_service.methodology_docx(note, data.locale)
     return ExportFile(content, f"{stem}.{fmt}")

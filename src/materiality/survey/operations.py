@@ -25,11 +25,13 @@ from sqlalchemy import (
 
 from ..extensions import db
 from ..models import (
+    ORGANISATION_ID,
     Assessment,
     AssessmentStatus,
     AssessmentTopic,
     InvitationCode,
     LinkState,
+    Organisation,
     QuestionnaireKind,
     StakeholderGroup,
     SurveyLink,
@@ -37,7 +39,9 @@ from ..models import (
     as_utc,
     pick_language,
 )
+from ..models.survey import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 from ..services.input_checks import parse_int, remove_control_characters
+from .intro import named_intro
 from .questionnaires import (
     DONT_KNOW,
     IMPORTANCE_SCALE,
@@ -70,6 +74,7 @@ class LinkFacts:
     token: str
     assessment_id: int
     assessment_title: str
+    assessment_title_en: str | None
     assessment_status: str
     kind: str
     group_id: int | None
@@ -79,6 +84,10 @@ class LinkFacts:
     requires_code: bool
     #: The ids of the topics asked (their order is the render's business).
     topic_ids: frozenset[int]
+
+    def display_title(self, locale: str) -> str:
+        """The assessment's title in the reader's language, else the other one."""
+        return pick_language(self.assessment_title, self.assessment_title_en, locale)
 
     @property
     def picks_group(self) -> bool:
@@ -112,7 +121,8 @@ _TOPIC_IDS = (
     .scalar_subquery()
 )
 _LINK_COLUMNS = (
-    _link.c.id, _link.c.token, _link.c.assessment_id, _assessment.c.title, _assessment.c.status,
+    _link.c.id, _link.c.token, _link.c.assessment_id, _assessment.c.title,
+    _assessment.c.title_en, _assessment.c.status,
     _link.c.kind, _link.c.group_id, _link.c.rater_kind, _link.c.state, _link.c.closes_at,
     _link.c.requires_code, _TOPIC_IDS.label("topic_ids"),
 )
@@ -133,11 +143,31 @@ _LINK_BY_CODE = (
 def _link_facts(row) -> LinkFacts:  # noqa: ANN001  (a SQLAlchemy row)
     return LinkFacts(
         id=row.id, token=row.token, assessment_id=row.assessment_id,
-        assessment_title=row.title, assessment_status=row.status, kind=row.kind,
+        assessment_title=row.title, assessment_title_en=row.title_en,
+        assessment_status=row.status, kind=row.kind,
         group_id=row.group_id, rater_kind=row.rater_kind, state=row.state,
         closes_at=row.closes_at, requires_code=bool(row.requires_code),
         topic_ids=frozenset(int(i) for i in row.topic_ids.split(",")) if row.topic_ids else frozenset(),
     )
+
+
+#: Crockford's base32 read as people type it: any case, O for 0, and I or L for 1.
+_LOOK_ALIKES = str.maketrans("OIL", "011")
+_SHORT_CODES = frozenset(SHORT_CODE_ALPHABET)
+_TOKEN_BY_SHORT_CODE = select(_link.c.token).where(_link.c.short_code == bindparam("code"))
+
+
+def short_code_of(text: str) -> str | None:
+    """The short code ``text`` stands for (``7kq2m4xa`` -> ``7KQ2M4XA``), or None if it is none."""
+    if len(text) != SHORT_CODE_LENGTH:
+        return None
+    code = text.upper().translate(_LOOK_ALIKES)
+    return code if _SHORT_CODES.issuperset(code) else None
+
+
+def token_for_short_code(connection: Connection, code: str) -> str | None:
+    """The token of the link with this short code, if any."""
+    return connection.execute(_TOKEN_BY_SHORT_CODE, {"code": code}).scalar()
 
 
 def find_link(connection: Connection, token: str) -> LinkFacts | None:
@@ -222,20 +252,30 @@ class FormHeading:
 
 
 _group = StakeholderGroup.__table__
+_organisation = Organisation.__table__
 _FORM_HEADING = (
-    select(_assessment.c.title, _assessment.c.intro_zh, _assessment.c.intro_en,
-           _assessment.c.privacy_zh, _assessment.c.privacy_en,
-           _group.c.name_zh.label("group_zh"), _group.c.name_en.label("group_en"))
-    .outerjoin(_group, _group.c.id == bindparam("group_id", type_=Integer))
+    select(_assessment.c.title, _assessment.c.title_en, _assessment.c.intro_zh,
+           _assessment.c.intro_en, _assessment.c.privacy_zh, _assessment.c.privacy_en,
+           _group.c.name_zh.label("group_zh"), _group.c.name_en.label("group_en"),
+           _organisation.c.name_zh.label("organisation_zh"),
+           _organisation.c.name_en.label("organisation_en"))
+    .select_from(_assessment
+                 .outerjoin(_group, _group.c.id == bindparam("group_id", type_=Integer))
+                 .outerjoin(_organisation, _organisation.c.id == ORGANISATION_ID))
     .where(_assessment.c.id == bindparam("assessment_id"))
 )
 
 
 def form_heading(connection: Connection, link: LinkFacts, locale: str) -> FormHeading:
-    """The assessment's title, introduction and privacy note, and the group's name (one query)."""
+    """The assessment's title, introduction and privacy note, and the group's name (one query).
+
+    The default introduction names the organisation (survey.intro) once its name is set.
+    """
     row = connection.execute(_FORM_HEADING, {"assessment_id": link.assessment_id,
                                              "group_id": link.group_id}).one()
-    return FormHeading(row.title, pick_language(row.intro_zh, row.intro_en, locale),
+    intro = named_intro(pick_language(row.intro_zh, row.intro_en, locale), locale,
+                        pick_language(row.organisation_zh, row.organisation_en, locale))
+    return FormHeading(pick_language(row.title, row.title_en, locale), intro,
                        pick_language(row.privacy_zh, row.privacy_en, locale),
                        pick_language(row.group_zh, row.group_en, locale))
 

@@ -64,6 +64,8 @@ from .operations import (
     open_groups,
     read_response,
     read_stamp,
+    short_code_of,
+    token_for_short_code,
     topics_asked,
 )
 from .questionnaires import (
@@ -78,6 +80,8 @@ from .storing import code_used, store_submission, submission_exists, survey_conn
 from .widgets import ScaleRenderer
 
 HONEYPOT = "website"
+#: The rate-limit target of every short-address lookup (each client's share of them all).
+SHORT_CODES = "short-codes"
 
 #: Shown next to a question; lazy, so a valid POST translates nothing.
 ERROR_MESSAGES = {
@@ -144,9 +148,12 @@ def _closed(reason: str, link: LinkFacts | None = None):
 @public
 @csrf.exempt
 def by_link(token: str):
-    """A questionnaire reached by its link (or its QR code)."""
+    """A questionnaire reached by its link (or its QR code), or by its short address."""
     if not _TOKEN.match(token):
         return _closed("unknown")
+    short_code = short_code_of(token) if request.method != "POST" else None
+    if short_code is not None:
+        return _by_short_code(short_code)
     if client_over_limit(token) or (request.method == "GET" and link_get_over_limit(token)):
         return _busy()
     # A Core connection, not the ORM session: the POST is the hot path under load,
@@ -158,6 +165,25 @@ def by_link(token: str):
         if link.requires_code or link.kind == QuestionnaireKind.ASSESSOR:
             return _closed("code_required", link)
         return _questionnaire(connection, link, None, link_post_over_limit)
+
+
+def _by_short_code(short_code: str):
+    """A short address (``/s/7KQ2M4XA``, typed from a poster) sends the browser to its link.
+
+    Tokens are 32 characters, so an 8-character one is a short code. Each client's
+    lookups of short codes share one count (as invitation codes do), so guessing codes
+    is as limited as trying invitation codes; an unknown code gets the same page as an
+    unknown token. The link's own address then counts the visit like any other.
+    """
+    if client_over_limit(SHORT_CODES):
+        return _busy()
+    with survey_connection() as connection:
+        token = token_for_short_code(connection, short_code)
+    if token is None:
+        return _closed("unknown")
+    lang = request.args.get("lang")
+    target = url_for("survey.by_link", token=token, lang=lang if lang in LOCALES else None)
+    return redirect(target, code=302), {"Cache-Control": "no-store"}
 
 
 @bp.route("/i/<code>", methods=["GET", "POST"])

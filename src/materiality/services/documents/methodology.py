@@ -84,6 +84,8 @@ class Robustness:
 class MethodologyInput:
     """Everything the methodology note states, taken from one assessment."""
 
+    #: The title in the note's language; "" when it has none in that language (an
+    #: English note never quotes a Chinese title).
     assessment_title: str
     reporting_year: int
     survey_start: date | None
@@ -113,6 +115,8 @@ class MethodologyInput:
     robustness: Robustness | None = None
     #: questionnaires received before the survey opened or after it closed (counted)
     outside_period: int = 0
+    #: The organisation's name in the note's language ("" when unset).
+    organisation: str = ""
 
 
 # --------------------------------------------------------------------------- blocks
@@ -257,13 +261,23 @@ def scenario_phrase(kind: str, name: str | None, locale: str) -> str:
     return t["scenario_without"].format(name=name)
 
 
+def _intro(data: MethodologyInput, t: Mapping[str, str]) -> str:
+    """The opening sentence: the organisation (when named) and the assessment."""
+    key = "assessment_named" if data.assessment_title else "assessment_unnamed"
+    assessment = t[key].format(title=data.assessment_title, year=data.reporting_year)
+    if data.organisation and "intro_organisation" in t:
+        return t["intro_organisation"].format(organisation=data.organisation,
+                                              assessment=assessment)
+    return t["intro"].format(organisation=data.organisation, assessment=assessment)
+
+
 def _blocks(data: MethodologyInput, locale: str) -> list[Block]:
     """The note's content, independent of the output format."""
     locale = normalize_locale(locale)
     t = TEXTS[locale]
     blocks: list[Block] = [
         Heading(t["title"].format(title=data.assessment_title), 1),
-        Paragraph(t["intro"].format(title=data.assessment_title, year=data.reporting_year)),
+        Paragraph(_intro(data, t)),
         Heading(t["h_disclosure"], 2),
         Bullets([t["cass"], t["gri31"], t["gri32"]]),
         Heading(t["h_survey"], 2),
