@@ -13,7 +13,6 @@ from ..frozen_configuration import freeze_group_weights, group_weights, is_close
 from ..models import Assessment, AssessmentStatus, LinkState, Submission, SurveyLink, Topic
 from ..organisation import organisation_names
 from ..services.input_checks import remove_control_characters
-from ..survey.intro import default_intro
 from . import bp
 from .forms import AssessmentForm, ConfirmForm, CopyAssessmentForm, GroupWeightsForm
 from .iro_operations import set_method
@@ -103,6 +102,8 @@ def _save_assessment(form: AssessmentForm, assessment: Assessment) -> bool:
 @bp.route("/assessments/new", methods=["GET", "POST"])
 def assessment_new():
     """Create an empty assessment; topics are chosen next."""
+    from ..survey.intro import default_intro  # the survey package imports admin's views
+
     names = organisation_names()
     # The default introduction, naming the organisation once its profile has a name.
     form = AssessmentForm(intro_zh=default_intro("zh_CN", names[0] or ""),
