@@ -15,7 +15,8 @@ from html import unescape
 
 from survey_helpers import hidden_fields, topic_fields
 
-LINK_PATTERN = re.compile(r"/s/[A-Za-z0-9_-]{8,}")
+# A link's full address (its 32-character token), not its short /s/<8 characters> alias.
+LINK_PATTERN = re.compile(r"/s/[A-Za-z0-9_-]{20,}")
 
 
 def free_port() -> int:
