@@ -43,6 +43,7 @@ from ..services.documents.tables import (
     normalize_locale,
     scenario_name,
 )
+from ..services.input_checks import parse_int
 from ..services.rounding import percent_text, score_text
 from ..services.scoring.classic import (
     RATER_KINDS,
@@ -730,9 +731,10 @@ def _label_sizes(figure) -> dict[int, tuple[float, float]]:  # noqa: ANN001
     sizes = {}
     for text in figure.axes[0].texts:
         gid = text.get_gid() or ""
-        if gid.startswith("label-") and gid[6:].isdigit():
+        topic_id = parse_int(gid[6:], minimum=1) if gid.startswith("label-") else None
+        if topic_id is not None:
             extent = text.get_window_extent(renderer)
             (x0, y0), (x1, y1) = to_figure.transform([[extent.x0, extent.y0],
                                                       [extent.x1, extent.y1]])
-            sizes[int(gid[6:])] = (round(float(x1 - x0), 4), round(float(y1 - y0), 4))
+            sizes[topic_id] = (round(float(x1 - x0), 4), round(float(y1 - y0), 4))
     return sizes
