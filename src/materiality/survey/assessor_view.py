@@ -39,7 +39,7 @@ from .limits import code_over_limit, give_browser_id
 from .operations import (
     CodeFacts,
     LinkFacts,
-    form_heading,
+    form_data,
     link_unavailable,
     make_stamp,
     new_uid,
@@ -219,7 +219,7 @@ def _render(connection: Connection, link: LinkFacts, code: CodeFacts, uid: str, 
     rater_labels = dict(RATER_KINDS)
     failed = bool(errors) or bool(response and response.stray)
     page = make_response(render_template(
-        "survey/assessor.html", link=link, heading=form_heading(connection, link, locale),
+        "survey/assessor.html", link=link, heading=form_data(connection, link).heading(locale),
         title=pick_language(assessment.title, assessment.title_en, locale),
         blocks=blocks, scales=_scales(link.assessment_id, locale),
         count=sum(len(block.iros) for block in blocks),

@@ -6,6 +6,7 @@ query for the link is all it reads. Storing the response is storing.py's.
 """
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,6 +23,8 @@ from sqlalchemy import (
     literal_column,
     select,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..extensions import db
 from ..models import (
@@ -221,24 +224,52 @@ class TopicQuestion:
 
 
 _topic = Topic.__table__
-_TOPICS_ASKED = (
-    select(_topic.c.id, _topic.c.name_zh, _topic.c.name_en,
-           _topic.c.description_zh, _topic.c.description_en)
-    .join_from(_asked, _topic, _topic.c.id == _asked.c.topic_id)
-    .where(_asked.c.assessment_id == bindparam("assessment_id"))
-    .order_by(_asked.c.position)
-)
+_group = StakeholderGroup.__table__
+_organisation = Organisation.__table__
 
 
-def topics_asked(connection: Connection, assessment_id: int, locale: str) -> list[TopicQuestion]:
-    """The topics asked, in order, named and described in the page's language (one query).
+class _json_rows(FunctionElement):
+    """An aggregate of one JSON array per row, as text: ``[[1, "a"], [2, "b"]]``.
 
-    Plain rows rather than Topic objects: the form is what a whole room loads at once
-    when the poster goes up, and loading 25 ORM objects was a sixth of its cost.
+    Text on both databases, so the form's data can be a cache key as read (a list
+    would not hash), and parsed only when a page is rendered.
     """
-    return [TopicQuestion(row.id, pick_language(row.name_zh, row.name_en, locale),
-                          pick_language(row.description_zh, row.description_en, locale))
-            for row in connection.execute(_TOPICS_ASKED, {"assessment_id": assessment_id})]
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(_json_rows, "sqlite")
+def _json_rows_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
+    return f"json_group_array(json_array({compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(_json_rows, "postgresql")
+def _json_rows_postgresql(element, compiler, **kw) -> str:  # noqa: ANN001
+    return f"CAST(json_agg(json_build_array({compiler.process(element.clauses, **kw)})) AS TEXT)"
+
+
+# The topics asked as [position, id, name_zh, name_en, description_zh, description_en]
+# rows, in no set order (an aggregate keeps none; FormData sorts them by position).
+_TOPICS_JSON = (
+    select(_json_rows(_asked.c.position, _topic.c.id, _topic.c.name_zh, _topic.c.name_en,
+                      _topic.c.description_zh, _topic.c.description_en))
+    .join_from(_asked, _topic, _topic.c.id == _asked.c.topic_id)
+    .where(_asked.c.assessment_id == _assessment.c.id)
+    .scalar_subquery()
+)
+#: The organisation's profile as survey pages show it (the logo by its digest): part of
+#: the data a kept page is keyed on (survey/page_cache.py).
+ORGANISATION_SHOWN = (
+    _organisation.c.name_zh, _organisation.c.name_en, _organisation.c.contact_zh,
+    _organisation.c.contact_en, _organisation.c.privacy_zh, _organisation.c.privacy_en,
+    _organisation.c.logo_sha256, _organisation.c.updated_at,
+)
+_FORM_COLUMNS = (
+    _assessment.c.title, _assessment.c.title_en, _assessment.c.intro_zh, _assessment.c.intro_en,
+    _assessment.c.privacy_zh, _assessment.c.privacy_en,
+    _group.c.name_zh, _group.c.name_en, *ORGANISATION_SHOWN, _TOPICS_JSON,
+)
 
 
 @dataclass(frozen=True)
@@ -251,33 +282,69 @@ class FormHeading:
     group_name: str  #: the group answering ("" on a general link)
 
 
-_group = StakeholderGroup.__table__
-_organisation = Organisation.__table__
-_FORM_HEADING = (
-    select(_assessment.c.title, _assessment.c.title_en, _assessment.c.intro_zh,
-           _assessment.c.intro_en, _assessment.c.privacy_zh, _assessment.c.privacy_en,
-           _group.c.name_zh.label("group_zh"), _group.c.name_en.label("group_en"),
-           _organisation.c.name_zh.label("organisation_zh"),
-           _organisation.c.name_en.label("organisation_en"))
+@dataclass(frozen=True)
+class FormData:
+    """What a link's form shows besides its questions, as read in one query.
+
+    ``row`` holds the values as read (the assessment's texts, the group's names, the
+    organisation's profile, the topics as JSON): a kept page is keyed on it, and the
+    heading and topics are only built from it when a page is rendered.
+    """
+
+    row: tuple
+
+    def heading(self, locale: str) -> FormHeading:
+        """The assessment's title, introduction and privacy note, and the group's name.
+
+        The default introduction names the organisation (survey.intro) once its name is set.
+        """
+        (title, title_en, intro_zh, intro_en, privacy_zh, privacy_en, group_zh, group_en,
+         organisation_zh, organisation_en) = self.row[:10]
+        intro = named_intro(pick_language(intro_zh, intro_en, locale), locale,
+                            pick_language(organisation_zh, organisation_en, locale))
+        return FormHeading(pick_language(title, title_en, locale), intro,
+                           pick_language(privacy_zh, privacy_en, locale),
+                           pick_language(group_zh, group_en, locale))
+
+    def topics(self, locale: str) -> list[TopicQuestion]:
+        """The topics asked, in order, named and described in the page's language."""
+        rows = sorted(json.loads(self.row[-1] or "[]"))
+        return [TopicQuestion(topic_id, pick_language(name_zh, name_en, locale),
+                              pick_language(description_zh, description_en, locale))
+                for _position, topic_id, name_zh, name_en, description_zh, description_en in rows]
+
+
+_FORM_OF_LINK = (
+    select(*_FORM_COLUMNS)
     .select_from(_assessment
                  .outerjoin(_group, _group.c.id == bindparam("group_id", type_=Integer))
                  .outerjoin(_organisation, _organisation.c.id == ORGANISATION_ID))
     .where(_assessment.c.id == bindparam("assessment_id"))
 )
+# A form's first view: the link and what its form shows, one query (one round trip).
+_LINK_AND_FORM_BY_TOKEN = (
+    select(*_LINK_COLUMNS, *_FORM_COLUMNS)
+    .select_from(_link
+                 .join(_assessment, _assessment.c.id == _link.c.assessment_id)
+                 .outerjoin(_group, _group.c.id == _link.c.group_id)
+                 .outerjoin(_organisation, _organisation.c.id == ORGANISATION_ID))
+    .where(_link.c.token == bindparam("token"))
+)
 
 
-def form_heading(connection: Connection, link: LinkFacts, locale: str) -> FormHeading:
-    """The assessment's title, introduction and privacy note, and the group's name (one query).
-
-    The default introduction names the organisation (survey.intro) once its name is set.
-    """
-    row = connection.execute(_FORM_HEADING, {"assessment_id": link.assessment_id,
+def form_data(connection: Connection, link: LinkFacts) -> FormData:
+    """What the link's form shows besides its questions (one query)."""
+    row = connection.execute(_FORM_OF_LINK, {"assessment_id": link.assessment_id,
                                              "group_id": link.group_id}).one()
-    intro = named_intro(pick_language(row.intro_zh, row.intro_en, locale), locale,
-                        pick_language(row.organisation_zh, row.organisation_en, locale))
-    return FormHeading(pick_language(row.title, row.title_en, locale), intro,
-                       pick_language(row.privacy_zh, row.privacy_en, locale),
-                       pick_language(row.group_zh, row.group_en, locale))
+    return FormData(tuple(row))
+
+
+def find_link_and_form(connection: Connection, token: str) -> tuple[LinkFacts, FormData] | None:
+    """The link with this token and what its form shows, in one query (a page view)."""
+    row = connection.execute(_LINK_AND_FORM_BY_TOKEN, {"token": token}).first()
+    if row is None:
+        return None
+    return _link_facts(row), FormData(tuple(row)[len(_LINK_COLUMNS):])
 
 
 _OPEN_GROUPS = (

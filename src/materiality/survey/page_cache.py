@@ -32,6 +32,7 @@ from sqlalchemy import Connection, select
 from ..lru import LRUCache
 from ..models import Organisation
 from ..models.organisation import ORGANISATION_ID
+from .operations import ORGANISATION_SHOWN
 
 #: How many pages (and bytes) a process keeps: links x languages x data versions.
 PAGES_KEPT = 512
@@ -65,11 +66,7 @@ def usable() -> bool:
             and request.method in ("GET", "HEAD") and not session.get("_flashes"))
 
 
-_ORGANISATION = select(
-    Organisation.name_zh, Organisation.name_en, Organisation.contact_zh,
-    Organisation.contact_en, Organisation.privacy_zh, Organisation.privacy_en,
-    Organisation.logo_sha256, Organisation.updated_at,
-).where(Organisation.id == ORGANISATION_ID)
+_ORGANISATION = select(*ORGANISATION_SHOWN).where(Organisation.id == ORGANISATION_ID)
 
 
 def organisation_version(connection: Connection) -> tuple | None:

@@ -52,11 +52,13 @@ from .limits import (
 )
 from .operations import (
     CodeFacts,
+    FormData,
     LinkFacts,
     PostedResponse,
     find_code,
     find_link,
-    form_heading,
+    find_link_and_form,
+    form_data,
     link_unavailable,
     make_stamp,
     new_uid,
@@ -66,7 +68,6 @@ from .operations import (
     read_stamp,
     short_code_of,
     token_for_short_code,
-    topics_asked,
 )
 from .questionnaires import (
     DONT_KNOW,
@@ -159,12 +160,16 @@ def by_link(token: str):
     # A Core connection, not the ORM session: the POST is the hot path under load,
     # and the session's bookkeeping cost about a tenth of it (benchmarks/README.md).
     with survey_connection() as connection:
-        link = find_link(connection, token)
+        # A page view reads the link and what its form shows in one query; a POST reads
+        # the link alone (the form's texts are only needed again if it has errors).
+        found = (find_link(connection, token), None) if request.method == "POST" else (
+            find_link_and_form(connection, token) or (None, None))
+        link, form = found
         if link is None:
             return _closed("unknown")
         if link.requires_code or link.kind == QuestionnaireKind.ASSESSOR:
             return _closed("code_required", link)
-        return _questionnaire(connection, link, None, link_post_over_limit)
+        return _questionnaire(connection, link, None, link_post_over_limit, form)
 
 
 def _by_short_code(short_code: str):
@@ -260,10 +265,11 @@ def _to_thanks(link: LinkFacts, code: CodeFacts | None, uid: str):
 
 
 def _questionnaire(connection: Connection, link: LinkFacts, code: CodeFacts | None,
-                   over_limit: Callable[[str], bool]):
+                   over_limit: Callable[[str], bool], form_shown: FormData | None = None):
     """Show, check and store one questionnaire, whichever way it was reached.
 
-    ``over_limit`` counts a POST with a valid stamp against the link's or the code's ceiling.
+    ``over_limit`` counts a POST with a valid stamp against the link's or the code's
+    ceiling; ``form_shown`` is what the form shows, when it was read with the link.
     """
     reason = link_unavailable(link)
     if reason:
@@ -276,7 +282,8 @@ def _questionnaire(connection: Connection, link: LinkFacts, code: CodeFacts | No
         if code is None and _answered_uid():
             return _answered(link)
         uid = new_uid()
-        return _render(connection, link, code, uid, make_stamp(secret, uid, link.token, code_text))
+        return _render(connection, link, code, uid, make_stamp(secret, uid, link.token, code_text),
+                       form_shown=form_shown)
 
     form = request.form
     if form.get(HONEYPOT):
@@ -341,51 +348,53 @@ def _problems(errors: dict[str, str], topics: list, questionnaire: Questionnaire
 
 
 def _render(connection: Connection, link: LinkFacts, code: CodeFacts | None, uid: str,
-            stamp: str, response: PostedResponse | None = None, notice: str | None = None):
+            stamp: str, response: PostedResponse | None = None, notice: str | None = None,
+            form_shown: FormData | None = None):
     """The form, with the posted values checked and errors next to their questions."""
     questionnaire = questionnaire_for(link.kind)
     locale = locale_code()
-    topics = topics_asked(connection, link.assessment_id, locale) if questionnaire.rates_topics else []
+    form_shown = form_shown or form_data(connection, link)
     groups = open_groups() if link.picks_group else []
-    errors = response.errors if response else {}
-    required = questionnaire.required_count(len(topics), link.picks_group + link.picks_rater)
-    values = request.form.to_dict() if request.method == "POST" else {}
-    values.pop(HONEYPOT, None)
-    heading = form_heading(connection, link, locale)
-    context = dict(
-        link=link, questionnaire=questionnaire, topics=topics, heading=heading,
-        groups=groups, picks_group=link.picks_group, picks_rater=link.picks_rater,
-        rater_kinds=RATER_KINDS, pick_labels=PICK_LABELS,
-        required=required, minutes=minutes_to_answer(required),
-        problems=_problems(errors, topics, questionnaire),
-        topic_prompt=str(questionnaire.topic_prompt or ""),
-        values=values, errors=errors,
-        action=url_for(request.endpoint, **request.view_args),
-        storage_key="survey:" + (f"i:{code.code}" if code else link.token),
-        # survey.js marks a public link answered in localStorage too (a code is marked used).
-        answered_key=None if code else "survey-answered:" + link.token,
-        locale=locale, notice=notice, honeypot=HONEYPOT,
-    )
 
     def render(uid: str, stamp: str) -> str:
+        topics = form_shown.topics(locale) if questionnaire.rates_topics else []
+        errors = response.errors if response else {}
+        required = questionnaire.required_count(len(topics), link.picks_group + link.picks_rater)
+        values = request.form.to_dict() if request.method == "POST" else {}
+        values.pop(HONEYPOT, None)
         # The scale is translated and escaped once per page, not once per topic.
-        return render_template("survey/page.html", uid=uid, stamp=stamp, scale=ScaleRenderer(
+        scale = ScaleRenderer(
             [(value, Markup('<b class="scale-value">{}</b> {}').format(value, label), "")
-             for value, label in IMPORTANCE_SCALE] + [(DONT_KNOW, _("Don't know"), " scale-dk")]),
-            **context)
+             for value, label in IMPORTANCE_SCALE] + [(DONT_KNOW, _("Don't know"), " scale-dk")])
+        return render_template(
+            "survey/page.html", uid=uid, stamp=stamp, scale=scale,
+            link=link, questionnaire=questionnaire, topics=topics,
+            heading=form_shown.heading(locale),
+            groups=groups, picks_group=link.picks_group, picks_rater=link.picks_rater,
+            rater_kinds=RATER_KINDS, pick_labels=PICK_LABELS,
+            required=required, minutes=minutes_to_answer(required),
+            problems=_problems(errors, topics, questionnaire),
+            topic_prompt=str(questionnaire.topic_prompt or ""),
+            values=values, errors=errors,
+            action=url_for(request.endpoint, **request.view_args),
+            storage_key="survey:" + (f"i:{code.code}" if code else link.token),
+            # survey.js marks a public link answered in localStorage too (a code is marked used).
+            answered_key=None if code else "survey-answered:" + link.token,
+            locale=locale, notice=notice, honeypot=HONEYPOT,
+        )
 
     if code is None and response is None and notice is None and page_cache.usable():
         # A public link's first view: the same page for everyone in this language but for
-        # the submission id and the stamp (survey/page_cache.py).
-        key = ("form", link, locale, tuple(topics), heading,
-               tuple((g.id, g.name_zh, g.name_en) for g in groups),
-               page_cache.organisation_version(connection), page_cache.request_key())
+        # the submission id and the stamp (survey/page_cache.py). The key is the data as
+        # read, so the page is only built when that data is new.
+        key = ("form", link, locale, form_shown.row,
+               tuple((g.id, g.name_zh, g.name_en) for g in groups), page_cache.request_key())
         html = page_cache.page(key, lambda: render(page_cache.marker("uid"),
                                                    page_cache.marker("stamp")),
                                {"uid": uid, "stamp": stamp})
     else:
         html = render(uid, stamp)
-    page = make_response(html, 400 if errors else 200)
+    page = make_response(html, 400 if response and response.errors else 200)
     if request.method != "POST":
         # Each view makes a new submission id: Back or a reload must ask the server again
         # (which knows whether this browser answered), never show a stored copy.
