@@ -23,7 +23,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from matplotlib import rc_context
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
@@ -33,6 +32,7 @@ from matplotlib.transforms import Affine2D
 from materiality.services.charts.fonts import chart_rc, font
 from materiality.services.charts.legend import _legend_order
 from materiality.services.charts.matrix import (
+    ChartCanvas,
     MatrixOptions,
     MatrixPoint,
     MatrixRender,
@@ -134,7 +134,7 @@ def draw_double_matrix(
     scale = SCALE[options.size]
     with rc_context(chart_rc()):
         fig = Figure(figsize=SIZE_PRESETS[options.size], dpi=LAYOUT_DPI, facecolor="white")
-        FigureCanvasAgg(fig)
+        ChartCanvas(fig)
         layout = Layout(fig, options, scale, len(points))
         colours = category_colours(points)
         raised = _draw_legends(fig, points, colours, texts, scale, layout)

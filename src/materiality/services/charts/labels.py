@@ -84,14 +84,19 @@ def segments_hit_boxes(p0: np.ndarray, p1: np.ndarray, boxes: np.ndarray) -> np.
     """Return an (len(p0), len(boxes)) matrix: does segment p0→p1 cross the box.
 
     A segment meets an axis-aligned box when their bounding boxes overlap and the box's
-    corners do not all lie on one side of the segment's line."""
+    corners do not all lie on one side of the segment's line (tested only for the pairs
+    whose bounding boxes overlap: most pairs are far apart)."""
     if len(p0) == 0 or len(boxes) == 0:
         return np.zeros((len(p0), len(boxes)), dtype=bool)
     ax, ay = p0[:, 0:1], p0[:, 1:2]
     bx, by = p1[:, 0:1], p1[:, 1:2]
-    x0, y0, x1, y1 = (boxes[None, :, k] for k in range(4))
-    hit = ((np.minimum(ax, bx) < x1) & (np.maximum(ax, bx) > x0)
-           & (np.minimum(ay, by) < y1) & (np.maximum(ay, by) > y0))
+    hit = ((np.minimum(ax, bx) < boxes[None, :, 2]) & (np.maximum(ax, bx) > boxes[None, :, 0])
+           & (np.minimum(ay, by) < boxes[None, :, 3]) & (np.maximum(ay, by) > boxes[None, :, 1]))
+    rows, cols = np.nonzero(hit)
+    if len(rows) == 0:
+        return hit
+    ax, ay, bx, by = p0[rows, 0], p0[rows, 1], p1[rows, 0], p1[rows, 1]
+    x0, y0, x1, y1 = (boxes[cols, k] for k in range(4))
     dx, dy = bx - ax, by - ay
     # The line's value at the box's corners: f(x, y) = dx (y - ay) - dy (x - ax).
     fx0, fx1 = -dy * (x0 - ax), -dy * (x1 - ax)
@@ -99,7 +104,8 @@ def segments_hit_boxes(p0: np.ndarray, p1: np.ndarray, boxes: np.ndarray) -> np.
     corners = (fx0 + fy0, fx0 + fy1, fx1 + fy0, fx1 + fy1)
     lo = np.minimum(np.minimum(corners[0], corners[1]), np.minimum(corners[2], corners[3]))
     hi = np.maximum(np.maximum(corners[0], corners[1]), np.maximum(corners[2], corners[3]))
-    return hit & (lo <= 0) & (hi >= 0)
+    hit[rows, cols] = (lo <= 0) & (hi >= 0)
+    return hit
 
 
 def segments_cross(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarray) -> np.ndarray:
@@ -150,43 +156,41 @@ def _rings(start: float, stop: float, step: float, growth: float) -> list[float]
     return radii
 
 
-def _offsets(half, radius, gap, reach, diagonal, outward, on_anchor, angles):
-    """Candidate offsets from the anchor for one box size, their base cost and leader flag.
+def _offsets(halves, radius, gap, reach, diagonal, outward, on_anchor, angles):
+    """Candidate offsets from the anchor for each box size (``halves``, one row per
+    size), their base cost, leader flag and size index, size after size.
 
     Fine rings at ``angles`` reach ``reach``; coarse ones beyond it, up to ``diagonal``
     (if given), are the last resort of a label with no free place nearby."""
-    w, h = half
+    count = len(halves)
+    w, h = halves[:, 0:1], halves[:, 1:2]  # one row per size: every size at once
     if on_anchor:  # a badge drawn over its own point: the point itself, then nearby
         radius = 0.0
     r = radius + gap
     d = r * 0.7071
     if on_anchor:
-        near, near_cost = np.zeros((1, 2)), np.zeros(1)
+        near, near_cost = np.zeros((count, 1, 2)), np.zeros(1)
     else:
-        near = np.array(
-            [
-                (r + w, 0.0),  # right
-                (-(r + w), 0.0),  # left
-                (0.0, r + h),  # above
-                (0.0, -(r + h)),  # below
-                (d + w, d + h),  # upper right
-                (-(d + w), d + h),  # upper left
-                (d + w, -(d + h)),  # lower right
-                (-(d + w), -(d + h)),  # lower left
-            ]
-        )
+        zero = np.zeros_like(w)
+        near = np.stack([
+            np.concatenate([r + w, -(r + w), zero, zero,  # right, left, above, below
+                            d + w, -(d + w), d + w, -(d + w)], axis=1),  # the diagonals
+            np.concatenate([zero, zero, r + h, -(r + h),
+                            d + h, d + h, -(d + h), -(d + h)], axis=1),
+        ], axis=2)
         near_cost = np.array([0, 1.5, 2, 3, 2.5, 3.5, 4, 4.5], dtype=float)
         # Beside the point, slid along the side it touches.
         slide = np.array([0.3, 0.6, 1.0, -0.3, -0.6, -1.0])
-        sw = slide * max(w - radius, 0.0)
+        sw = slide * np.maximum(w - radius, 0.0)
+        six = np.ones(6)
         beside = np.concatenate([
-            np.stack([np.full(6, r + w), slide * h], axis=1),  # right
-            np.stack([np.full(6, -(r + w)), slide * h], axis=1),  # left
-            np.stack([sw, np.full(6, r + h)], axis=1),  # above
-            np.stack([sw, np.full(6, -(r + h))], axis=1),  # below
-        ])
+            np.stack([(r + w) * six, slide * h], axis=2),  # right
+            np.stack([-(r + w) * six, slide * h], axis=2),  # left
+            np.stack([sw, (r + h) * six], axis=2),  # above
+            np.stack([sw, -(r + h) * six], axis=2),  # below
+        ], axis=1)
         base = np.repeat([0.0, 1.5, 2.0, 3.0], 6)
-        near = np.concatenate([near, beside])
+        near = np.concatenate([near, beside], axis=1)
         near_cost = np.concatenate([near_cost, base + 0.8 + 1.2 * np.tile(np.abs(slide), 4)])
     step = max(gap * 2.5, 6.0)
     fine = _rings(r + step, reach, step, 0.12)
@@ -203,16 +207,18 @@ def _offsets(half, radius, gap, reach, diagonal, outward, on_anchor, angles):
         cos = np.tile(np.cos(ring_angles), len(radii))
         sin = np.tile(np.sin(ring_angles), len(radii))
         rad = np.repeat(radii, len(ring_angles))
-        xy = np.stack([cos * (rad + w), sin * (rad + h)], axis=1)
+        xy = np.stack([cos * (rad + w), sin * (rad + h)], axis=2)
         # Boxes above or below slide sideways so the leader stays short and upright.
-        xy[:, 0] -= np.clip(xy[:, 0], -w + radius, w - radius) * (np.abs(sin) > 0.9)
+        xy[:, :, 0] -= np.clip(xy[:, :, 0], -w + radius, w - radius) * (np.abs(sin) > 0.9)
         far.append(xy)
         far_cost.append(_LEADER_BASE + np.tile(ang_cost, len(radii)) * rad)
-    offsets = np.concatenate([near, *far])
-    cost = np.concatenate([near_cost, *far_cost])
-    leader = np.zeros(len(offsets), dtype=bool)
-    leader[len(near):] = True
-    return offsets, cost, leader
+    offsets = np.concatenate([near, *far], axis=1)
+    each = offsets.shape[1]
+    cost = np.tile(np.concatenate([near_cost, *far_cost]), count)
+    leader = np.ones((count, each), dtype=bool)
+    leader[:, :near.shape[1]] = False
+    return (offsets.reshape(-1, 2), cost, leader.reshape(-1),
+            np.repeat(np.arange(count), each))
 
 
 class _Solver:
@@ -267,9 +273,13 @@ class _Solver:
         # What a candidate's box and leader cover: a first, cheap test of any contact.
         self.extent = np.concatenate([np.minimum(self.boxes[:, :2], self.start),
                                       np.maximum(self.boxes[:, 2:], self.start)], axis=1)
-        self.regions = np.array([
-            [*self.extent[a:b, :2].min(axis=0), *self.extent[a:b, 2:].max(axis=0)]
-            for a, b in zip(self.off[:-1], self.off[1:], strict=True)]).reshape(-1, 4)
+        # The same by column (contiguous): each contribution compares all of them.
+        self.extent_columns = tuple(np.ascontiguousarray(self.extent[:, k]) for k in range(4))
+        # Each leader's bounding box (an empty one without a leader): most of what a
+        # contribution tests is ruled out by these boxes before the exact tests.
+        self.leader_box = np.concatenate([np.minimum(self.start, self.target),
+                                          np.maximum(self.start, self.target)], axis=1)
+        self.leader_box[~self.leader] = (np.inf, np.inf, -np.inf, -np.inf)
         self.acc = self.cost.copy()
         self.ovl = np.zeros(len(self.cost))  # how many placed labels each box overlaps
         self.weight = _ILLEGAL  # what one overlap costs
@@ -315,15 +325,10 @@ class _Solver:
         and what each costs on its own (sorted cheapest first)."""
         anchor, radius = self.anchors[i], self.radii[i]
         reach = self.max_leader * 1.15 + radius
-        parts = [
-            _offsets(half, radius, self.gap, reach, self.diagonal,
-                     self.outward[i], self.on_anchor, self.angles)
-            for half in self.halves[i]
-        ]
-        offsets = np.concatenate([p[0] for p in parts])
-        cost = np.concatenate([p[1] + _VARIANT * v for v, p in enumerate(parts)])
-        leader = np.concatenate([p[2] for p in parts])
-        variant = np.concatenate([np.full(len(p[0]), v) for v, p in enumerate(parts)])
+        offsets, cost, leader, variant = _offsets(
+            self.halves[i], radius, self.gap, reach, self.diagonal, self.outward[i],
+            self.on_anchor, self.angles)
+        cost = cost + _VARIANT * variant
         centers = anchor + offsets
         boxes = _boxes(centers, self.halves[i][variant])
         x0, y0, x1, y1 = self.bounds
@@ -371,36 +376,45 @@ class _Solver:
 
     def contribution(self, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """What a label at candidate ``g`` costs the other labels' candidates: their
-        indices, costs and overlaps where not zero. (Symmetric: what each of them would
-        cost it.)"""
-        if g in self._contribution:
-            return self._contribution[g]
+        indices (ascending), costs and overlaps where not zero. (Symmetric: what each of
+        them would cost it.)"""
+        found = self._contribution.get(g)
+        if found is not None:
+            return found
         j = self.owner[g]
         box = self.boxes[g]
         reach = self.extent[g] if self.leader[g] else box
-        reg = self.regions
-        labels = np.flatnonzero((reg[:, 0] < reach[2]) & (reg[:, 2] > reach[0])
-                                & (reg[:, 1] < reach[3]) & (reg[:, 3] > reach[1]))
-        labels = labels[labels != j]
-        near = (np.concatenate([np.arange(self.off[m], self.off[m + 1]) for m in labels])
-                if len(labels) else np.zeros(0, dtype=int))
-        ext = self.extent[near]
-        near = near[(ext[:, 0] < reach[2]) & (ext[:, 2] > reach[0])
-                    & (ext[:, 1] < reach[3]) & (ext[:, 3] > reach[1])]
+        x0, y0, x1, y1 = self.extent_columns
+        close = (x0 < reach[2]) & (x1 > reach[0]) & (y0 < reach[3]) & (y1 > reach[1])
+        close[self.off[j]:self.off[j + 1]] = False
+        near = np.flatnonzero(close)
         boxes = self.boxes[near]
         overlap = boxes_overlap(boxes, box[None, :])[:, 0].astype(float)
         cost = np.zeros(len(near))
-        mine = np.flatnonzero(self.leader[near])
-        start, end = self.start[near[mine]], self.target[near[mine]]
-        cost[mine] += _LEADER_ON_LABEL * segments_hit_boxes(start, end, box[None, :])[:, 0]
+        # Their leaders through this box (only those whose bounding box meets it).
+        lb = self.leader_box[near]
+        mine = np.flatnonzero((lb[:, 0] < box[2]) & (lb[:, 2] > box[0])
+                              & (lb[:, 1] < box[3]) & (lb[:, 3] > box[1]))
+        if len(mine):
+            hit = segments_hit_boxes(self.start[near[mine]], self.target[near[mine]], box[None, :])
+            cost[mine] += _LEADER_ON_LABEL * hit[:, 0]
         if self.leader[g]:
             seg0, seg1 = self.start[g][None, :], self.target[g][None, :]
-            cost += _LEADER_ON_LABEL * segments_hit_boxes(seg0, seg1, boxes)[0]
-            cost[mine] += _LEADER_CROSSES_LEADER * segments_cross(start, end, seg0, seg1)[:, 0]
+            own = self.leader_box[g]
+            under = np.flatnonzero((boxes[:, 0] < own[2]) & (boxes[:, 2] > own[0])
+                                   & (boxes[:, 1] < own[3]) & (boxes[:, 3] > own[1]))
+            if len(under):
+                cost[under] += _LEADER_ON_LABEL * segments_hit_boxes(seg0, seg1, boxes[under])[0]
+            # Two leaders cross only where their bounding boxes meet.
+            meet = np.flatnonzero((lb[:, 0] <= own[2]) & (lb[:, 2] >= own[0])
+                                  & (lb[:, 1] <= own[3]) & (lb[:, 3] >= own[1]))
+            if len(meet):
+                crossing = segments_cross(self.start[near[meet]], self.target[near[meet]],
+                                          seg0, seg1)[:, 0]
+                cost[meet] += _LEADER_CROSSES_LEADER * crossing
         some = (cost > 0) | (overlap > 0)
-        result = (near[some], cost[some], overlap[some])
-        self._contribution[g] = result
-        return result
+        found = self._contribution[g] = (near[some], cost[some], overlap[some])
+        return found
 
     def put(self, i: int, g: int, touched: bool = False) -> np.ndarray | None:
         """Move label ``i`` to candidate ``g`` (-1: take it off); with ``touched``,
@@ -448,6 +462,38 @@ class _Solver:
         """The whole picture's cost (what two labels cost each other counts twice)."""
         placed = self.pos[self.pos >= 0]
         return float(self.acc[placed].sum() + self.weight * self.ovl[placed].sum())
+
+    def costs_from(self, g: int, i: int) -> np.ndarray:
+        """What a label at candidate ``g`` costs each of label ``i``'s candidates."""
+        idx, val, overlap = self.contribution(g)
+        a, b = self.off[i], self.off[i + 1]
+        lo, hi = np.searchsorted(idx, (a, b))
+        dense = np.zeros(b - a)
+        dense[idx[lo:hi] - a] = val[lo:hi] + self.weight * overlap[lo:hi]
+        return dense
+
+    def swap(self, i: int, j: int) -> tuple[int, int, float]:
+        """Where two placed labels would go if they traded places, and what the two would
+        then cost, computed without moving them: each takes its candidate nearest to
+        where the other is, then ``i`` and after it ``j`` settle at their cheapest."""
+        pi, pj = int(self.pos[i]), int(self.pos[j])
+        ai, aj = self.off[i], self.off[j]
+        bi, bj = self.off[i + 1], self.off[j + 1]
+        # Each one's costs with the other taken off.
+        alone_i = self.acc[ai:bi] + self.weight * self.ovl[ai:bi] - self.costs_from(pj, i)
+        alone_j = self.acc[aj:bj] + self.weight * self.ovl[aj:bj] - self.costs_from(pi, j)
+        ki = int(np.argmin(np.hypot(*(self.centers[ai:bi] - self.centers[pj]).T)))
+        kj = int(np.argmin(np.hypot(*(self.centers[aj:bj] - self.centers[pi]).T)))
+        cost_i = alone_i + self.costs_from(aj + kj, i)
+        k = int(np.argmin(cost_i))
+        if cost_i[k] < cost_i[ki] - 1e-6:
+            ki = k
+        cost_j = alone_j + self.costs_from(ai + ki, j)
+        k = int(np.argmin(cost_j))
+        if cost_j[k] < cost_j[kj] - 1e-6:
+            kj = k
+        final_i = alone_i[ki] + self.costs_from(aj + kj, i)[ki]
+        return ai + ki, aj + kj, float(final_i + cost_j[kj])
 
     # ----------------------------------------------------------------- picture
 
@@ -640,23 +686,14 @@ def _uncross(solver: _Solver) -> bool:
         changed = False
         for i, j in pairs[:trials]:
             trials -= 1
-            before = solver.cost_now(i) + solver.cost_now(j)
-            saved = solver.pos.copy()
-            ci, cj = solver.centers[saved[i]], solver.centers[saved[j]]
-            solver.put(i, -1)
-            solver.put(j, -1)
-            # Each takes its candidate nearest to where the other was, then settles.
-            for m, there in ((i, cj), (j, ci)):
-                a, b = solver.off[m], solver.off[m + 1]
-                solver.put(m, a + int(np.argmin(np.hypot(*(solver.centers[a:b] - there).T))))
-            for m in (i, j):
-                g, cost = solver.best(m)
-                if cost < solver.cost_now(m) - 1e-6:
-                    solver.put(m, g)
-            if solver.cost_now(i) + solver.cost_now(j) < before - 1e-6:
+            gi, gj, cost = solver.swap(i, j)
+            if cost < solver.cost_now(i) + solver.cost_now(j) - 1e-6:
+                solver.put(i, -1)
+                solver.put(j, -1)
+                solver.put(i, gi)
+                solver.put(j, gj)
                 changed = moved = True
                 break  # the crossing pairs changed: list them again
-            _restore(solver, saved)
         if not changed:
             break
     return moved

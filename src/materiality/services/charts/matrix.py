@@ -26,6 +26,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
+from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from materiality.services.charts.fonts import chart_rc, font
 from materiality.services.charts.labels import place_labels
@@ -124,11 +126,33 @@ def render_matrix(
     return figure_bytes(draw_matrix(points, options, previous_positions).figure, fmt, dpi)
 
 
+class ChartCanvas(FigureCanvasAgg):
+    """Matplotlib's Agg canvas, writing PNG without the alpha channel: a chart is drawn
+    on white, so every pixel is opaque, and a quarter fewer bytes to compress make
+    the file about a quarter faster to write (and a little smaller)."""
+
+    def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None,  # noqa: ANN001
+                  **_ignored) -> None:  # noqa: ANN003 - savefig's facecolor etc., already applied
+        """Draw the figure and write it as an RGB PNG (as Agg's, less the alpha)."""
+        self.draw()
+        rgba = self.buffer_rgba()
+        image = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw",
+                                 "RGBA", 0, 1).convert("RGB")
+        info = PngInfo()
+        for key, value in (metadata or {}).items():
+            if value is not None:
+                info.add_text(key, value)
+        image.save(filename_or_obj, format="png", dpi=(self.figure.dpi, self.figure.dpi),
+                   pnginfo=info, **(pil_kwargs or {}))
+
+
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 300) -> bytes:
     """A drawn matrix (:func:`draw_matrix`'s figure) as PNG, SVG or PDF bytes."""
     fmt = fmt.lower()
     if fmt not in _METADATA:
         raise ValueError(f"unsupported format {fmt!r}; use png, svg or pdf")
+    if not isinstance(fig.canvas, ChartCanvas):
+        ChartCanvas(fig)
     buf = io.BytesIO()
     # PNG: zlib's run-length strategy, about a third faster than the default on a chart's
     # flat colours, for files within 1 % of its size (Pillow's compress_type).
@@ -164,7 +188,7 @@ def draw_matrix(
     scale = SCALE[options.size]
     with rc_context(chart_rc()):
         fig = Figure(figsize=SIZE_PRESETS[options.size], dpi=LAYOUT_DPI, facecolor="white")
-        FigureCanvasAgg(fig)
+        ChartCanvas(fig)
         numbers = _numbers(points) if options.numbered else {}
         layout = Layout(fig, options, scale, len(points))
         ax = fig.add_axes(layout.axes_rect)
