@@ -27,6 +27,7 @@ No randomness and no time limit: the same input always gives the same output. Pu
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -84,8 +85,9 @@ def segments_hit_boxes(p0: np.ndarray, p1: np.ndarray, boxes: np.ndarray) -> np.
     """Return an (len(p0), len(boxes)) matrix: does segment p0→p1 cross the box.
 
     A segment meets an axis-aligned box when their bounding boxes overlap and the box's
-    corners do not all lie on one side of the segment's line (tested only for the pairs
-    whose bounding boxes overlap: most pairs are far apart)."""
+    corners do not all lie on one side of the segment's line, where the line's value is
+    f(x, y) = dx (y - ay) - dy (x - ax) (tested only for the pairs whose bounding boxes
+    overlap: most pairs are far apart)."""
     if len(p0) == 0 or len(boxes) == 0:
         return np.zeros((len(p0), len(boxes)), dtype=bool)
     ax, ay = p0[:, 0:1], p0[:, 1:2]
@@ -95,16 +97,8 @@ def segments_hit_boxes(p0: np.ndarray, p1: np.ndarray, boxes: np.ndarray) -> np.
     rows, cols = np.nonzero(hit)
     if len(rows) == 0:
         return hit
-    ax, ay, bx, by = p0[rows, 0], p0[rows, 1], p1[rows, 0], p1[rows, 1]
-    x0, y0, x1, y1 = (boxes[cols, k] for k in range(4))
-    dx, dy = bx - ax, by - ay
-    # The line's value at the box's corners: f(x, y) = dx (y - ay) - dy (x - ax).
-    fx0, fx1 = -dy * (x0 - ax), -dy * (x1 - ax)
-    fy0, fy1 = dx * (y0 - ay), dx * (y1 - ay)
-    corners = (fx0 + fy0, fx0 + fy1, fx1 + fy0, fx1 + fy1)
-    lo = np.minimum(np.minimum(corners[0], corners[1]), np.minimum(corners[2], corners[3]))
-    hi = np.maximum(np.maximum(corners[0], corners[1]), np.maximum(corners[2], corners[3]))
-    hit[rows, cols] = (lo <= 0) & (hi >= 0)
+    hit[rows, cols] = _straddle(p0[rows, 0], p0[rows, 1], p1[rows, 0], p1[rows, 1],
+                                *(boxes[cols, k] for k in range(4)))
     return hit
 
 
@@ -126,11 +120,40 @@ def segments_cross(p0: np.ndarray, p1: np.ndarray, q0: np.ndarray, q1: np.ndarra
     )
 
 
+def _crossing_one(p0x, p0y, p1x, p1y, q0, q1) -> np.ndarray:
+    """:func:`segments_cross` of many segments (by column) with the one q0→q1, by the
+    same arithmetic, without the broadcasting."""
+    dx, dy = p1x - p0x, p1y - p0y
+    ex, ey = q1[0] - q0[0], q1[1] - q0[1]
+    o1 = np.sign(dx * (q0[1] - p0y) - dy * (q0[0] - p0x))
+    o2 = np.sign(dx * (q1[1] - p0y) - dy * (q1[0] - p0x))
+    o3 = np.sign(ex * (p0y - q0[1]) - ey * (p0x - q0[0]))
+    o4 = np.sign(ex * (p1y - q0[1]) - ey * (p1x - q0[0]))
+    return (o1 * o2 < 0) & (o3 * o4 < 0)
+
+
+def _straddle(ax, ay, bx, by, x0, y0, x1, y1) -> np.ndarray:
+    """Whether a box's corners lie on both sides of (or on) the line a→b, as
+    :func:`segments_hit_boxes` computes it; any of the arguments may be arrays."""
+    dx, dy = bx - ax, by - ay
+    fx0, fx1 = -dy * (x0 - ax), -dy * (x1 - ax)
+    fy0, fy1 = dx * (y0 - ay), dx * (y1 - ay)
+    c0, c1, c2, c3 = fx0 + fy0, fx0 + fy1, fx1 + fy0, fx1 + fy1
+    lo = np.minimum(np.minimum(c0, c1), np.minimum(c2, c3))
+    hi = np.maximum(np.maximum(c0, c1), np.maximum(c2, c3))
+    return (lo <= 0) & (hi >= 0)
+
+
 def count_crossings(segments: np.ndarray) -> int:
     """How many pairs of the (x0, y0, x1, y1) segments properly cross."""
     segs = np.asarray(segments, dtype=float).reshape(-1, 4)
     cross = segments_cross(segs[:, :2], segs[:, 2:], segs[:, :2], segs[:, 2:])
     return int(np.triu(cross, k=1).sum())
+
+
+def _columns(rows: np.ndarray) -> tuple[np.ndarray, ...]:
+    """A 2-d array's columns, each contiguous (fast to compare and to index)."""
+    return tuple(np.ascontiguousarray(rows[:, k]) for k in range(rows.shape[1]))
 
 
 def _boxes(centers: np.ndarray, half: np.ndarray) -> np.ndarray:
@@ -154,6 +177,27 @@ def _rings(start: float, stop: float, step: float, growth: float) -> list[float]
         radii.append(rr)
         rr += max(step, rr * growth)
     return radii
+
+
+@functools.lru_cache(maxsize=64)
+def _ring_points(r: float, gap: float, reach: float, diagonal: float | None,
+                 angles: tuple[float, ...]) -> list[tuple]:
+    """The rings' directions and radii, the same for every label of a chart: fine rings
+    at ``angles`` out to ``reach``, coarse ones every 30° beyond it to ``diagonal``.
+    Per ring set: its angles, how many radii, each point's cosine, sine and radius, whether
+    it lies above or below, and the angle's own cost. (Kept: treat as read-only.)"""
+    step = max(gap * 2.5, 6.0)
+    fine = _rings(r + step, reach, step, 0.12)
+    coarse = _rings(max(reach, r + step), diagonal, step, 0.3) if diagonal else []
+    found = []
+    for radii, ring_angles in ((fine, np.array(angles)), (coarse, _FAR_ANGLES)):
+        if not radii:
+            continue
+        sin = np.tile(np.sin(ring_angles), len(radii))
+        found.append((ring_angles, len(radii), np.tile(np.cos(ring_angles), len(radii)), sin,
+                      np.repeat(radii, len(ring_angles)), np.abs(sin) > 0.9,
+                      0.15 * (1 - np.cos(ring_angles)) + 0.05 * (1 - np.sin(ring_angles))))
+    return found
 
 
 def _offsets(halves, radius, gap, reach, diagonal, outward, on_anchor, angles):
@@ -192,26 +236,19 @@ def _offsets(halves, radius, gap, reach, diagonal, outward, on_anchor, angles):
         base = np.repeat([0.0, 1.5, 2.0, 3.0], 6)
         near = np.concatenate([near, beside], axis=1)
         near_cost = np.concatenate([near_cost, base + 0.8 + 1.2 * np.tile(np.abs(slide), 4)])
-    step = max(gap * 2.5, 6.0)
-    fine = _rings(r + step, reach, step, 0.12)
-    coarse = _rings(max(reach, r + step), diagonal, step, 0.3) if diagonal else []
     far, far_cost = [], []
-    for radii, ring_angles in ((fine, angles), (coarse, _FAR_ANGLES)):
-        if not radii:
-            continue
+    for ring_angles, count_radii, cos, sin, rad, upright, ang_base in _ring_points(
+            r, gap, reach, diagonal, tuple(angles)):
         # Angle preference: right and up read naturally; ties broken by angle order.
-        ang_cost = 0.15 * (1 - np.cos(ring_angles)) + 0.05 * (1 - np.sin(ring_angles))
+        ang_cost = ang_base
         if np.hypot(*outward) > 1e-9:
             phi = np.arctan2(outward[1], outward[0])
             ang_cost = ang_cost * 0.3 + _OUTWARD * (1 - np.cos(ring_angles - phi))
-        cos = np.tile(np.cos(ring_angles), len(radii))
-        sin = np.tile(np.sin(ring_angles), len(radii))
-        rad = np.repeat(radii, len(ring_angles))
         xy = np.stack([cos * (rad + w), sin * (rad + h)], axis=2)
         # Boxes above or below slide sideways so the leader stays short and upright.
-        xy[:, :, 0] -= np.clip(xy[:, :, 0], -w + radius, w - radius) * (np.abs(sin) > 0.9)
+        xy[:, :, 0] -= np.clip(xy[:, :, 0], -w + radius, w - radius) * upright
         far.append(xy)
-        far_cost.append(_LEADER_BASE + np.tile(ang_cost, len(radii)) * rad)
+        far_cost.append(_LEADER_BASE + np.tile(ang_cost, count_radii) * rad)
     offsets = np.concatenate([near, *far], axis=1)
     each = offsets.shape[1]
     cost = np.tile(np.concatenate([near_cost, *far_cost]), count)
@@ -273,13 +310,16 @@ class _Solver:
         # What a candidate's box and leader cover: a first, cheap test of any contact.
         self.extent = np.concatenate([np.minimum(self.boxes[:, :2], self.start),
                                       np.maximum(self.boxes[:, 2:], self.start)], axis=1)
-        # The same by column (contiguous): each contribution compares all of them.
-        self.extent_columns = tuple(np.ascontiguousarray(self.extent[:, k]) for k in range(4))
         # Each leader's bounding box (an empty one without a leader): most of what a
         # contribution tests is ruled out by these boxes before the exact tests.
         self.leader_box = np.concatenate([np.minimum(self.start, self.target),
                                           np.maximum(self.start, self.target)], axis=1)
         self.leader_box[~self.leader] = (np.inf, np.inf, -np.inf, -np.inf)
+        # The same by column (contiguous): each contribution compares all of them.
+        self.extent_columns = _columns(self.extent)
+        self.box_columns = _columns(self.boxes)
+        self.leader_box_columns = _columns(self.leader_box)
+        self.leader_columns = _columns(np.concatenate([self.start, self.target], axis=1))
         self.acc = self.cost.copy()
         self.ovl = np.zeros(len(self.cost))  # how many placed labels each box overlaps
         self.weight = _ILLEGAL  # what one overlap costs
@@ -388,30 +428,30 @@ class _Solver:
         close = (x0 < reach[2]) & (x1 > reach[0]) & (y0 < reach[3]) & (y1 > reach[1])
         close[self.off[j]:self.off[j + 1]] = False
         near = np.flatnonzero(close)
-        boxes = self.boxes[near]
-        overlap = boxes_overlap(boxes, box[None, :])[:, 0].astype(float)
+        bx0, by0, bx1, by1 = (column[near] for column in self.box_columns)
+        overlap = ((bx0 < box[2]) & (bx1 > box[0]) & (by0 < box[3]) & (by1 > box[1])).astype(float)
         cost = np.zeros(len(near))
+        sx, sy, tx, ty = self.leader_columns
         # Their leaders through this box (only those whose bounding box meets it).
-        lb = self.leader_box[near]
-        mine = np.flatnonzero((lb[:, 0] < box[2]) & (lb[:, 2] > box[0])
-                              & (lb[:, 1] < box[3]) & (lb[:, 3] > box[1]))
+        lx0, ly0, lx1, ly1 = (column[near] for column in self.leader_box_columns)
+        mine = np.flatnonzero((lx0 < box[2]) & (lx1 > box[0]) & (ly0 < box[3]) & (ly1 > box[1]))
         if len(mine):
-            hit = segments_hit_boxes(self.start[near[mine]], self.target[near[mine]], box[None, :])
-            cost[mine] += _LEADER_ON_LABEL * hit[:, 0]
+            m = near[mine]
+            cost[mine] += _LEADER_ON_LABEL * _straddle(sx[m], sy[m], tx[m], ty[m], *box)
         if self.leader[g]:
-            seg0, seg1 = self.start[g][None, :], self.target[g][None, :]
+            (ax, ay), (bx, by) = self.start[g], self.target[g]
             own = self.leader_box[g]
-            under = np.flatnonzero((boxes[:, 0] < own[2]) & (boxes[:, 2] > own[0])
-                                   & (boxes[:, 1] < own[3]) & (boxes[:, 3] > own[1]))
+            under = np.flatnonzero((bx0 < own[2]) & (bx1 > own[0]) & (by0 < own[3]) & (by1 > own[1]))
             if len(under):
-                cost[under] += _LEADER_ON_LABEL * segments_hit_boxes(seg0, seg1, boxes[under])[0]
+                cost[under] += _LEADER_ON_LABEL * _straddle(
+                    ax, ay, bx, by, bx0[under], by0[under], bx1[under], by1[under])
             # Two leaders cross only where their bounding boxes meet.
-            meet = np.flatnonzero((lb[:, 0] <= own[2]) & (lb[:, 2] >= own[0])
-                                  & (lb[:, 1] <= own[3]) & (lb[:, 3] >= own[1]))
+            meet = np.flatnonzero((lx0 <= own[2]) & (lx1 >= own[0])
+                                  & (ly0 <= own[3]) & (ly1 >= own[1]))
             if len(meet):
-                crossing = segments_cross(self.start[near[meet]], self.target[near[meet]],
-                                          seg0, seg1)[:, 0]
-                cost[meet] += _LEADER_CROSSES_LEADER * crossing
+                m = near[meet]
+                cost[meet] += _LEADER_CROSSES_LEADER * _crossing_one(
+                    sx[m], sy[m], tx[m], ty[m], self.start[g], self.target[g])
         some = (cost > 0) | (overlap > 0)
         found = self._contribution[g] = (near[some], cost[some], overlap[some])
         return found
