@@ -9,7 +9,7 @@ import math
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from materiality.services.charts.fonts import font
+from materiality.services.charts.fonts import font, text_extent
 from materiality.services.charts.style import CATEGORY_COLOURS, INK, MARKER_PT, MUTED, darker, ink_on
 
 
@@ -68,13 +68,11 @@ def draw_number_table(fig, points, numbers, colours, scale, layout) -> None:
         text_x_px = (dia_pt + 3) * px_per_pt
         avail = col_px - text_x_px - 6 * px_per_pt
         probe = Text(0, 0, "", fontproperties=font(size), parse_math=False, figure=fig)
-        widest = 0.0
-        for p in entries:
-            probe.set_text(p.label)
-            widest = max(widest, probe.get_window_extent(renderer).width)
+        widest = max(text_extent(probe, p.label, renderer)[0] for p in entries)
         if widest <= avail or size <= 6.0 * scale:
             break
     rows = math.ceil(n / ncols)
+    circles = []
     for idx, p in enumerate(entries):
         col, row = divmod(idx, rows)
         x_px = col * col_px
@@ -82,26 +80,28 @@ def draw_number_table(fig, points, numbers, colours, scale, layout) -> None:
         cx = (x_px + dia_pt / 2 * px_per_pt) / box.width
         ty = y_px / box.height
         colour = colours[p.category]
-        ax.scatter([cx], [ty], s=dia_pt**2, c=[colour], edgecolors=[darker(colour)],
-                   linewidths=0.5, clip_on=False, zorder=3)
+        circles.append((cx, ty, colour))
         ax.text(cx, ty, str(numbers[p.key]), ha="center", va="center", color=ink_on(colour),
                 fontproperties=font(size * 0.78), parse_math=False, zorder=4)
         label = ax.text((x_px + text_x_px) / box.width, ty, p.label, ha="left", va="center",
                         color=INK, fontproperties=font(size), parse_math=False,
                         gid=f"entry-{p.key}")
         _truncate(label, avail, renderer)
+    # One collection for the circles (a scatter call costs about 2 ms).
+    xs, ys, fill = zip(*circles, strict=True)
+    ax.scatter(xs, ys, s=dia_pt**2, c=list(fill), edgecolors=[darker(c) for c in fill],
+               linewidths=0.5, clip_on=False, zorder=3)
 
 
 def _truncate(text: Text, width_px: float, renderer) -> None:
     """Shorten ``text`` with an ellipsis until it fits ``width_px``."""
     full = text.get_text()
-    if text.get_window_extent(renderer).width <= width_px:
+    if text_extent(text, full, renderer)[0] <= width_px:
         return
     lo, hi = 0, len(full)
     while lo < hi:  # longest prefix that fits, found by bisection
         mid = (lo + hi + 1) // 2
-        text.set_text(full[:mid].rstrip() + "…")
-        if text.get_window_extent(renderer).width <= width_px:
+        if text_extent(text, full[:mid].rstrip() + "…", renderer)[0] <= width_px:
             lo = mid
         else:
             hi = mid - 1

@@ -29,7 +29,7 @@ from matplotlib.text import Text
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from materiality.services.charts.fonts import chart_rc, font
+from materiality.services.charts.fonts import chart_rc, font, text_extent
 from materiality.services.charts.labels import place_labels
 from materiality.services.charts.legend import draw_legend, draw_number_table
 from materiality.services.charts.style import (
@@ -461,7 +461,7 @@ def _draw_labels(ax, points, options, scale, avoid=()):
             t.set_fontsize(size)
             extents = []
             for text in wraps:
-                width, height = _text_extent(t, text, renderer)
+                width, height = text_extent(t, text, renderer)
                 extents.append((width + 2 * pad, height + 2 * pad))
             sizes.append(np.array(extents))
         result = place_labels(anchors, sizes, radii, bounds, fixed=fixed, soft_segments=soft,
@@ -491,28 +491,6 @@ def _draw_labels(ax, points, options, scale, avoid=()):
                          result.centers[i], sizes[i][variant] / 2)
     unplaced = tuple(p.key for i, p in enumerate(points) if not result.ok[i])
     return positions, unplaced
-
-
-#: Label extents measured in this process, by text and font: measuring a label takes
-#: about a millisecond (FreeType lays out every glyph, with the fallback font), and the
-#: same labels come back with every drawing (page, preview, downloads, both languages).
-_EXTENTS: dict[tuple, tuple[float, float]] = {}
-_EXTENTS_KEPT = 20_000
-
-
-def _text_extent(label: Text, text: str, renderer) -> tuple[float, float]:  # noqa: ANN001
-    """The width and height in pixels of ``label`` showing ``text`` (left showing it)."""
-    fp = label.get_fontproperties()
-    key = (text, fp.get_size_in_points(), tuple(fp.get_family()), fp.get_weight(),
-           fp.get_style(), label.get_linespacing(), label.figure.dpi)
-    label.set_text(text)
-    found = _EXTENTS.get(key)
-    if found is None:
-        if len(_EXTENTS) >= _EXTENTS_KEPT:
-            _EXTENTS.clear()
-        extent = label.get_window_extent(renderer)
-        found = _EXTENTS[key] = (float(extent.width), float(extent.height))
-    return found
 
 
 def _draw_leader(ax, anchor, radius, center, half) -> None:
