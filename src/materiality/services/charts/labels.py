@@ -287,14 +287,13 @@ class _Solver:
         # Fewer directions when there are many labels: the search stays about as long.
         self.angles = np.deg2rad(np.arange(0, 360, 10 if n <= 30 else 15 if n <= 60 else 20))
         self.fixed = np.zeros(n, dtype=bool)
-        parts = []
         variants = self._fixed_variants(fixed)
-        for i in range(n):
-            if i in fixed:
-                self.fixed[i] = True
-                parts.append(self._fixed_candidate(i, np.asarray(fixed[i], float), variants[i]))
-            else:
-                parts.append(self._candidates(i))
+        free = [i for i in range(n) if i not in fixed]
+        parts = dict(zip(free, self._candidates(free), strict=True))
+        for i in fixed:
+            self.fixed[i] = True
+            parts[i] = self._fixed_candidate(i, np.asarray(fixed[i], float), variants[i])
+        parts = [parts[i] for i in range(n)]
         sizes = [len(p[0]) for p in parts]
         self.off = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
         fields = list(zip(*parts, strict=True)) if parts else [[]] * 6
@@ -360,31 +359,55 @@ class _Solver:
         far = float(np.hypot(*(target[0] - self.anchors[i]))) - self.radii[i] > self.gap * 3
         return center[None, :], box, np.array([variant]), np.array([far]), target, np.zeros(1)
 
-    def _candidates(self, i: int):
-        """Label ``i``'s candidates: centres, boxes, variants, leader flags, leader ends
-        and what each costs on its own (sorted cheapest first)."""
-        anchor, radius = self.anchors[i], self.radii[i]
-        reach = self.max_leader * 1.15 + radius
-        offsets, cost, leader, variant = _offsets(
-            self.halves[i], radius, self.gap, reach, self.diagonal, self.outward[i],
-            self.on_anchor, self.angles)
+    def _candidates(self, labels: list[int]) -> list[tuple]:
+        """Each of ``labels``' candidates: centres, boxes, variants, leader flags, leader
+        ends and what each costs on its own (sorted cheapest first), label by label.
+
+        The tests against the markers are made for many labels at once (in chunks of
+        about a million candidate-marker pairs): one label at a time, numpy's overhead
+        was most of the cost."""
+        found = []
+        chunk = max(1, 1_000_000 // max(1, self.n * 400))
+        for k in range(0, len(labels), chunk):
+            found.extend(self._candidates_of(labels[k:k + chunk]))
+        return found
+
+    def _candidates_of(self, labels: list[int]) -> list[tuple]:
+        """:meth:`_candidates` for a few labels in one pass."""
+        raw = []
+        for i in labels:
+            reach = self.max_leader * 1.15 + self.radii[i]
+            raw.append(_offsets(self.halves[i], self.radii[i], self.gap, reach, self.diagonal,
+                                self.outward[i], self.on_anchor, self.angles))
+        if not raw:
+            return []
+        owner = np.repeat(labels, [len(r[0]) for r in raw])
+        offsets = np.concatenate([r[0] for r in raw])
+        cost = np.concatenate([r[1] for r in raw])
+        leader = np.concatenate([r[2] for r in raw])
+        variant = np.concatenate([r[3] for r in raw])
+        half = np.concatenate([self.halves[i][r[3]] for i, r in zip(labels, raw, strict=True)])
+        anchor, radius = self.anchors[owner], self.radii[owner]
         cost = cost + _VARIANT * variant
         centers = anchor + offsets
-        boxes = _boxes(centers, self.halves[i][variant])
+        boxes = _boxes(centers, half)
         x0, y0, x1, y1 = self.bounds
         inside = (boxes[:, 0] >= x0) & (boxes[:, 1] >= y0) & (boxes[:, 2] <= x1) & (boxes[:, 3] <= y1)
-        markers = np.delete(self.markers, i, axis=0) if self.on_anchor else self.markers
         clash = np.zeros(len(boxes))
-        clash[inside] = boxes_overlap(boxes[inside], markers).sum(axis=1)
+        among = np.flatnonzero(inside)
+        overlaps = boxes_overlap(boxes[among], self.markers)
+        if self.on_anchor:  # a badge may cover its own point
+            overlaps[np.arange(len(among)), owner[among]] = False
+        clash[among] = overlaps.sum(axis=1)
         legal = inside & (clash == 0)
-        if legal.any():
-            keep = legal
-        else:  # nowhere free: keep everything, dearer the more it overlaps
-            keep = np.ones(len(boxes), dtype=bool)
-            cost = cost + _ILLEGAL * (clash + 10 * ~inside)
-        centers, boxes, cost = centers[keep], boxes[keep], cost[keep]
-        leader, variant = leader[keep], variant[keep]
-        target = leader_target(anchor, boxes)
+        # A label with no legal place keeps everything, dearer the more it overlaps.
+        stuck = np.bincount(owner, weights=legal, minlength=self.n)[owner] == 0
+        keep = legal | stuck
+        cost = cost + np.where(stuck, _ILLEGAL * (clash + 10 * ~inside), 0.0)
+        centers, boxes, cost, owner = centers[keep], boxes[keep], cost[keep], owner[keep]
+        leader, variant, anchor, radius = leader[keep], variant[keep], anchor[keep], radius[keep]
+        target = np.stack([np.clip(anchor[:, 0], boxes[:, 0], boxes[:, 2]),
+                           np.clip(anchor[:, 1], boxes[:, 1], boxes[:, 3])], axis=1)
         length = np.hypot(*(target - anchor).T) - radius
         cost = cost + np.where(leader, length, 0.0)
         cost += np.where(leader & (length > self.max_leader), _LONG_LEADER + 2 * length, 0.0)
@@ -392,24 +415,27 @@ class _Solver:
             cost += _BOX_ON_LINE * segments_hit_boxes(
                 self.soft[:, :2], self.soft[:, 2:], boxes).sum(axis=0)
         cost += _WRONG_SIDE * self._wrong_sides(anchor, boxes)
-        if leader.any():
-            li = np.flatnonzero(leader)
-            others = np.delete(self.markers, i, axis=0)
-            hits = segments_hit_boxes(np.broadcast_to(anchor, (len(li), 2)), target[li], others)
+        li = np.flatnonzero(leader)
+        if len(li):
+            hits = segments_hit_boxes(anchor[li], target[li], self.markers)
+            hits[np.arange(len(li)), owner[li]] = False  # its own marker, where it starts
             cost[li] += _LEADER_CROSSES_MARKER * hits.sum(axis=1)
-        o = np.argsort(cost, kind="stable")
-        return centers[o], boxes[o], variant[o], leader[o], target[o], cost[o]
+        o = np.lexsort((cost, owner))  # label by label, cheapest first (stable)
+        bounds = np.searchsorted(owner[o], labels + [self.n], side="left")
+        return [tuple(a[o[lo:hi]] for a in (centers, boxes, variant, leader, target, cost))
+                for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
-    def _wrong_sides(self, anchor: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-        """How many threshold lines each box is not wholly on the anchor's side of."""
+    def _wrong_sides(self, anchors: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+        """How many threshold lines each box is not wholly on its anchor's side of (one
+        anchor per box)."""
         wrong = np.zeros(len(boxes))
         for axis, line in enumerate(self.thresholds):
-            if line is None or abs(anchor[axis] - line) < 0.5:
-                continue  # a point on the line may be labelled on either side
-            if anchor[axis] > line:
-                wrong += boxes[:, axis] < line
-            else:
-                wrong += boxes[:, axis + 2] > line
+            if line is None:
+                continue
+            at = anchors[:, axis]
+            # A point on the line may be labelled on either side.
+            wrong += np.where(np.abs(at - line) < 0.5, False,
+                              np.where(at > line, boxes[:, axis] < line, boxes[:, axis + 2] > line))
         return wrong
 
     # ----------------------------------------------------------------- costs
