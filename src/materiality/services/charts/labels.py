@@ -161,11 +161,12 @@ def _boxes(centers: np.ndarray, half: np.ndarray) -> np.ndarray:
 
 
 def leader_target(anchor: np.ndarray, boxes: np.ndarray) -> np.ndarray:
-    """Where a leader from ``anchor`` meets each box: the box's nearest point."""
+    """Where a leader from ``anchor`` (one point, or one per box) meets each box: the
+    box's nearest point."""
     return np.stack(
         [
-            np.clip(anchor[0], boxes[:, 0], boxes[:, 2]),
-            np.clip(anchor[1], boxes[:, 1], boxes[:, 3]),
+            np.clip(anchor[..., 0], boxes[:, 0], boxes[:, 2]),
+            np.clip(anchor[..., 1], boxes[:, 1], boxes[:, 3]),
         ],
         axis=1,
     )
@@ -406,8 +407,7 @@ class _Solver:
         cost = cost + np.where(stuck, _ILLEGAL * (clash + 10 * ~inside), 0.0)
         centers, boxes, cost, owner = centers[keep], boxes[keep], cost[keep], owner[keep]
         leader, variant, anchor, radius = leader[keep], variant[keep], anchor[keep], radius[keep]
-        target = np.stack([np.clip(anchor[:, 0], boxes[:, 0], boxes[:, 2]),
-                           np.clip(anchor[:, 1], boxes[:, 1], boxes[:, 3])], axis=1)
+        target = leader_target(anchor, boxes)
         length = np.hypot(*(target - anchor).T) - radius
         cost = cost + np.where(leader, length, 0.0)
         cost += np.where(leader & (length > self.max_leader), _LONG_LEADER + 2 * length, 0.0)
