@@ -24,6 +24,7 @@ from materiality.services.charts.matrix import (
     MatrixPoint,
     MatrixRender,
     draw_matrix,
+    png_bytes,
     render_matrix,
 )
 from materiality.services.charts.style import LABEL_PAD_PT, MAX_LEADER_PT
@@ -409,6 +410,18 @@ def test_png_is_deterministic_and_sized_by_dpi():
         assert img.size == (round(w_in * 96), round(h_in * 96))
     image = matplotlib.image.imread(io.BytesIO(small), format="png")
     assert image.shape[:2] == (round(h_in * 96), round(w_in * 96))
+
+
+def test_png_writer_keeps_every_pixel_and_the_dpi():
+    """The chart's own PNG writer (RGB, rows unfiltered) decodes to the drawn pixels."""
+    rgba = np.random.default_rng(7).integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    rgba[..., 3] = 255
+    data = png_bytes(rgba, 300, {"Title": "Materiality matrix", "Software": None})
+    with Image.open(io.BytesIO(data)) as img:
+        assert img.mode == "RGB" and img.size == (53, 37)
+        assert np.array_equal(np.asarray(img), rgba[..., :3])
+        assert img.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+        assert img.info["Title"] == "Materiality matrix" and "Software" not in img.info
 
 
 def _not_blank(png: bytes) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import math
+import struct
 import textwrap
 import unicodedata
 import zlib
@@ -26,8 +27,6 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
-from PIL import Image
-from PIL.PngImagePlugin import PngInfo
 
 from materiality.services.charts.fonts import chart_rc, font, text_extent
 from materiality.services.charts.labels import place_labels
@@ -127,23 +126,45 @@ def render_matrix(
 
 
 class ChartCanvas(FigureCanvasAgg):
-    """Matplotlib's Agg canvas, writing PNG without the alpha channel: a chart is drawn
-    on white, so every pixel is opaque, and a quarter fewer bytes to compress make
-    the file about a quarter faster to write (and a little smaller)."""
+    """Matplotlib's Agg canvas, writing its own PNG (see :func:`png_bytes`)."""
 
-    def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None,  # noqa: ANN001
+    def print_png(self, filename_or_obj, *, metadata=None,  # noqa: ANN001
                   **_ignored) -> None:  # noqa: ANN003 - savefig's facecolor etc., already applied
-        """Draw the figure and write it as an RGB PNG (as Agg's, less the alpha)."""
+        """Draw the figure and write it as an RGB PNG."""
         self.draw()
-        rgba = self.buffer_rgba()
-        image = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw",
-                                 "RGBA", 0, 1).convert("RGB")
-        info = PngInfo()
-        for key, value in (metadata or {}).items():
-            if value is not None:
-                info.add_text(key, value)
-        image.save(filename_or_obj, format="png", dpi=(self.figure.dpi, self.figure.dpi),
-                   pnginfo=info, **(pil_kwargs or {}))
+        data = png_bytes(np.asarray(self.buffer_rgba()), self.figure.dpi, metadata)
+        if hasattr(filename_or_obj, "write"):
+            filename_or_obj.write(data)
+        else:
+            with open(filename_or_obj, "wb") as out:
+                out.write(data)
+
+
+def png_bytes(rgba: np.ndarray, dpi: float, metadata: Mapping[str, str | None] | None = None,
+              level: int = 3) -> bytes:
+    """An opaque RGBA image (rows top down) as an RGB PNG: no alpha channel (a chart is
+    drawn on white), rows stored unfiltered, zlib at ``level``.
+
+    Pillow chooses a filter for every row by trying all five, which on a chart's flat
+    colours took twice as long as compressing and made the file bigger: a half-A4 matrix
+    at 300 dpi is written in about 30 ms instead of 60 ms, 10-30 % smaller.
+    """
+    height, width = rgba.shape[:2]
+    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row: filter 0, then RGB
+    rows[:, 1:] = rgba[:, :, :3].reshape(height, 3 * width)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    per_metre = int(dpi / 0.0254 + 0.5)
+    parts = [b"\x89PNG\r\n\x1a\n",
+             chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+             chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1))]
+    parts += [chunk(b"tEXt", key.encode("latin-1") + b"\0" + value.encode("latin-1"))
+              for key, value in (metadata or {}).items() if value is not None]
+    parts += [chunk(b"IDAT", zlib.compress(rows, level)), chunk(b"IEND", b"")]
+    return b"".join(parts)
 
 
 def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 300) -> bytes:
@@ -154,9 +175,6 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 300) -> bytes:
     if not isinstance(fig.canvas, ChartCanvas):
         ChartCanvas(fig)
     buf = io.BytesIO()
-    # PNG: zlib's run-length strategy, about a third faster than the default on a chart's
-    # flat colours, for files within 1 % of its size (Pillow's compress_type).
-    extra = {"pil_kwargs": {"compress_type": zlib.Z_RLE}} if fmt == "png" else {}
     with rc_context(chart_rc()):
         fig.savefig(
             buf,
@@ -164,7 +182,6 @@ def figure_bytes(fig: Figure, fmt: str = "png", dpi: int = 300) -> bytes:
             dpi=dpi if fmt == "png" else 72,
             metadata=_METADATA[fmt],
             facecolor="white",
-            **extra,
         )
     return buf.getvalue()
 
