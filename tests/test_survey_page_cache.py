@@ -32,7 +32,8 @@ def pages(app) -> page_cache.LRUCache:  # noqa: ANN001
 def without_view_values(html: str) -> str:
     """The page with its submission id and stamp blanked out."""
     fields = hidden_fields(html)
-    return html.replace(fields["uid"], "UID").replace(fields["stamp"], "STAMP")
+    # The stamp first: it carries the submission id.
+    return html.replace(fields["stamp"], "STAMP").replace(fields["uid"], "UID")
 
 
 @pytest.fixture

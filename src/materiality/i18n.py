@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from babel import Locale
 from flask import has_request_context, request
 from flask_babel import format_datetime, get_locale, to_utc
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LOCALES = ("zh_CN", "en")
 LOCALE_NAMES = {"zh_CN": "中文", "en": "English"}
@@ -25,9 +28,16 @@ def select_locale() -> Locale | None:
         return None
     chosen = request.args.get("lang") or request.cookies.get("lang")
     if chosen not in LOCALES:
-        best = request.accept_languages.best_match(["zh_CN", "zh", "en"])
-        chosen = "en" if best == "en" else DEFAULT_LOCALE
+        chosen = _browser_locale(request.headers.get("Accept-Language", ""))
     return _PARSED[chosen]
+
+
+@lru_cache(maxsize=256)
+def _browser_locale(accept_language: str) -> str:
+    """The language for an Accept-Language header: a room of phones sends a few distinct
+    headers, so each is parsed and matched once, not on every request."""
+    best = parse_accept_header(accept_language, LanguageAccept).best_match(["zh_CN", "zh", "en"])
+    return "en" if best == "en" else DEFAULT_LOCALE
 
 
 def locale_code() -> str:

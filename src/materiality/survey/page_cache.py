@@ -79,7 +79,17 @@ def request_key(value: str = "") -> tuple:
     """What every survey page depends on in the request itself; ``value`` is a per-view
     value the query carries (left out of the key)."""
     path = request.full_path.replace(value, "") if value else request.full_path
-    return (request.method, path, bool(current_user.is_authenticated))
+    return (request.method, path, _signed_in())
+
+
+def _signed_in() -> bool:
+    """Whether a staff member is logged in. Only a browser with a session or remember
+    cookie can be; the phones answering a survey send neither, so their views load no user."""
+    config = current_app.config
+    if not (request.cookies.get(config["SESSION_COOKIE_NAME"])
+            or request.cookies.get(config.get("REMEMBER_COOKIE_NAME", "remember_token"))):
+        return False
+    return bool(current_user.is_authenticated)
 
 
 def page(key: Hashable, render: Callable[[], str], values: Mapping[str, str]) -> str:

@@ -258,8 +258,9 @@ def _to_thanks(link: LinkFacts, code: CodeFacts | None, uid: str):
     """Redirect to the thank-you page; on a public link, the browser keeps the marker."""
     response = redirect(url_for("survey.thanks", token=link.token, done=uid), code=303)
     if code is None:
+        # Answered at the link's own address (by_link), which is the marker's path.
         response.set_cookie(ANSWERED_COOKIE, uid, max_age=ANSWERED_COOKIE_AGE,
-                            path=url_for("survey.by_link", token=link.token), httponly=True,
+                            path=request.script_root + request.path, httponly=True,
                             samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
