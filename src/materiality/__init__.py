@@ -181,20 +181,27 @@ def register_security_headers(app: Flask) -> None:
     browsers are told to use HTTPS only.
     """
     production = app.config["APP_ENV"] == "production"
+    policy = [
+        ("Content-Security-Policy",
+         "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+         "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "same-origin"),
+        ("X-Frame-Options", "DENY"),
+    ]
+    if production:
+        # No includeSubDomains: other hosts of the organisation may still serve HTTP.
+        policy.append(("Strict-Transport-Security", "max-age=31536000"))
 
     @app.after_request
     def set_headers(response):  # noqa: ANN001
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
-            "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
-        )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if production:
-            # No includeSubDomains: other hosts of the organisation may still serve HTTP.
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        # A view may set its own value of any of these; the others are added. One pass
+        # over the response's headers: a lookup of a header a response lacks is costly
+        # (it raises inside werkzeug), and this runs on every response.
+        present = {name.lower() for name, _value in response.headers}
+        for name, value in policy:
+            if name.lower() not in present:
+                response.headers.add(name, value)
         if not is_public_endpoint(app, request.endpoint):
             response.headers["Cache-Control"] = "no-store"
         return response

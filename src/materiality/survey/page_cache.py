@@ -92,14 +92,20 @@ def _signed_in() -> bool:
     return bool(current_user.is_authenticated)
 
 
-def page(key: Hashable, render: Callable[[], str], values: Mapping[str, str]) -> str:
+def page(key: Hashable, render: Callable[[], str], values: Mapping[str, str]) -> bytes:
     """The page kept under ``key`` (rendered by ``render`` with :func:`marker` in place of
-    each per-view value, when missing) with ``values`` filled in."""
+    each per-view value, when missing) with ``values`` filled in, as UTF-8.
+
+    The parts are kept encoded, so a view joins bytes and encodes only its own values
+    (ASCII ids and stamps), not the whole page again.
+    """
     pages = _pages()
     parts = pages.get(key)
     if parts is None:
-        parts = tuple(_SPLIT.split(render()))
+        split = _SPLIT.split(render())
+        split[::2] = [text.encode() for text in split[::2]]
+        parts = tuple(split)
         pages.put(key, parts, sum(len(p) for p in parts[::2]))
     filled = list(parts)
-    filled[1::2] = [values[name] for name in parts[1::2]]
-    return "".join(filled)
+    filled[1::2] = [values[name].encode() for name in parts[1::2]]
+    return b"".join(filled)
