@@ -256,7 +256,10 @@ def _answered_uid() -> str | None:
 
 def _to_thanks(link: LinkFacts, code: CodeFacts | None, uid: str):
     """Redirect to the thank-you page; on a public link, the browser keeps the marker."""
-    response = redirect(url_for("survey.thanks", token=link.token, done=uid), code=303)
+    # No body: every browser follows a 303 (Flask's redirect() writes a small HTML page
+    # for ones that don't, on every answer).
+    response = current_app.response_class(status=303, headers={
+        "Location": url_for("survey.thanks", token=link.token, done=uid)})
     if code is None:
         # Answered at the link's own address (by_link), which is the marker's path.
         response.set_cookie(ANSWERED_COOKIE, uid, max_age=ANSWERED_COOKIE_AGE,
