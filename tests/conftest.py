@@ -5,15 +5,17 @@ on PostgreSQL too. The schema always comes from the Alembic migrations.
 """
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from flask import g
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, text
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
@@ -67,6 +69,7 @@ def postgres_url() -> str | None:
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {DEMO_SNAPSHOT} CASCADE"))
     engine.dispose()
     migrate_to_head(url)
     return url
@@ -90,6 +93,9 @@ def _reset_postgres(url: str) -> None:
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh migrated database for one test, on each backend."""
+    if "demo_data" in request.fixturenames:
+        # Made before the test's database: on PostgreSQL the demo is seeded in the same one.
+        request.getfixturevalue(f"{request.param}_demo_snapshot")
     if request.param == "sqlite":
         path = tmp_path / "test.sqlite3"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
@@ -97,6 +103,128 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     url = request.getfixturevalue("postgres_url")
     _reset_postgres(url)
     return url
+
+
+#: Where the seeded demo's rows wait to be copied: an attached SQLite file, a PostgreSQL schema.
+DEMO_SNAPSHOT = "demo_snapshot"
+
+
+@dataclass(frozen=True)
+class DemoSnapshot:
+    """The demo as seed_demo() leaves a fresh database, to copy into a test's database.
+
+    Seeding takes about a second on PostgreSQL and a third of one on SQLite, and more
+    than 200 tests per backend start from the demo; copying its rows takes a few
+    hundredths. The copy is the same database seed_demo() makes (same rows, ids and
+    sequences); only the links' random tokens and the timestamps are those of the
+    session's one seeding.
+    """
+
+    #: The tables the demo fills, parents first.
+    tables: tuple[str, ...]
+    #: How many rows each table has when freshly migrated (the reference data).
+    fresh_counts: dict[str, int]
+    #: The SQLite file holding the rows; None on PostgreSQL (the schema DEMO_SNAPSHOT).
+    sqlite_file: Path | None = None
+
+
+def _row_counts(connection) -> dict[str, int]:  # noqa: ANN001
+    """Rows per table, in one query."""
+    tables = db.metadata.sorted_tables
+    counts = connection.execute(db.select(*(
+        db.select(func.count()).select_from(table).scalar_subquery().label(table.name)
+        for table in tables))).one()
+    return dict(zip((table.name for table in tables), counts, strict=True))
+
+
+def _snapshot_demo(database_url: str, sqlite_file: Path | None = None) -> DemoSnapshot:
+    """Seed the demo into a freshly migrated database and note which tables it fills."""
+    from materiality.seed import seed_demo
+
+    app = create_app(base_test_config(database_url))
+    with app.app_context():
+        with db.engine.connect() as connection:
+            fresh = _row_counts(connection)
+        seed_demo()
+        db.session.commit()
+        with db.engine.connect() as connection:
+            seeded = _row_counts(connection)
+        tables = tuple(name for name, count in seeded.items() if count != fresh[name])
+        # The copy adds rows: it can stand for the seed only where the seed adds rows to
+        # empty tables and leaves the reference data as it was.
+        assert all(fresh[name] == 0 for name in tables), (fresh, seeded)
+        if sqlite_file is None:
+            with db.engine.begin() as connection:
+                connection.execute(text(f"CREATE SCHEMA {DEMO_SNAPSHOT}"))
+                for name in tables:
+                    connection.execute(text(f'CREATE TABLE {DEMO_SNAPSHOT}."{name}" AS TABLE "{name}"'))
+        db.session.remove()
+        db.engine.dispose()
+    return DemoSnapshot(tables, fresh, sqlite_file)
+
+
+@pytest.fixture(scope="session")
+def sqlite_demo_snapshot(sqlite_template, tmp_path_factory) -> DemoSnapshot:
+    """The demo seeded once into a copy of the SQLite template."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    return _snapshot_demo(f"sqlite:///{path}", path)
+
+
+@pytest.fixture(scope="session")
+def postgresql_demo_snapshot(postgres_url) -> DemoSnapshot:
+    """The demo seeded once into the PostgreSQL test database, its rows kept aside in a
+    schema of their own (the next test's reset empties the public one)."""
+    _reset_postgres(postgres_url)
+    return _snapshot_demo(postgres_url)
+
+
+def _copy_demo(snapshot: DemoSnapshot) -> bool:
+    """Copy the demo into the app's database if it is still as migrated (users aside:
+    the seed neither reads nor writes them); False if it is not, and nothing copied."""
+    with db.engine.connect() as connection:
+        counts = _row_counts(connection)
+        if any(count != snapshot.fresh_counts[name] for name, count in counts.items()
+               if name != "user_account"):
+            return False
+        if snapshot.sqlite_file is not None:
+            connection.exec_driver_sql(
+                f"ATTACH DATABASE '{snapshot.sqlite_file}' AS {DEMO_SNAPSHOT}")
+        for name in snapshot.tables:  # our own table names, from the models' metadata
+            connection.exec_driver_sql(
+                f'INSERT INTO "{name}" SELECT * FROM {DEMO_SNAPSHOT}."{name}"')  # noqa: S608
+            column = db.metadata.tables[name].autoincrement_column
+            if snapshot.sqlite_file is None and column is not None:
+                # Where the seed leaves each id sequence (SQLite follows max(id) itself).
+                sequence = f"pg_get_serial_sequence('\"{name}\"', '{column.name}')"
+                connection.exec_driver_sql(
+                    f'SELECT setval({sequence}, (SELECT max("{column.name}") FROM "{name}"))')  # noqa: S608
+        connection.commit()
+        if snapshot.sqlite_file is not None:
+            connection.exec_driver_sql(f"DETACH DATABASE {DEMO_SNAPSHOT}")
+    return True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _each_password_hashed_once() -> Iterator[None]:
+    """The real scrypt hashing and checking, each computed once per session for the same
+    input (a quarter of a second per staff user and login otherwise, hundreds of times).
+
+    Checking is a pure function of (hash, password), so keeping its answers changes
+    nothing; hashing the same password again gives the first hash, salt included.
+    """
+    from werkzeug import security
+
+    import materiality.auth.operations
+    import materiality.models.user
+
+    hash_once = functools.cache(security.generate_password_hash)
+    check_once = functools.cache(security.check_password_hash)
+    with pytest.MonkeyPatch.context() as patch:
+        for module in (materiality.models.user, materiality.auth.operations):
+            patch.setattr(module, "generate_password_hash", hash_once)
+            patch.setattr(module, "check_password_hash", check_once)
+        yield
 
 
 class FreshRequestClient(FlaskClient):
@@ -186,12 +314,15 @@ def editor_client(client, editor_user, auth):
 
 
 @pytest.fixture
-def demo_data(app) -> None:
-    """The model report's library and the 2023 assessment."""
+def demo_data(app, request: pytest.FixtureRequest) -> None:
+    """The model report's library and the 2023 assessment: seed_demo()'s rows, copied
+    from the session's one seeding when the database is still fresh (see DemoSnapshot)."""
     from materiality.seed import seed_demo
 
-    seed_demo()
-    db.session.commit()
+    snapshot = request.getfixturevalue(f"{db.engine.dialect.name}_demo_snapshot")
+    if not _copy_demo(snapshot):
+        seed_demo()
+        db.session.commit()
 
 
 @pytest.fixture(scope="session")
