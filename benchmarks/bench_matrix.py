@@ -150,7 +150,7 @@ def growth(repeat: int) -> None:
           f"best of {repeat}):")
     print(f"{'topics':>8} {'place':>7} {'attempts':>8} {'per attempt':>11} {'draw':>7} "
           f"{'crossings':>9}")
-    for n in (10, 20, 30, 40, 50, 60, 80, 100):
+    for n in (10, 20, 23, 30, 40, 50, 60, 80, 100):
         pts = points(n, "mixed" if n > 23 else "zh")
         options = MatrixOptions(locale="zh_CN", threshold_x=3.5, threshold_y=3.5)
         best = (np.inf, 0, 0.0, 0)
