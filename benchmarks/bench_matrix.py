@@ -144,7 +144,8 @@ def cold_png_cpu(pts, options) -> float:
 
 def growth(repeat: int) -> None:
     """How the label placement's time grows with the number of topics (CPU seconds of
-    every placement of one drawing, best of ``repeat``; attempts = font sizes tried)."""
+    every placement of one drawing, best of ``repeat``; attempts = font sizes tried; draw
+    = the whole drawing, best of ``repeat``)."""
     real = chart.place_labels
     print("\nplacement time by topics (crowded synthetic topics, mixed zh/en, CPU s, "
           f"best of {repeat}):")
@@ -153,7 +154,7 @@ def growth(repeat: int) -> None:
     for n in (10, 20, 23, 30, 40, 50, 60, 80, 100):
         pts = points(n, "mixed" if n > 23 else "zh")
         options = MatrixOptions(locale="zh_CN", threshold_x=3.5, threshold_y=3.5)
-        best = (np.inf, 0, 0.0, 0)
+        best, best_draw = (np.inf, 0, 0), np.inf
         for _ in range(repeat):
             spent: list[float] = []
             found: list = []
@@ -174,10 +175,11 @@ def growth(repeat: int) -> None:
                 draw = time.process_time() - start
             finally:
                 chart.place_labels = real
+            best_draw = min(best_draw, draw)  # the first drawing also measures the labels
             if sum(spent) < best[0]:
-                best = (sum(spent), len(spent), draw, found[-1].crossings)
-        place, attempts, draw, crossings = best
-        print(f"{n:>8} {place:>6.2f}s {attempts:>8} {place / attempts:>10.2f}s {draw:>6.2f}s "
+                best = (sum(spent), len(spent), found[-1].crossings)
+        place, attempts, crossings = best
+        print(f"{n:>8} {place:>6.2f}s {attempts:>8} {place / attempts:>10.2f}s {best_draw:>6.2f}s "
               f"{crossings:>9}", flush=True)
 
 
