@@ -150,8 +150,9 @@ def png_bytes(rgba: np.ndarray, dpi: float, metadata: Mapping[str, str | None] |
     at 300 dpi is written in about 30 ms instead of 60 ms, 10-30 % smaller.
     """
     height, width = rgba.shape[:2]
-    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row: filter 0, then RGB
-    rows[:, 1:] = rgba[:, :, :3].reshape(height, 3 * width)
+    rows = np.empty((height, 1 + 3 * width), np.uint8)  # each row: filter 0, then RGB
+    rows[:, 0] = 0
+    rows[:, 1:].reshape(height, width, 3)[...] = rgba[:, :, :3]  # a view: one copy
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (struct.pack(">I", len(data)) + kind + data
