@@ -66,10 +66,12 @@ run: install
 	@echo "Log in at http://127.0.0.1:5000 as admin@example.org"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-## The whole suite (PostgreSQL too when TEST_DATABASE_URL is set; browser tests when chromium is present).
+## The whole suite (PostgreSQL too when TEST_DATABASE_URL is set; browser tests when chromium is
+## present), in one process per core (pytest-xdist; PYTEST_WORKERS=0 runs it in this one).
+PYTEST_WORKERS ?= auto
 test: install
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## Speed and memory figures (see benchmarks/README.md).
 bench: install

@@ -51,6 +51,26 @@ def migrate_to_head(database_url: str) -> None:
         db.engine.dispose()
 
 
+#: Tests that must share one pytest-xdist worker (`make test` runs `--dist loadgroup`):
+#: the markup checkers read one rendered site (half a minute to build); the deployment
+#: tests share one installed wheel, and they and the survey's shared-limit test empty
+#: the one Redis database of TEST_REDIS_URL.
+XDIST_GROUPS = {
+    "markup": ("tests/test_markup.py", "tests/e2e/test_markup_browser.py"),
+    "services": ("tests/deploy/",
+                 "tests/test_survey.py::test_two_instances_share_the_rate_limit_through_redis"),
+}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests of each group in XDIST_GROUPS (before xdist reads the marks)."""
+    for item in items:
+        for group, prefixes in XDIST_GROUPS.items():
+            if item.nodeid.startswith(prefixes):
+                item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file, copied for each test (much faster than migrating each time)."""
@@ -59,12 +79,29 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def worker_database_url(url: str) -> str:
+    """This test process's own PostgreSQL database: the given one, or under pytest-xdist
+    (`make test`) the given one for the first worker and "<name>_gw1"... for the others,
+    created when missing."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    if worker == "gw0":
+        return url
+    base, _slash, name = url.rpartition("/")
+    own = f"{name}_{worker}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own}) is None:
+            connection.execute(text(f'CREATE DATABASE "{own}"'))
+    engine.dispose()
+    return f"{base}/{own}"
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str | None:
-    """The PostgreSQL test database, migrated to head once per session."""
+    """The PostgreSQL test database (this worker's), migrated to head once per session."""
     if not TEST_DATABASE_URL:
         return None
-    url = normalise_database_url(TEST_DATABASE_URL)
+    url = worker_database_url(normalise_database_url(TEST_DATABASE_URL))
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
