@@ -159,3 +159,25 @@ def test_thanks_page_names_its_own_response(app, client, link_url):
     assert 'data-done=""' in plain
     odd = client.get(f"/s/{token}/thanks?done=<b>x</b>").get_data(as_text=True)
     assert "<b>x</b>" not in odd and 'data-done="&lt;b&gt;x&lt;/b&gt;"' in odd
+
+
+def test_the_cursor_reads_give_what_sqlalchemy_gives(app, link_url):
+    """survey/cursor_reads.py: the link reads of every view and answer, on the DBAPI
+    cursor, return the same values as Connection.execute, dates and flags included."""
+    from datetime import UTC, datetime
+
+    from materiality.survey import operations
+
+    token = link_url.rsplit("/", 1)[1]
+    link = db.session.scalar(db.select(SurveyLink).filter_by(token=token))
+    link.closes_at = datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC)
+    db.session.add(Organisation(name_zh="某公司", name_en="A Company"))
+    db.session.commit()
+    with db.engine.connect() as connection:
+        for read in (operations._LINK_BY_TOKEN, operations._LINK_AND_FORM_BY_TOKEN):  # noqa: SLF001
+            expected = tuple(connection.execute(read.statement, {"token": token}).one())
+            assert read.first(connection, token=token) == expected
+            assert read.first(connection, token="no-such-token") is None
+        found = operations.find_link(connection, token)
+    assert found.closes_at.replace(tzinfo=UTC) == datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC)
+    assert found.requires_code is False and len(found.topic_ids) > 0

@@ -45,6 +45,7 @@ from ..models import (
 )
 from ..models.survey import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 from ..services.input_checks import parse_int, remove_control_characters
+from .cursor_reads import HotRead
 from .intro import named_intro
 from .questionnaires import (
     DONT_KNOW,
@@ -130,8 +131,8 @@ _LINK_COLUMNS = (
     _link.c.kind, _link.c.group_id, _link.c.rater_kind, _link.c.state, _link.c.closes_at,
     _link.c.requires_code, _TOPIC_IDS.label("topic_ids"),
 )
-# Built once, bound per call.
-_LINK_BY_TOKEN = (
+# Built once, bound per call; the two reads of every view and answer on the cursor.
+_LINK_BY_TOKEN = HotRead(
     select(*_LINK_COLUMNS)
     .join_from(_link, _assessment, _assessment.c.id == _link.c.assessment_id)
     .where(_link.c.token == bindparam("token"))
@@ -176,7 +177,7 @@ def token_for_short_code(connection: Connection, code: str) -> str | None:
 
 def find_link(connection: Connection, token: str) -> LinkFacts | None:
     """The link with this token, with its assessment's state and topics."""
-    row = connection.execute(_LINK_BY_TOKEN, {"token": token}).first()
+    row = _LINK_BY_TOKEN.first(connection, token=token)
     return _link_facts(row) if row else None
 
 
@@ -323,7 +324,7 @@ _FORM_OF_LINK = (
     .where(_assessment.c.id == bindparam("assessment_id"))
 )
 # A form's first view: the link and what its form shows, one query (one round trip).
-_LINK_AND_FORM_BY_TOKEN = (
+_LINK_AND_FORM_BY_TOKEN = HotRead(
     select(*_LINK_COLUMNS, *_FORM_COLUMNS)
     .select_from(_link
                  .join(_assessment, _assessment.c.id == _link.c.assessment_id)
@@ -342,10 +343,10 @@ def form_data(connection: Connection, link: LinkFacts) -> FormData:
 
 def find_link_and_form(connection: Connection, token: str) -> tuple[LinkFacts, FormData] | None:
     """The link with this token and what its form shows, in one query (a page view)."""
-    row = connection.execute(_LINK_AND_FORM_BY_TOKEN, {"token": token}).first()
+    row = _LINK_AND_FORM_BY_TOKEN.first(connection, token=token)
     if row is None:
         return None
-    return _link_facts(row[:len(_LINK_COLUMNS)]), FormData(tuple(row[len(_LINK_COLUMNS):]))
+    return _link_facts(row[:len(_LINK_COLUMNS)]), FormData(row[len(_LINK_COLUMNS):])
 
 
 _OPEN_GROUPS = (
