@@ -32,6 +32,7 @@ from limits import RateLimitItem
 from limits import parse as parse_limit
 
 from ..extensions import survey_rate_limiter
+from .cookies import set_survey_cookie
 
 #: The browser cookie: random, for counting only (no response is linked to it).
 BROWSER_COOKIE = "survey_browser"
@@ -78,9 +79,7 @@ def browser_id() -> str | None:
 def give_browser_id(response: Response) -> Response:
     """Set the counting cookie on a page view from a browser that has none yet."""
     if request.method == "GET" and browser_id() is None:
-        response.set_cookie(BROWSER_COOKIE, secrets.token_urlsafe(16), max_age=BROWSER_COOKIE_AGE,
-                            httponly=True, samesite="Lax",
-                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+        set_survey_cookie(response, BROWSER_COOKIE, secrets.token_urlsafe(16), BROWSER_COOKIE_AGE)
     return response
 
 

@@ -43,6 +43,7 @@ from ..i18n import LOCALES, locale_code
 from ..models import QuestionnaireKind
 from . import bp, page_cache
 from .assessor_view import assessor_questionnaire
+from .cookies import set_survey_cookie
 from .limits import (
     client_over_limit,
     code_over_limit,
@@ -262,9 +263,8 @@ def _to_thanks(link: LinkFacts, code: CodeFacts | None, uid: str):
         "Location": url_for("survey.thanks", token=link.token, done=uid)})
     if code is None:
         # Answered at the link's own address (by_link), which is the marker's path.
-        response.set_cookie(ANSWERED_COOKIE, uid, max_age=ANSWERED_COOKIE_AGE,
-                            path=request.script_root + request.path, httponly=True,
-                            samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+        set_survey_cookie(response, ANSWERED_COOKIE, uid, ANSWERED_COOKIE_AGE,
+                          path=request.script_root + request.path)
     return response
 
 
