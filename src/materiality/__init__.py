@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 
@@ -71,15 +73,16 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     _configure_sqlite(app)
     migrate.init_app(app, db, directory=package_folder("migrations"))
-    csrf.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,
         default_translation_directories=str(Path(__file__).parent / "translations"),
     )
-    init_rate_limits(app)
-    _check_rate_limits_in_their_views_only(app)
-    login_manager.init_app(app)
+    with _hooks_kept_off_the_survey(app):
+        csrf.init_app(app)
+        init_rate_limits(app)
+        _check_rate_limits_in_their_views_only(app)
+        login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "warning"
 
@@ -90,6 +93,40 @@ def register_extensions(app: Flask) -> None:
     from .auth.operations import load_session_user
 
     login_manager.user_loader(load_session_user)
+
+
+@contextmanager
+def _hooks_kept_off_the_survey(app: Flask) -> Iterator[None]:
+    """The request hooks the extensions set up inside this block skip the survey's views.
+
+    Those are Flask-WTF's CSRF check, Flask-Limiter's header injection and context
+    release, and Flask-Login's remember-cookie update. A survey view has nothing for
+    them to do: its POSTs are exempt from the session CSRF check (they carry a signed
+    stamp instead, survey/routes.py; register_blueprints checks each is), it counts its
+    own rate limits without Flask-Limiter's decorator (survey/limits.py), and it logs
+    nobody in or out. Yet they were a quarter of a survey request's own work
+    (benchmarks/README.md), and every respondent's phone makes two requests.
+    """
+    registries = {"before": app.before_request_funcs, "after": app.after_request_funcs,
+                  "teardown": app.teardown_request_funcs}
+    earlier = {kind: list(registry.get(None, ())) for kind, registry in registries.items()}
+    yield
+    for kind, registry in registries.items():
+        hooks = registry.get(None, [])
+        hooks[:] = [hook if hook in earlier[kind] else _off_the_survey(kind, hook)
+                    for hook in hooks]
+
+
+def _off_the_survey(kind: str, hook: Callable) -> Callable:
+    """``hook`` (a before, after or teardown request hook), not run for the survey's views."""
+    if kind == "after":
+        def after_outside_survey(response):  # noqa: ANN001, ANN202
+            return response if request.blueprint == "survey" else hook(response)
+        return after_outside_survey
+
+    def outside_survey(*args):  # noqa: ANN002, ANN202
+        return None if request.blueprint == "survey" else hook(*args)
+    return outside_survey
 
 
 def _check_rate_limits_in_their_views_only(app: Flask) -> None:
@@ -137,6 +174,18 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, auth_bp, admin_bp, fieldwork_bp, survey_bp, report_bp):
         app.register_blueprint(blueprint)
+    _check_survey_posts_are_csrf_exempt(app)
+
+
+def _check_survey_posts_are_csrf_exempt(app: Flask) -> None:
+    """The CSRF check skips the survey's views (_hooks_kept_off_the_survey): refuse to
+    start if one that takes a POST has not been exempted on purpose."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("survey.") and "POST" in (rule.methods or ()):
+            view = app.view_functions[rule.endpoint]
+            if f"{view.__module__}.{view.__name__}" not in csrf._exempt_views:  # noqa: SLF001
+                raise RuntimeError(f"{rule.endpoint} takes a POST: mark it @csrf.exempt "
+                                   "and protect it otherwise, or move it out of the survey")
 
 
 def register_errorhandlers(app: Flask) -> None:
