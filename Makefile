@@ -71,7 +71,7 @@ run: install
 PYTEST_WORKERS ?= auto
 test: install
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## Speed and memory figures (see benchmarks/README.md).
 bench: install

@@ -51,10 +51,10 @@ def migrate_to_head(database_url: str) -> None:
         db.engine.dispose()
 
 
-#: Tests that must share one pytest-xdist worker (`make test` runs `--dist loadgroup`):
-#: the markup checkers read one rendered site (half a minute to build); the deployment
-#: tests share one installed wheel, and they and the survey's shared-limit test empty
-#: the one Redis database of TEST_REDIS_URL.
+#: Tests that must run in one pytest-xdist worker (`make test` starts one per core), by
+#: node id: the markup checkers read one rendered site (half a minute to build); the
+#: deployment tests share one installed wheel, and they and the survey's shared-limit
+#: test empty the one Redis database of TEST_REDIS_URL.
 XDIST_GROUPS = {
     "markup": ("tests/test_markup.py", "tests/e2e/test_markup_browser.py"),
     "services": ("tests/deploy/",
@@ -62,13 +62,23 @@ XDIST_GROUPS = {
 }
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests of each group in XDIST_GROUPS (before xdist reads the marks)."""
-    for item in items:
-        for group, prefixes in XDIST_GROUPS.items():
-            if item.nodeid.startswith(prefixes):
-                item.add_marker(pytest.mark.xdist_group(group))
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):  # noqa: ANN001, ANN201
+    """xdist's load balancing (`-n`), each group of XDIST_GROUPS sent whole to one worker.
+
+    (What `--dist loadgroup` does for marked tests, but its marks do not take with
+    pytest 9: xdist 3.8 renames the test ids the old way.)
+    """
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((group for group, prefixes in XDIST_GROUPS.items()
+                         if nodeid.startswith(prefixes)), nodeid)
+
+    return GroupScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
