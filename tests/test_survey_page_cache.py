@@ -162,7 +162,7 @@ def test_thanks_page_names_its_own_response(app, client, link_url):
 
 
 def test_the_cursor_reads_give_what_sqlalchemy_gives(app, link_url):
-    """survey/cursor_reads.py: the link reads of every view and answer, on the DBAPI
+    """survey/cursor_statements.py: the link reads of every view and answer, on the DBAPI
     cursor, return the same values as Connection.execute, dates and flags included."""
     from datetime import UTC, datetime
 
@@ -181,3 +181,47 @@ def test_the_cursor_reads_give_what_sqlalchemy_gives(app, link_url):
         found = operations.find_link(connection, token)
     assert found.closes_at.replace(tzinfo=UTC) == datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC)
     assert found.requires_code is False and len(found.topic_ids) > 0
+
+
+def test_a_response_stored_on_the_cursor_is_stored_as_sqlalchemy_stores_it(app, link_url):
+    """survey/storing.py writes through survey/cursor_statements.py: the same row as an
+    ORM insert of the same values, read back the same way; a second store of the same
+    submission id is SQLAlchemy's IntegrityError, which the view turns into "stored once"."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy.exc import IntegrityError
+
+    from materiality.models import Rating, Submission
+    from materiality.survey import operations
+    from materiality.survey.storing import store_submission, survey_connection
+
+    token = link_url.rsplit("/", 1)[1]
+    started = datetime(2026, 12, 1, 3, 4, 5, 678901, tzinfo=UTC)
+    with survey_connection() as connection:
+        link = operations.find_link(connection, token)
+        scores = dict.fromkeys(sorted(link.topic_ids), 4)
+        response = operations.PostedResponse(group_id=link.group_id, scores=scores,
+                                             answers={"expectations": "更多披露"})
+        stored_id = store_submission(connection, uid="c" * 32, link=link, response=response,
+                                     code=None, locale="en", started_at=started)
+        connection.commit()
+        with pytest.raises(IntegrityError):
+            store_submission(connection, uid="c" * 32, link=link, response=response,
+                             code=None, locale="en", started_at=started)
+        connection.rollback()
+    twin = Submission(uid="d" * 32, assessment_id=link.assessment_id, link_id=link.id,
+                      kind=link.kind, group_id=link.group_id, locale="en", started_at=started,
+                      expectations="更多披露")
+    db.session.add(twin)
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(Submission, stored_id)
+    assert (stored.started_at, stored.locale, stored.expectations, stored.group_id) == (
+        twin.started_at, twin.locale, twin.expectations, twin.group_id)
+    # As text, too: what SQLite keeps is what the ORM writes (ordering and exports read it).
+    as_text = db.session.execute(db.text(
+        "SELECT CAST(started_at AS TEXT) FROM submission WHERE id IN (:a, :b) ORDER BY id"),
+        {"a": stored_id, "b": twin.id}).scalars().all()
+    assert as_text[0] == as_text[1]
+    assert dict(db.session.execute(db.select(Rating.topic_id, Rating.score)
+                                   .filter_by(submission_id=stored_id)).all()) == scores

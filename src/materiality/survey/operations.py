@@ -45,7 +45,7 @@ from ..models import (
 )
 from ..models.survey import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 from ..services.input_checks import parse_int, remove_control_characters
-from .cursor_reads import HotRead
+from .cursor_statements import CursorStatement
 from .intro import named_intro
 from .questionnaires import (
     DONT_KNOW,
@@ -132,7 +132,7 @@ _LINK_COLUMNS = (
     _link.c.requires_code, _TOPIC_IDS.label("topic_ids"),
 )
 # Built once, bound per call; the two reads of every view and answer on the cursor.
-_LINK_BY_TOKEN = HotRead(
+_LINK_BY_TOKEN = CursorStatement(
     select(*_LINK_COLUMNS)
     .join_from(_link, _assessment, _assessment.c.id == _link.c.assessment_id)
     .where(_link.c.token == bindparam("token"))
@@ -324,7 +324,7 @@ _FORM_OF_LINK = (
     .where(_assessment.c.id == bindparam("assessment_id"))
 )
 # A form's first view: the link and what its form shows, one query (one round trip).
-_LINK_AND_FORM_BY_TOKEN = HotRead(
+_LINK_AND_FORM_BY_TOKEN = CursorStatement(
     select(*_LINK_COLUMNS, *_FORM_COLUMNS)
     .select_from(_link
                  .join(_assessment, _assessment.c.id == _link.c.assessment_id)

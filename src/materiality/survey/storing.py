@@ -4,7 +4,8 @@ Functions here never commit: they read and write on the Core connection the view
 opens (survey_connection), and the view commits once and handles a duplicate
 submission id (IntegrityError on the UNIQUE submission.uid) at the edge. The POST
 is the hot path under load (benchmarks/bench_submissions.py): the whole response
-is one statement on PostgreSQL and two on SQLite, with no ORM session in between.
+is one statement on PostgreSQL and two on SQLite, run on the DBAPI cursor
+(survey/cursor_statements.py), with no ORM session in between.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from sqlalchemy import (
 
 from ..extensions import db
 from ..models import Answer, InvitationCode, Rating, Submission
+from .cursor_statements import CursorStatement
 from .operations import CodeFacts, LinkFacts, PostedResponse
 from .questionnaires import SUBMISSION_COLUMNS
 
@@ -86,15 +88,18 @@ def _store_response_postgresql():  # noqa: ANN202
     return select(new.c.id).add_cte(ratings, answers, used_code)
 
 
-_STORE_RESPONSE_POSTGRESQL = _store_response_postgresql()
-_INSERT_SUBMISSION = insert(_submission).returning(_submission.c.id)
+_STORE_RESPONSE_POSTGRESQL = CursorStatement(_store_response_postgresql())
+_INSERT_SUBMISSION = CursorStatement(
+    insert(_submission)
+    .values({name: bindparam(name, type_=_submission.c[name].type) for name in _SUBMISSION_FIELDS})
+    .returning(_submission.c.id))
 # SQLite: the ratings as one JSON object {"topic id": score} read by json_each, one
 # statement rather than an executemany of 25 rows, each bound in Python.
 _posted_scores = func.json_each(bindparam("scores", type_=String)).table_valued("key", "value")
-_INSERT_RATINGS_FROM_JSON = insert(_rating).from_select(_RATING_COLUMNS, select(
+_INSERT_RATINGS_FROM_JSON = CursorStatement(insert(_rating).from_select(_RATING_COLUMNS, select(
     bindparam("submission_id", type_=Integer), cast(_posted_scores.c.key, Integer),
     _posted_scores.c.value,
-))
+)))
 _INSERT_ANSWERS = insert(_answer)
 _MARK_CODE_USED = (update(_code).where(_code.c.id == bindparam("code_id"))
                    .values(used_at=bindparam("used_at")))
@@ -121,16 +126,21 @@ def store_submission(connection: Connection, *, uid: str, link: LinkFacts, respo
     }
     answers = {key: value for key, value in response.answers.items() if key not in SUBMISSION_COLUMNS}
     if connection.dialect.name == "postgresql":
-        return connection.execute(_STORE_RESPONSE_POSTGRESQL, {
+        (submission_id,) = _STORE_RESPONSE_POSTGRESQL.first(connection, **{
             **{f"submission_{name}": value for name, value in submission.items()},
             "code_id": code.id if code else None,
             "topic_ids": list(response.scores), "scores": list(response.scores.values()),
             "questions": list(answers), "values": list(answers.values()),
-        }).scalar_one()
-    submission_id = connection.execute(_INSERT_SUBMISSION, submission).scalar_one()
+        })
+        return submission_id
+    if not connection.in_transaction():
+        # The cursor's writes join a transaction the Connection knows of, so the view's
+        # commit() commits them (and its rollback() undoes them).
+        connection.begin()
+    (submission_id,) = _INSERT_SUBMISSION.first(connection, **submission)
     if response.scores:
-        connection.execute(_INSERT_RATINGS_FROM_JSON, {
-            "submission_id": submission_id, "scores": json.dumps(response.scores)})
+        _INSERT_RATINGS_FROM_JSON.run(connection, submission_id=submission_id,
+                                      scores=json.dumps(response.scores))
     if answers:
         connection.execute(_INSERT_ANSWERS, [
             {"submission_id": submission_id, "question": key, "value": value}
