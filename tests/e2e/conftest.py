@@ -35,6 +35,25 @@ def log_in(browser):  # noqa: ANN001
     return log_in
 
 
+def _closed_before_sent(app):  # noqa: ANN001, ANN202
+    """The app with each response read whole and closed before the server sends it.
+
+    When the browser drops a connection (a page closed while its favicon loads), werkzeug's
+    development server can skip closing the response; a static file then stays open and its
+    ResourceWarning fails whichever test is running when it is collected.
+    """
+
+    def wsgi(environ, start_response):  # noqa: ANN001, ANN202
+        response = app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(sqlite_template, tmp_path):
     """Start the app on a migrated SQLite copy with the demo data, in a real threaded server.
@@ -65,7 +84,7 @@ def live_server(sqlite_template, tmp_path):
         context.push()
         seed_demo()
         db.session.commit()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server = make_server("127.0.0.1", 0, _closed_before_sent(app), threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         started.append((server, thread, context))
