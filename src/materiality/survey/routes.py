@@ -163,14 +163,15 @@ def by_link(token: str):
     with survey_connection() as connection:
         # A page view reads the link and what its form shows in one query; a POST reads
         # the link alone (the form's texts are only needed again if it has errors).
-        found = (find_link(connection, token), None) if request.method == "POST" else (
-            find_link_and_form(connection, token) or (None, None))
-        link, form = found
+        if request.method == "POST":
+            link, form_shown = find_link(connection, token), None
+        else:
+            link, form_shown = find_link_and_form(connection, token) or (None, None)
         if link is None:
             return _closed("unknown")
         if link.requires_code or link.kind == QuestionnaireKind.ASSESSOR:
             return _closed("code_required", link)
-        return _questionnaire(connection, link, None, link_post_over_limit, form)
+        return _questionnaire(connection, link, None, link_post_over_limit, form_shown)
 
 
 def _by_short_code(short_code: str):
