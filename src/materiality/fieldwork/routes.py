@@ -114,7 +114,7 @@ def refusal_message(code: str) -> str:
 @bp.context_processor
 def fieldwork_helpers() -> dict:
     return {"link_url": link_url, "short_url": short_url, "code_url": code_url,
-            "loc": locale_code()}
+            "link_name": link_name, "loc": locale_code()}
 
 
 # -- links --------------------------------------------------------------------------------
@@ -149,14 +149,17 @@ def links_create(assessment_id: int):
 
 
 def link_name(link: SurveyLink) -> str:
-    """Who a link is for, in the page's language (as the templates' ``link_label``)."""
+    """Who a link is for, in the page's language (the templates' ``link_label`` too)."""
+    kinds = {"management": _("Management"), "internal_expert": _("Internal expert"),
+             "external_expert": _("External expert")}
     if link.kind == "feedback":
         return _("Reader feedback form")
     if link.kind == "company":
-        kinds = {"management": _("Management"), "internal_expert": _("Internal expert"),
-                 "external_expert": _("External expert")}
         return _("Company rating") + ": " + kinds.get(link.rater_kind or "",
                                                       _("general link (rater picks)"))
+    if link.kind == "assessor":
+        return _("Assessor panel") + ": " + kinds.get(
+            link.rater_kind or "", _("each assessor says how they take part"))
     if link.group is not None:
         return link.group.name(locale_code())
     return _("General link (respondent picks a group)")
