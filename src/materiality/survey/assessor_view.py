@@ -35,6 +35,7 @@ from .assessor import (
     read_assessor_response,
     store_assessor_response,
 )
+from .friendly_pages import busy_page, closed_page, notice_text
 from .limits import code_over_limit, give_browser_id
 from .operations import (
     CodeFacts,
@@ -144,16 +145,13 @@ def _problems(blocks: list[TopicBlock], errors: dict[str, str]) -> list[tuple[st
 
 def assessor_questionnaire(connection: Connection, link: LinkFacts, code: CodeFacts):  # noqa: ANN201
     """Show, check and store the assessor questionnaire reached by an invitation code."""
-    # survey.routes imports this module; its friendly pages are taken at call time.
-    from .routes import _busy, _closed, _notice
-
     reason = link_unavailable(link)
     if reason:
-        return _closed(reason, link)
+        return closed_page(reason, link)
     secret = current_app.config["SECRET_KEY"]
     if request.method != "POST":
         if code_used(connection, code):
-            return _closed("code_used", link)
+            return closed_page("code_used", link)
         uid = new_uid()
         return _render(connection, link, code, uid, make_stamp(secret, uid, link.token, code.code))
 
@@ -164,14 +162,14 @@ def assessor_questionnaire(connection: Connection, link: LinkFacts, code: CodeFa
     stamp = read_stamp(secret, form.get("stamp", ""), link.token, code.code)
     valid = stamp is not None and stamp[0] == form.get("uid")
     if valid and code_over_limit(code.code):
-        return _busy()
+        return busy_page()
     iros = asked_iros(link.assessment_id)
     asked = asked_criteria(iros)
     response = read_assessor_response(form, asked, link.rater_kind)
     if not valid:
         uid = new_uid()
         return _render(connection, link, code, uid, make_stamp(secret, uid, link.token, code.code),
-                       response, notice=_notice("expired"))
+                       response, notice=notice_text("expired"))
     uid, rendered_at = stamp
     if response.stray:
         return _render(connection, link, code, uid, form["stamp"], response, notice=_(
@@ -181,7 +179,7 @@ def assessor_questionnaire(connection: Connection, link: LinkFacts, code: CodeFa
         "SURVEY_MIN_SECONDS", 0)
     if response.errors or too_fast or not iros:
         return _render(connection, link, code, uid, form["stamp"], response,
-                       notice=_notice("too_fast") if too_fast and not response.errors else None)
+                       notice=notice_text("too_fast") if too_fast and not response.errors else None)
     if code_used(connection, code):
         if submission_exists(connection, uid):  # Back and submit again: stored once
             return _to_thanks(link, uid)

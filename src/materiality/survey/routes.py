@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -44,6 +44,7 @@ from ..models import QuestionnaireKind
 from . import bp, page_cache
 from .assessor_view import assessor_questionnaire
 from .cookies import set_survey_cookie
+from .friendly_pages import busy_page, closed_page, notice_text
 from .limits import (
     client_over_limit,
     code_over_limit,
@@ -103,47 +104,11 @@ PICK_LABELS = {
 #: What new_token() makes (and the column holds); anything else is unknown, unread.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}\Z")
 
-#: The status of each page that is not the form (the friendly page is its body).
-_CLOSED_STATUS = {
-    "unknown": 404,
-    "paused": 404,  # staff may resume it
-    "not_open": 404,  # a draft assessment opens later; a closed one is set apart below
-    "closed": 410,
-    "code_used": 410,
-    "code_required": 403,
-}
 
 #: The marker a browser keeps for a link it answered (path-scoped to that link).
 ANSWERED_COOKIE = "survey_answered"
 ANSWERED_COOKIE_AGE = 180 * 24 * 3600
 _UID = re.compile(r"[0-9a-f]{32}\Z")
-
-
-def _busy():
-    """Refused by a rate limit: a page view gets the plain 429 page; posted answers come
-    back as hidden fields with a button to send them again (the same submission id, so
-    they are stored once), which loses nothing even without JavaScript."""
-    if request.method != "POST":
-        abort(429)
-    return render_template("survey/busy.html", fields=request.form.items(multi=True)), 429, {
-        "Retry-After": "60"}
-
-
-def _notice(code: str) -> str:
-    return {
-        "expired": _("This page was open for a long time. Your answers are kept below; "
-                     "please check them and submit again."),
-        "too_fast": _("That was very quick. Please check your answers and submit again."),
-    }[code]
-
-
-def _closed(reason: str, link: LinkFacts | None = None):
-    """The friendly page for a link or code that takes no answers, with its status."""
-    status = _CLOSED_STATUS[reason]
-    if reason == "not_open" and link is not None and link.assessment_status == "closed":
-        status = 410
-    return render_template("survey/closed.html", reason=reason, link=link), status, {
-        "Cache-Control": "no-store"}
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
@@ -152,12 +117,12 @@ def _closed(reason: str, link: LinkFacts | None = None):
 def by_link(token: str):
     """A questionnaire reached by its link (or its QR code), or by its short address."""
     if not _TOKEN.match(token):
-        return _closed("unknown")
+        return closed_page("unknown")
     short_code = short_code_of(token) if request.method != "POST" else None
     if short_code is not None:
         return _by_short_code(short_code)
     if client_over_limit(token) or (request.method == "GET" and link_get_over_limit(token)):
-        return _busy()
+        return busy_page()
     # A Core connection, not the ORM session: the POST is the hot path under load,
     # and the session's bookkeeping cost about a tenth of it (benchmarks/README.md).
     with survey_connection() as connection:
@@ -168,9 +133,9 @@ def by_link(token: str):
         else:
             link, form_shown = find_link_and_form(connection, token) or (None, None)
         if link is None:
-            return _closed("unknown")
+            return closed_page("unknown")
         if link.requires_code or link.kind == QuestionnaireKind.ASSESSOR:
-            return _closed("code_required", link)
+            return closed_page("code_required", link)
         return _questionnaire(connection, link, None, link_post_over_limit, form_shown)
 
 
@@ -183,11 +148,11 @@ def _by_short_code(short_code: str):
     unknown token. The link's own address then counts the visit like any other.
     """
     if client_over_limit(SHORT_CODES):
-        return _busy()
+        return busy_page()
     with survey_connection() as connection:
         token = token_for_short_code(connection, short_code)
     if token is None:
-        return _closed("unknown")
+        return closed_page("unknown")
     lang = request.args.get("lang")
     target = url_for("survey.by_link", token=token, lang=lang if lang in LOCALES else None)
     return redirect(target, code=302), {"Cache-Control": "no-store"}
@@ -199,13 +164,13 @@ def _by_short_code(short_code: str):
 def by_code(code: str):
     """A questionnaire reached by a single-use invitation code."""
     if not _TOKEN.match(code):
-        return _closed("unknown")
+        return closed_page("unknown")
     if client_over_limit("codes") or (request.method == "GET" and code_over_limit(code)):
-        return _busy()
+        return busy_page()
     with survey_connection() as connection:
         found = find_code(connection, code)
         if found is None:
-            return _closed("unknown")
+            return closed_page("unknown")
         invitation, link = found
         if link.kind == QuestionnaireKind.ASSESSOR:
             return assessor_questionnaire(connection, link, invitation)
@@ -217,12 +182,12 @@ def by_code(code: str):
 def thanks(token: str):
     """Shown once a response is stored, and again for a retried one."""
     if not _TOKEN.match(token):
-        return _closed("unknown")
+        return closed_page("unknown")
     with survey_connection() as connection:
         link = find_link(connection, token)
         organisation = page_cache.organisation_version(connection)
     if link is None:
-        return _closed("unknown")
+        return closed_page("unknown")
     done = request.args.get("done", "")
     if not (page_cache.usable() and set(request.args) <= {"done"} and _UID.match(done or "0" * 32)):
         return render_template("survey/thanks.html", link=link, done=done)
@@ -243,7 +208,7 @@ def thanks(token: str):
 def answer_again(token: str):
     """Start a fresh response on a link this browser answered: forget the marker."""
     if not _TOKEN.match(token):
-        return _closed("unknown")
+        return closed_page("unknown")
     response = redirect(url_for("survey.by_link", token=token), code=303)
     response.delete_cookie(ANSWERED_COOKIE, path=url_for("survey.by_link", token=token))
     return response
@@ -278,12 +243,12 @@ def _questionnaire(connection: Connection, link: LinkFacts, code: CodeFacts | No
     """
     reason = link_unavailable(link)
     if reason:
-        return _closed(reason, link)
+        return closed_page(reason, link)
     code_text = code.code if code else None
     secret = current_app.config["SECRET_KEY"]
     if request.method != "POST":  # GET, or HEAD: the same page, no side effects
         if code is not None and code_used(connection, code):
-            return _closed("code_used", link)
+            return closed_page("code_used", link)
         if code is None and _answered_uid():
             return _answered(link)
         uid = new_uid()
@@ -298,19 +263,19 @@ def _questionnaire(connection: Connection, link: LinkFacts, code: CodeFacts | No
     valid = stamp is not None and stamp[0] == form.get("uid")
     # Only now, with a stamp the server signed, does the POST count against the link.
     if valid and over_limit(code_text or link.token):
-        return _busy()
+        return busy_page()
     group_ids = open_group_ids(connection) if link.picks_group else frozenset()
     response = read_response(form, link, questionnaire_for(link.kind), group_ids, ERROR_MESSAGES)
     if not valid:
         uid = new_uid()
         return _render(connection, link, code, uid, make_stamp(secret, uid, link.token, code_text),
-                       response, notice=_notice("expired"))
+                       response, notice=notice_text("expired"))
     uid, rendered_at = stamp
     min_seconds = current_app.config.get("SURVEY_MIN_SECONDS", 0)
     too_fast = (datetime.now(UTC) - rendered_at).total_seconds() < min_seconds
     if response.errors or too_fast:
         return _render(connection, link, code, uid, form["stamp"], response,
-                       notice=_notice("too_fast") if too_fast and not response.errors else None)
+                       notice=notice_text("too_fast") if too_fast and not response.errors else None)
     if code is not None and code_used(connection, code):
         if submission_exists(connection, uid):
             return _to_thanks(link, code, uid)
