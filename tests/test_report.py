@@ -209,8 +209,9 @@ def test_moved_label_is_kept_per_language_and_reset(editor_client, demo):
     rows = db.session.scalars(db.select(LabelPosition)).all()
     assert [(r.topic_id, r.locale, r.x, r.y) for r in rows] == [(topic.id, "en", 2.0, 4.5)]
 
-    from materiality.report.data import label_editor, report_data
+    from materiality.report.data import report_data
     from materiality.report.exports import MatrixChoice, matrix_options
+    from materiality.report.label_editor import label_editor
 
     data = report_data(demo, "en")
     editor = label_editor(data, matrix_options(data, MatrixChoice()))

@@ -20,8 +20,9 @@ from flask import current_app
 from ..lru import LRUCache
 
 if TYPE_CHECKING:
-    from .data import LabelEditor, ReportData
+    from .data import ReportData
     from .exports import ExportFile, MatrixChoice
+    from .label_editor import LabelEditor
 
 #: How many scored results and how many drawn files (and their total bytes) are kept.
 RESULTS_KEPT = 16
@@ -67,7 +68,8 @@ def matrix_editor(data: ReportData, choice: MatrixChoice) -> LabelEditor:
     kept for that request."""
     from ..services.charts.matrix import draw_matrix, figure_bytes
     from . import exports
-    from .data import label_editor, label_positions, matrix_points
+    from .data import label_positions, matrix_points
+    from .label_editor import label_editor
 
     key = ("editor", data.assessment.id, data.fingerprint.chart if data.fingerprint else None,
            data.locale, replace(choice, dpi=0))

@@ -43,16 +43,13 @@ from ..services.documents.tables import (
     normalize_locale,
     scenario_name,
 )
-from ..services.input_checks import parse_int
-from ..services.rounding import percent_text, score_text
 from ..services.scoring.classic import (
     RATER_KINDS,
-    TIERS,
     ScoreResult,
     ScoringSettings,
     score_assessment,
 )
-from ..services.scoring.sensitivity import SMALL_STRATUM, Sensitivity, analyse, threshold_preview
+from ..services.scoring.sensitivity import Sensitivity, analyse, threshold_preview
 from ..trail import Action
 from .ratings import load_ratings
 
@@ -471,10 +468,10 @@ def methodology_input(data: ReportData) -> MethodologyInput:
         survey_start=start,
         survey_end=end,
         topics=len(data.topics),
-        groups=[GroupCount(data.group_name(g), _respondent_pair(groups, g)[0],
+        groups=[GroupCount(data.group_name(g), respondent_pair(groups, g)[0],
                            float(settings.group_weights.get(g, 1.0)))
                 for g in data.group_ids],
-        company_raters={k: _respondent_pair(kinds, k)[0] for k in RATER_KINDS},
+        company_raters={k: respondent_pair(kinds, k)[0] for k in RATER_KINDS},
         rater_kind_weights=dict(settings.rater_kind_weights),
         threshold_mode=settings.threshold_mode,
         threshold_company=_finite(result.threshold_company),
@@ -528,213 +525,9 @@ def _note_robustness(data: ReportData) -> Robustness:
     )
 
 
-# --------------------------------------------------------------------------- pages
-
-
-def _cell(mean: float, std: float, n: int, dont_know: float) -> str:
-    """One group's answers to one topic: mean ± sd (n; don't-know share)."""
-    if not n:
-        return "—"
-    sd = "" if std is None or math.isnan(std) else f" ± {score_text(std)}"
-    dk = "" if dont_know is None or math.isnan(dont_know) else f"; ? {percent_text(dont_know)}"
-    return f"{score_text(mean)}{sd} (n {int(n)}{dk})"
-
-
-def breakdown_rows(data: ReportData) -> list[tuple[str, list[str], list[str]]]:
-    """Per topic: each group's and each rater kind's mean ± sd (n; don't-know share)."""
-    by_group, by_kind = data.result.by_group, data.result.by_rater_kind
-    rows = []
-    for topic_id in data.result.topics.index:
-        groups = [_cell(*by_group.loc[(topic_id, g), ["mean", "std", "n", "dont_know_share"]])
-                  for g in data.group_ids]
-        kinds = [_cell(*by_kind.loc[(topic_id, k), ["mean", "std", "n", "dont_know_share"]])
-                 for k in RATER_KINDS]
-        rows.append((data.topics[topic_id].name(data.locale), groups, kinds))
-    return rows
-
-
-def _respondent_pair(frame, key) -> tuple[int, int]:  # noqa: ANN001
+def respondent_pair(frame, key) -> tuple[int, int]:  # noqa: ANN001
     """(respondents with a numeric rating, "don't know"-only) of one stratum."""
     if key not in frame.index:
         return 0, 0
     row = frame.loc[key]
     return int(row["respondents"]), int(row["dont_know_only"])
-
-
-def weights_in_force(data: ReportData) -> dict:
-    """The weights set and the shares they give, the respondents, and the thresholds used.
-
-    Numbers come formatted by the one rounding rule (services.rounding); a share is
-    None for a stratum without answers.
-    """
-    result = data.result
-    settings = result.settings
-
-    def share(value: float | None) -> str | None:
-        return None if value is None else percent_text(value)
-
-    return {
-        "groups": [(data.group_name(g), f"{settings.group_weights.get(g, 1.0):g}",
-                    share(result.group_weights_used.get(g)),
-                    *_respondent_pair(result.group_respondents, g)) for g in data.group_ids],
-        "kinds": [(k, f"{settings.rater_kind_weights.get(k, 1.0):g}",
-                   share(result.rater_kind_weights_used.get(k)),
-                   *_respondent_pair(result.rater_kind_respondents, k)) for k in RATER_KINDS],
-        "mode": settings.threshold_mode,
-        "threshold_company": score_text(result.threshold_company, missing="—"),
-        "threshold_stakeholder": score_text(result.threshold_stakeholder, missing="—"),
-        "top_n": settings.top_n,
-        "quantile": settings.quantile,
-        "bootstrap_samples": settings.bootstrap_samples,
-        "seed": settings.seed,
-    }
-
-
-@dataclass(frozen=True)
-class RobustnessRow:
-    """One topic on the scores page's robustness table, its numbers formatted."""
-
-    topic: str
-    tier: str | None
-    p_company: str
-    p_stakeholder: str
-    p_material: str
-    p_same_tier: str
-    #: per scenario (page column): (tier or None, differs from the published tier)
-    scenarios: list[tuple[str | None, bool]]
-    uncertain: bool
-    sensitive: bool
-
-
-def robustness(data: ReportData) -> dict:
-    """What the scores page says about how robust the tiers are, in the page's language."""
-    robust = data.sensitivity
-    topics = data.result.topics
-    rows = []
-    for position, (topic_id, odds) in enumerate(robust.topics.iterrows()):
-        published = topics.at[topic_id, "tier"]
-        scenario_tiers = robust.scenario_tiers.iloc[position]
-        rows.append(RobustnessRow(
-            topic=data.topics[topic_id].name(data.locale),
-            tier=published,
-            p_company=percent_text(odds["p_company"]),
-            p_stakeholder=percent_text(odds["p_stakeholder"]),
-            p_material=percent_text(odds["p_material"]),
-            p_same_tier=percent_text(odds["p_same_tier"]),
-            scenarios=[(tier, tier != published) for tier in scenario_tiers],
-            uncertain=bool(odds["uncertain"]),
-            sensitive=bool(odds["sensitive"]),
-        ))
-    scored = sum(robust.counts.values())
-    return {
-        "rows": rows,
-        "scenarios": [data.scenario_name(s) for s in robust.scenarios],
-        "counts": robust.counts,
-        "scored": scored,
-        "concentrated": robust.concentrated,
-        "sensitive": sum(r.sensitive for r in rows),
-        "uncertain": sum(r.uncertain for r in rows),
-        "samples": robust.samples,
-        "small": [(data.stratum_name("group", g), n) for g, n in robust.small_groups.items()]
-        + [(data.stratum_name("rater_kind", k), n) for k, n in robust.small_rater_kinds.items()],
-        "small_limit": SMALL_STRATUM,
-        "unanswered": [(data.topics[t].name(data.locale),
-                        [data.stratum_name(axis, key) for axis, key in strata])
-                       for t, strata in robust.unanswered.items()],
-        "dont_know_only": int(data.result.group_respondents["dont_know_only"].sum())
-        if not data.result.group_respondents.empty else 0,
-    }
-
-
-def preview_rows(previews, current: str, thresholds: tuple[str, ...],  # noqa: ANN001
-                 categories) -> list[dict]:  # noqa: ANN001
-    """A settings preview's rows for a page, for either method: each mode, whether it is
-    the one in force, its parameters, its thresholds (the named attributes, formatted)
-    and its counts in the order of ``categories``."""
-    return [{
-        "mode": p.settings.threshold_mode,
-        "current": p.settings.threshold_mode == current,
-        "quantile": p.settings.quantile,
-        "top_n": p.settings.top_n,
-        **{name: score_text(getattr(p, name), missing="—") for name in thresholds},
-        "counts": [p.counts[c] for c in categories],
-        "concentrated": getattr(p, "concentrated", None) is not None,
-    } for p in previews]
-
-
-def mode_previews(data: ReportData) -> list[dict]:
-    """How each threshold mode would cut this assessment's tiers (the settings' preview)."""
-    return preview_rows(threshold_preview(data.result), data.result.settings.threshold_mode,
-                        ("threshold_company", "threshold_stakeholder"), TIERS)
-
-
-@dataclass(frozen=True)
-class LabelRow:
-    """One topic's label in the editor: where it is drawn now, and whether it was moved."""
-
-    topic_id: int
-    label: str
-    x: float
-    y: float
-    saved: bool
-    #: the drawn label's width and height in figure fractions (the handle covers it)
-    width: float = 0.0
-    height: float = 0.0
-
-
-@dataclass(frozen=True)
-class LabelEditor:
-    """What the label editor needs: the plot area on the image and every label's centre."""
-
-    #: plot area in figure fractions (left, bottom, right, top), PNG has no tight crop
-    axes_box: tuple[float, float, float, float]
-    xlim: tuple[float, float]
-    ylim: tuple[float, float]
-    rows: list[LabelRow]
-    unplaced: tuple[int, ...]
-
-
-def label_editor(data: ReportData, options, *, error_bars: bool = False,  # noqa: ANN001
-                 render=None,  # noqa: ANN001
-                 previous_positions: dict[int, tuple[float, float]] | None = None,
-                 ) -> LabelEditor:
-    """Draw the matrix as the preview will (unless given its ``render``) and report
-    where every label sits."""
-    from ..services.charts.matrix import draw_matrix
-
-    saved = label_positions(data.assessment.id, data.locale)
-    points = matrix_points(data, error_bars=error_bars, saved=saved)
-    if render is None:
-        render = draw_matrix(points, options, previous_positions)
-    ax = render.figure.axes[0]
-    box = ax.get_position()
-    sizes = _label_sizes(render.figure)
-    rows = [
-        LabelRow(p.key, p.label, round(render.label_positions[p.key][0], 4),
-                 round(render.label_positions[p.key][1], 4), p.key in saved,
-                 *sizes.get(p.key, (0.0, 0.0)))
-        for p in points if p.key in render.label_positions
-    ]
-    return LabelEditor(
-        axes_box=(box.x0, box.y0, box.x1, box.y1),
-        xlim=tuple(float(v) for v in ax.get_xlim()),
-        ylim=tuple(float(v) for v in ax.get_ylim()),
-        rows=rows,
-        unplaced=tuple(render.unplaced),
-    )
-
-
-def _label_sizes(figure) -> dict[int, tuple[float, float]]:  # noqa: ANN001
-    """Each drawn label's (width, height) in figure fractions, by topic key."""
-    renderer = figure.canvas.get_renderer()
-    to_figure = figure.transFigure.inverted()
-    sizes = {}
-    for text in figure.axes[0].texts:
-        gid = text.get_gid() or ""
-        topic_id = parse_int(gid[6:], minimum=1) if gid.startswith("label-") else None
-        if topic_id is not None:
-            extent = text.get_window_extent(renderer)
-            (x0, y0), (x1, y1) = to_figure.transform([[extent.x0, extent.y0],
-                                                      [extent.x1, extent.y1]])
-            sizes[topic_id] = (round(float(x1 - x0), 4), round(float(y1 - y0), 4))
-    return sizes

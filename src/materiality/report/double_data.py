@@ -28,16 +28,15 @@ from ..services.scoring.double import (
 )
 from .data import (
     Fingerprint,
-    LabelEditor,
-    LabelRow,
     _finite,
     fingerprint,
     label_positions,
-    preview_rows,
     scores_for,
 )
 from .exports import ExportFile, _stem, html_document
 from .iro_data import load_iro_ratings, load_iro_register
+from .label_editor import LabelEditor, LabelRow
+from .scores_page import preview_rows
 
 MATERIALITY_ORDER = ("both", "impact", "financial", None)
 

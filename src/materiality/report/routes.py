@@ -32,7 +32,7 @@ from ..services.documents import methodology as methodology_service
 from ..services.documents.tables import normalize_locale, topic_table_html
 from ..services.input_checks import parse_int, remove_control_characters
 from ..services.scoring.classic import RATER_KINDS
-from . import bp, cache, comparisons, exports
+from . import bp, cache, comparisons, exports, scores_page
 from . import data as report
 from .forms import (
     BaselineForm,
@@ -43,6 +43,7 @@ from .forms import (
     RemoveOverrideForm,
     ScoringSettingsForm,
 )
+from .label_editor import label_editor
 from .operations import (
     OperationRefused,
     promote_open_answer,
@@ -128,9 +129,9 @@ def _render_scores(assessment: Assessment, settings_form=None, override_form=Non
         "report/scores.html", assessment=assessment, data=data,
         table=Markup(topic_table_html(report.topic_score_rows(data), locale,  # noqa: S704
                                       data.group_names)),
-        breakdown=report.breakdown_rows(data),
-        weights=report.weights_in_force(data),
-        robustness=report.robustness(data), previews=report.mode_previews(data),
+        breakdown=scores_page.breakdown_rows(data),
+        weights=scores_page.weights_in_force(data),
+        robustness=scores_page.robustness(data), previews=scores_page.mode_previews(data),
         overrides=overrides,
         settings_form=settings_form or _settings_form(assessment),
         override_form=override_form or _override_form(assessment, locale),
@@ -319,7 +320,7 @@ def _matrix_page(assessment: Assessment, options, refused: dict | None = None): 
     elif previous is None:
         editor = cache.matrix_editor(data, choice)
     else:  # the baseline's data is not in the cache's key: drawn afresh
-        editor = report.label_editor(data, exports.matrix_options(data, choice, previous),
+        editor = label_editor(data, exports.matrix_options(data, choice, previous),
                                      error_bars=choice.error_bars, previous_positions=previous)
     query = {k: v for k, v in options.items()
              if k in ("size", "error_bars", "numbered", "zoom", "compare", "axes")}
