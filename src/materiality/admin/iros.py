@@ -12,7 +12,7 @@ from ..confirmation import Act, confirm_step
 from ..extensions import db
 from ..frozen_configuration import is_closed
 from ..i18n import locale_code
-from ..models import Assessment, Iro, IroRating, Method, ValueChainStage, ordered_groups
+from ..models import Assessment, Iro, IroRating, ValueChainStage, ordered_groups
 from ..services.library.iro_files import (
     IRO_FILE_COLUMNS,
     iros_csv,
@@ -21,6 +21,7 @@ from ..services.library.iro_files import (
     validate_iro_rows,
 )
 from ..services.library.topic_files import TopicFileError
+from ..view_lookups import double_assessment
 from . import bp
 from .assessments import refusal_message
 from .forms import ConfirmForm, HorizonsForm, ImportForm, IroForm
@@ -59,14 +60,6 @@ def horizon_labels(assessment: Assessment) -> dict[str, str]:
     }
 
 
-def _double(assessment_id: int) -> Assessment:
-    """The assessment, which must use the double-materiality method (else 404)."""
-    assessment = db.get_or_404(Assessment, assessment_id)
-    if assessment.method != Method.DOUBLE:
-        abort(404)
-    return assessment
-
-
 def _iro_of(assessment: Assessment, iro_id: int) -> Iro:
     iro = db.get_or_404(Iro, iro_id)
     if iro.assessment_id != assessment.id:
@@ -77,7 +70,7 @@ def _iro_of(assessment: Assessment, iro_id: int) -> Iro:
 @bp.route("/assessments/<int:assessment_id>/iros")
 def iro_register(assessment_id: int):
     """The register, by topic in the assessment's order."""
-    assessment = _double(assessment_id)
+    assessment = double_assessment(assessment_id)
     iros = register(assessment.id)
     by_topic: dict[int, list[Iro]] = {link.topic_id: [] for link in assessment.topic_links}
     for iro in iros:
@@ -136,7 +129,7 @@ def _save(assessment: Assessment, iro: Iro | None, form: IroForm) -> bool:
 @bp.route("/assessments/<int:assessment_id>/iros/new", methods=["GET", "POST"])
 def iro_new(assessment_id: int):
     """Add an impact, risk or opportunity to a topic."""
-    assessment = _double(assessment_id)
+    assessment = double_assessment(assessment_id)
     form = _iro_form(assessment, None)
     if form.validate_on_submit() and _save(assessment, None, form):
         flash(_("Added to the register."), "success")
@@ -149,7 +142,7 @@ def iro_new(assessment_id: int):
 @bp.route("/assessments/<int:assessment_id>/iros/<int:iro_id>/edit", methods=["GET", "POST"])
 def iro_edit(assessment_id: int, iro_id: int):
     """Change an impact, risk or opportunity."""
-    assessment = _double(assessment_id)
+    assessment = double_assessment(assessment_id)
     iro = _iro_of(assessment, iro_id)
     form = _iro_form(assessment, iro)
     if form.validate_on_submit() and _save(assessment, iro, form):
@@ -162,7 +155,7 @@ def iro_edit(assessment_id: int, iro_id: int):
 
 def describe_iro_delete(assessment_id: int, iro_id: int) -> Act:
     """Deleting an IRO, quoting it, with the ratings that go with it."""
-    assessment = _double(assessment_id)
+    assessment = double_assessment(assessment_id)
     iro = _iro_of(assessment, iro_id)
     locale = locale_code()
     ratings = db.session.scalar(db.select(db.func.count()).select_from(IroRating).where(
@@ -182,7 +175,7 @@ def describe_iro_delete(assessment_id: int, iro_id: int) -> Act:
 @confirm_step(describe_iro_delete)
 def iro_delete(assessment_id: int, iro_id: int):
     """Remove an impact, risk or opportunity from the register."""
-    assessment = _double(assessment_id)
+    assessment = double_assessment(assessment_id)
     iro = _iro_of(assessment, iro_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -200,7 +193,7 @@ def iro_delete(assessment_id: int, iro_id: int):
 @bp.route("/assessments/<int:assessment_id>/iros/horizons", methods=["POST"])
 def iro_horizons(assessment_id: int):
     """Where the assessment's short and medium terms end."""
-    assessment = _double(assessment_id)
+    assessment = double_assessment(assessment_id)
     form = HorizonsForm()
     if form.validate_on_submit():
         try:
@@ -258,7 +251,7 @@ def describe_iro_problem(code: str, column: str, value: str) -> str:
 @bp.route("/assessments/<int:assessment_id>/iros/import", methods=["GET", "POST"])
 def iro_import(assessment_id: int):
     """Import IROs from CSV or XLSX: all rows or none."""
-    assessment = _double(assessment_id)
+    assessment = double_assessment(assessment_id)
     form = ImportForm()
     bad_rows: list[tuple[int, list[str]]] = []
     status = 200
@@ -331,7 +324,7 @@ def iro_records(assessment: Assessment, locale: str) -> list[tuple]:
 @bp.route("/assessments/<int:assessment_id>/iros/export.<any(csv, xlsx):fmt>")
 def iro_export(assessment_id: int, fmt: str):
     """Download the register as CSV or XLSX."""
-    assessment = _double(assessment_id)
+    assessment = double_assessment(assessment_id)
     records = iro_records(assessment, locale_code())
     if fmt == "csv":
         body, mimetype = iros_csv(records), "text/csv; charset=utf-8"

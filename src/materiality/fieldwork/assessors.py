@@ -7,7 +7,7 @@ Adding a link is for admins, as every link and code is; editors may reword the a
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -15,7 +15,7 @@ from ..admin.operations import OperationRefused
 from ..auth.access import admin_required
 from ..extensions import db
 from ..frozen_configuration import is_closed
-from ..models import Assessment, Method, QuestionnaireKind, Submission
+from ..models import QuestionnaireKind, Submission
 from ..services.scoring.anchors import (
     CRITERIA,
     CRITERION_NAMES,
@@ -23,18 +23,11 @@ from ..services.scoring.anchors import (
     LANGUAGES,
     LEVELS,
 )
+from ..view_lookups import double_assessment
 from . import bp
 from .forms import AnchorsForm, AssessorLinkForm, anchor_field
 from .operations import anchor_overrides, create_assessor_link, save_anchors
 from .routes import refusal_message
-
-
-def _double(assessment_id: int) -> Assessment:
-    """The assessment, which must use the double-materiality method (else 404)."""
-    assessment = db.get_or_404(Assessment, assessment_id)
-    if assessment.method != Method.DOUBLE:
-        abort(404)
-    return assessment
 
 
 def _refusal(code: str) -> str:
@@ -48,7 +41,7 @@ def _refusal(code: str) -> str:
 @admin_required
 def assessor_link_create(assessment_id: int):
     """Add an assessor link (invitation codes only) for one kind of assessor, or for all."""
-    assessment = _double(assessment_id)
+    assessment = double_assessment(assessment_id)
     form = AssessorLinkForm()
     if not form.validate_on_submit():
         flash(_("Choose who answers through the link."), "error")
@@ -68,7 +61,7 @@ def assessor_link_create(assessment_id: int):
 def anchors(assessment_id: int):
     """Every criterion's five levels as assessors read them, in Chinese and English;
     an empty text keeps the default wording."""
-    assessment = _double(assessment_id)
+    assessment = double_assessment(assessment_id)
     form = AnchorsForm()
     closed = is_closed(assessment)
     if form.validate_on_submit():

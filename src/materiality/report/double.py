@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..auth.access import admin_required
 from ..extensions import db
-from ..models import Assessment, Method
+from ..models import Assessment
 from ..services.documents import iro_tables
 from ..services.documents.tables import normalize_locale
+from ..view_lookups import double_assessment
 from . import bp, cache
 from . import double_data as report
 from .forms import ConfirmForm, DoubleSettingsForm
@@ -34,15 +35,6 @@ from .routes import (
     _report_locale,
     refusal_message,
 )
-
-
-def _double(assessment_id: int) -> Assessment:
-    """The assessment, which must use the double-materiality method (else 404)."""
-    assessment = db.get_or_404(Assessment, assessment_id)
-    if assessment.method != Method.DOUBLE:
-        abort(404)
-    return assessment
-
 
 # --------------------------------------------------------------------------- scores
 
@@ -66,14 +58,14 @@ def _render_scores(assessment: Assessment, settings_form: DoubleSettingsForm | N
 @bp.route("/<int:assessment_id>/double/scores")
 def double_scores(assessment_id: int):
     """Each topic's impact and financial materiality with its IROs; the settings in force."""
-    return _render_scores(_double(assessment_id))
+    return _render_scores(double_assessment(assessment_id))
 
 
 @bp.route("/<int:assessment_id>/double/scores/settings", methods=["POST"])
 @admin_required
 def double_settings(assessment_id: int):
     """Change how ratings are aggregated and combined, and the two axes' thresholds."""
-    assessment = _double(assessment_id)
+    assessment = double_assessment(assessment_id)
     form = DoubleSettingsForm()
     if form.validate_on_submit():
         try:
@@ -98,14 +90,14 @@ def double_settings(assessment_id: int):
 @bp.route("/<int:assessment_id>/double/iros.<any(xlsx, csv, docx, html):fmt>")
 def double_iro_table(assessment_id: int, fmt: str):
     """The IRO table as XLSX, CSV, DOCX or HTML, in ?locale= (default: the page's)."""
-    data = report.double_report_data(_double(assessment_id), _report_locale())
+    data = report.double_report_data(double_assessment(assessment_id), _report_locale())
     return _download(report.iro_table_file(data, fmt))
 
 
 @bp.route("/<int:assessment_id>/double/material-topics.<any(xlsx, csv, docx, html):fmt>")
 def double_material_topics(assessment_id: int, fmt: str):
     """The material topics with their IROs as XLSX, CSV, DOCX or HTML, in ?locale=."""
-    data = report.double_report_data(_double(assessment_id), _report_locale())
+    data = report.double_report_data(double_assessment(assessment_id), _report_locale())
     return _download(report.material_topics_file(data, fmt))
 
 
@@ -136,7 +128,7 @@ def double_matrix_page(assessment: Assessment, options, refused: dict | None = N
 @bp.route("/<int:assessment_id>/double/matrix")
 def double_matrix(assessment_id: int):
     """The double-materiality matrix: preview, options, downloads and the label editor."""
-    return double_matrix_page(_double(assessment_id), request.args)
+    return double_matrix_page(double_assessment(assessment_id), request.args)
 
 
 @bp.route("/<int:assessment_id>/double/matrix.<any(png, svg, pdf):fmt>")
@@ -146,5 +138,5 @@ def double_matrix_image(assessment_id: int, fmt: str):
     preview = request.args.get("preview") == "1" and fmt == "png"
     if preview:
         choice = replace(choice, dpi=cache.PREVIEW_DPI)
-    data = report.double_report_data(_double(assessment_id), form.locale.data)
+    data = report.double_report_data(double_assessment(assessment_id), form.locale.data)
     return _download(report.cached_matrix_file(data, choice, fmt), inline=preview)

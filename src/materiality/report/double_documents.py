@@ -18,8 +18,7 @@ import math
 from datetime import date
 from statistics import median
 
-from flask import abort, render_template, request
-from flask_babel import get_locale
+from flask import render_template
 from markupsafe import Markup
 from sqlalchemy import func
 
@@ -28,7 +27,6 @@ from ..models import (
     Assessment,
     CriterionAnchor,
     Iro,
-    Method,
     QuestionnaireKind,
     Rating,
     StakeholderGroup,
@@ -43,28 +41,16 @@ from ..services.documents.double_methodology import (
 from ..services.documents.office_files import csv_bytes, normalize_locale
 from ..services.scoring.anchors import merged_anchors
 from ..services.scoring.double import CRITERIA, DoubleMaterialityResult, applicable_criteria
+from ..view_lookups import double_assessment
 from . import bp
 from .double_data import double_scores_for
 from .exports import ExportFile, _stem, html_document
 from .iro_data import load_iro_ratings
-from .routes import _download
+from .routes import _download, _report_locale
 
 #: One row per IRO, assessor and criterion; ``value`` empty is "cannot judge".
 RAW_COLUMNS = ("iro_id", "topic_id", "topic", "kind", "actuality", "human_rights",
                "time_horizon", "assessor_id", "rater_kind", "criterion", "value")
-
-
-def _double(assessment_id: int) -> Assessment:
-    """The assessment, which must use the double-materiality method (else 404)."""
-    assessment = db.get_or_404(Assessment, assessment_id)
-    if assessment.method != Method.DOUBLE:
-        abort(404)
-    return assessment
-
-
-def _report_locale() -> str:
-    """The report language: ?locale= when given, else the page's language."""
-    return normalize_locale(request.args.get("locale") or str(get_locale()))
 
 
 def assessor_rating_rows(assessment: Assessment, locale: str) -> list[tuple]:
@@ -106,7 +92,7 @@ def assessor_ratings_file(assessment: Assessment, locale: str) -> ExportFile:
 @bp.route("/<int:assessment_id>/double/assessor-ratings.csv")
 def double_assessor_ratings(assessment_id: int):
     """Every counted assessor rating, one row per IRO, assessor and criterion (?locale=)."""
-    return _download(assessor_ratings_file(_double(assessment_id), _report_locale()))
+    return _download(assessor_ratings_file(double_assessment(assessment_id), _report_locale()))
 
 
 # --------------------------------------------------------------------------- the note
@@ -239,7 +225,7 @@ def double_methodology_file(assessment: Assessment, result: DoubleMaterialityRes
 @bp.route("/<int:assessment_id>/double/methodology")
 def double_methodology(assessment_id: int):
     """The double-materiality methodology note generated from the data, in ?locale=."""
-    assessment = _double(assessment_id)
+    assessment = double_assessment(assessment_id)
     locale = _report_locale()
     result, _fingerprint = double_scores_for(assessment)
     note = Markup(double_methodology_html(  # noqa: S704 - escaped by the service
@@ -252,6 +238,6 @@ def double_methodology(assessment_id: int):
 @bp.route("/<int:assessment_id>/double/methodology.<any(md, html, docx):fmt>")
 def double_methodology_download(assessment_id: int, fmt: str):
     """The double-materiality methodology note as Markdown, HTML or DOCX."""
-    assessment = _double(assessment_id)
+    assessment = double_assessment(assessment_id)
     result, _fingerprint = double_scores_for(assessment)
     return _download(double_methodology_file(assessment, result, _report_locale(), fmt))
