@@ -216,11 +216,15 @@ class ServerClock:
         return [row[0] for row in rows]
 
     def read(self) -> dict[int, float]:
-        return {pid: _process_cpu(pid) for pid in [*_tree(self.pid), *self._backends()]}
+        """CPU seconds by process; the database's backends under negative keys."""
+        return {**{pid: _process_cpu(pid) for pid in _tree(self.pid)},
+                **{-pid: _process_cpu(pid) for pid in self._backends()}}
 
     @staticmethod
-    def spent(before: dict[int, float], after: dict[int, float]) -> float:
-        return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+    def spent(before: dict[int, float], after: dict[int, float]) -> tuple[float, float]:
+        """(all, the database's part) of the CPU time spent between two readings."""
+        spent = {key: cpu - before.get(key, 0.0) for key, cpu in after.items()}
+        return sum(spent.values()), sum(cpu for key, cpu in spent.items() if key < 0)
 
 
 def survey_job(paths: list[str]):  # noqa: ANN201 - a loadgen job
@@ -281,7 +285,7 @@ def timed_burst(port: int, pairs: int, clients: int, job, clock: ServerClock) ->
     busy_before, total_before = _machine_busy()
     burst = run_burst(port, pairs, clients, job)
     busy_after, total_after = _machine_busy()
-    burst.server_cpu = ServerClock.spent(server_before, clock.read())
+    burst.server_cpu, burst.database_cpu = ServerClock.spent(server_before, clock.read())
     share = (busy_after - busy_before) / max(1, total_after - total_before)
     burst.machine_cpu = share * (os.cpu_count() or 1) * burst.wall
     return burst
@@ -303,6 +307,7 @@ def summarize(*bursts: Burst) -> dict:
     return {"rate": done / wall if wall else 0.0, "pair_p50": pct(pair, 0.5),
             "pair_p95": pct(pair, 0.95), "post_p50": pct(post, 0.5), "post_p95": pct(post, 0.95),
             "server_ms": sum(b.server_cpu for b in bursts) * 1000 / max(1, done),
+            "database_ms": sum(b.database_cpu for b in bursts) * 1000 / max(1, done),
             "machine_ms": sum(b.machine_cpu for b in bursts) * 1000 / max(1, done),
             "client_ms": sum(b.client_cpu for b in bursts) * 1000 / max(1, requests),
             "errors": len(errors), "error_kinds": sorted(set(errors))[:3], "acknowledged": done}
@@ -311,7 +316,9 @@ def summarize(*bursts: Burst) -> dict:
 def _line(name: str, r: dict) -> str:
     return (f"  {name}: {r['rate']:6.1f}/s  pair p50 {r['pair_p50']:5.0f} p95 "
             f"{r['pair_p95']:5.0f} ms  POST p50 {r['post_p50']:5.1f} p95 {r['post_p95']:5.1f} ms"
-            f"  cpu server {r['server_ms']:5.2f} machine {r['machine_ms']:5.2f} "
+            f"  cpu server {r['server_ms']:5.2f}"
+            + (f" (database {r['database_ms']:4.2f})" if r["database_ms"] else "")
+            + f" machine {r['machine_ms']:5.2f} "
             f"client {r['client_ms']:4.2f} ms/req  errors {r['errors']}"
             + (f"  {r['error_kinds']}" if r["errors"] else ""))
 

@@ -95,8 +95,10 @@ class Burst:
     wall: float = 0.0
     client_cpu: float = 0.0
     requests: int = 0
-    #: Filled by the caller: the server's and the whole machine's CPU time.
+    #: Filled by the caller: the server's (and of it, its database's) and the whole
+    #: machine's CPU time.
     server_cpu: float = 0.0
+    database_cpu: float = 0.0
     machine_cpu: float = 0.0
 
 

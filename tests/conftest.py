@@ -21,7 +21,7 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key")
 
 from materiality import create_app  # noqa: E402
 from materiality.config import normalise_database_url  # noqa: E402
-from materiality.extensions import db  # noqa: E402
+from materiality.extensions import db, dispose_engines  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
@@ -48,7 +48,7 @@ def migrate_to_head(database_url: str) -> None:
     app = create_app(base_test_config(database_url))
     with app.app_context():
         upgrade()
-        db.engine.dispose()
+        dispose_engines()
 
 
 #: Tests that must run in one pytest-xdist worker (`make test` starts one per core), by
@@ -206,7 +206,7 @@ def _snapshot_demo(database_url: str, sqlite_file: Path | None = None) -> DemoSn
                 for name in tables:
                     connection.execute(text(f'CREATE TABLE {DEMO_SNAPSHOT}."{name}" AS TABLE "{name}"'))
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
     return DemoSnapshot(tables, fresh, sqlite_file)
 
 
@@ -296,7 +296,7 @@ def app(database_url: str) -> Iterator:
     with app.app_context():
         yield app
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from conftest import TEST_PASSWORD
 
 from materiality.auth.routes import safe_next
-from materiality.extensions import db
+from materiality.extensions import db, dispose_engines
 from materiality.models import User
 
 
@@ -170,4 +170,4 @@ def test_login_limit_is_per_client_behind_a_trusted_proxy(app, trust_proxy):
     other = _login_statuses(client, "198.51.100.20", 1)
     assert other == ([200] if trust_proxy else [429])
     with limited.app_context():
-        db.engine.dispose()
+        dispose_engines()

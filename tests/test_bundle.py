@@ -12,7 +12,7 @@ import pytest
 from conftest import base_test_config
 
 from materiality import create_app
-from materiality.extensions import db
+from materiality.extensions import db, dispose_engines
 from materiality.models import Assessment, CompanyScoreOverride, LabelPosition, Submission
 from materiality.report.bundle import bundle_file
 from materiality.services.documents.bundle import BundleError, pack, sha256, unpack
@@ -88,7 +88,7 @@ def test_the_demo_regenerates_byte_for_byte_on_an_empty_database(runner, demo_20
             args=["regenerate", str(bundle), "--out", str(tmp_path / "again")])
         db.session.remove()
         assessments = db.session.scalar(db.select(db.func.count()).select_from(Assessment))
-        db.engine.dispose()
+        dispose_engines()
     assert result.exit_code == 0, result.output
     assert assessments == 1  # kept, to be browsed
     regenerated = sorted((tmp_path / "again").iterdir())
@@ -177,7 +177,7 @@ def test_a_closed_assessment_regenerates_its_published_response_table(
         result = fresh.test_cli_runner().invoke(
             args=["regenerate", str(bundle), "--out", str(tmp_path / "again")])
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
     assert result.exit_code == 0, result.output
     regenerated = (tmp_path / "again" / next(
         p.name for p in exported.iterdir() if "stakeholder-responses" in p.name and

@@ -8,7 +8,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from materiality import create_app
-from materiality.extensions import db
+from materiality.extensions import db, dispose_engines
 from materiality.frozen_configuration import frozen_configuration, group_weights
 from materiality.models import (
     CLASSIC_METHOD_VERSION,
@@ -166,7 +166,7 @@ def test_the_migration_keeps_each_assessments_weights_from_todays_groups(databas
         downgrade(revision="0002")
         upgrade()
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
 
 
 

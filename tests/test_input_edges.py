@@ -15,7 +15,7 @@ from survey_helpers import fill, hidden_fields, link_for, make_links, topic_fiel
 
 from materiality import create_app
 from materiality.auth.access import public
-from materiality.extensions import db
+from materiality.extensions import db, dispose_engines
 from materiality.models import (
     Assessment,
     GroupStatement,
@@ -349,7 +349,7 @@ def test_hsts_only_in_production(database_url):
         response = app.test_client().get("/auth/login")
         assert response.headers.get("Strict-Transport-Security") == expected
         with app.app_context():
-            db.engine.dispose()
+            dispose_engines()
 
 
 def test_statements_keep_their_line_breaks(admin_client):

@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from materiality import create_app
 from materiality.config import normalise_database_url
-from materiality.extensions import db
+from materiality.extensions import db, dispose_engines
 
 
 def _round_trip(url: str) -> None:
@@ -30,7 +30,7 @@ def _round_trip(url: str) -> None:
         with db.engine.connect() as connection:
             diff = compare_metadata(MigrationContext.configure(connection), db.metadata)
         assert diff == []
-        db.engine.dispose()
+        dispose_engines()
 
 
 def test_sqlite_upgrade_downgrade_upgrade(tmp_path):

@@ -18,7 +18,7 @@ from survey_helpers import fill, link_for, make_links
 
 from materiality import create_app
 from materiality.admin.operations import next_year_title
-from materiality.extensions import db, limiter
+from materiality.extensions import db, dispose_engines, limiter
 from materiality.fieldwork.operations import generate_codes
 from materiality.models import Assessment, Organisation, SurveyLink
 from materiality.services.logo import MAX_SIDE, LogoRefused, clean_logo
@@ -330,7 +330,7 @@ def test_the_bundle_carries_the_organisations_names_for_the_note(named, sqlite_t
         db.session.commit()
         assert organisation_names() == ("示例集团", "Example Group")
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
 
 
 # -- copying a year ---------------------------------------------------------------------------
@@ -401,7 +401,7 @@ def test_short_addresses_are_rate_limited(app, demo_data):
              for code in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC", "DDDDDDDD")]
     assert codes == [404, 404, 404, 429]
     with limited.app_context():
-        db.engine.dispose()
+        dispose_engines()
 
 
 def test_the_links_page_shows_short_addresses_with_a_copy_button(admin_client, demo_data):

@@ -87,9 +87,9 @@ def test_login_posts_are_limited_per_address(app):
                        environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 200
     assert client.get("/auth/login").status_code == 200
     with limited.app_context():
-        from materiality.extensions import db
+        from materiality.extensions import dispose_engines
 
-        db.engine.dispose()
+        dispose_engines()
 
 
 
@@ -183,7 +183,7 @@ def test_redis_stopped_leaves_the_survey_and_the_login_working(app, redis_server
     from survey_helpers import fill, link_for, make_links
 
     from materiality import create_app
-    from materiality.extensions import db
+    from materiality.extensions import db, dispose_engines
     from materiality.models import Submission
     from materiality.seed import seed_demo
 
@@ -212,7 +212,7 @@ def test_redis_stopped_leaves_the_survey_and_the_login_working(app, redis_server
         ~Submission.uid.startswith("demo-"))).all()
     assert sorted(stored, key=str) == sorted([None, "Redis is down"], key=str)
     with limited.app_context():
-        db.engine.dispose()
+        dispose_engines()
 
 
 @pytest.fixture

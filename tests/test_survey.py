@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from markupsafe import escape
+from sqlalchemy.exc import DBAPIError
 from survey_helpers import fill, hidden_fields, link_for, make_links, topic_fields
 
 from materiality import create_app
-from materiality.extensions import db, limiter
+from materiality.extensions import SURVEY_BIND, db, dispose_engines, limiter
 from materiality.fieldwork.operations import generate_codes
 from materiality.models import (
     Answer,
@@ -19,6 +21,7 @@ from materiality.models import (
     Submission,
     Topic,
 )
+from materiality.survey.operations import find_link
 
 pytestmark = pytest.mark.usefixtures("demo_data")
 
@@ -234,7 +237,7 @@ def test_rate_limits_apply_per_link(app):
         assert first_post.status_code == 303
         assert client.post(f"/s/{one}", data=data).status_code == 429
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
 
 
 def test_answers_refused_by_the_rate_limit_come_back_ready_to_resend(app):
@@ -261,7 +264,7 @@ def test_answers_refused_by_the_rate_limit_come_back_ready_to_resend(app):
         stored = db.session.scalars(db.select(Submission).filter_by(uid=data["uid"])).all()
         assert len(stored) == 1 and stored[0].expectations == "<b>清洁能源</b>"
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
 
 
 def _redis_url() -> str | None:
@@ -301,7 +304,7 @@ def test_two_instances_share_the_rate_limit_through_redis(app):
     redis.Redis.from_url(url).flushdb()
     for instance in (first, second):
         with instance.app_context():
-            db.engine.dispose()
+            dispose_engines()
 
 
 # -- limits one client cannot use up ----------------------------------------------------------
@@ -341,7 +344,7 @@ def test_one_client_flooding_page_views_leaves_the_link_open_to_others(app):
     assert fill(_respondent(limited, "198.51.100.7"), f"/s/{token}")[1].status_code == 303
     assert len(stored()) == 2
     with limited.app_context():
-        db.engine.dispose()
+        dispose_engines()
 
 
 def test_junk_posts_use_up_no_answers_of_the_link(app):
@@ -364,7 +367,7 @@ def test_junk_posts_use_up_no_answers_of_the_link(app):
     assert len(stored()) == 3
     for instance in (limited, tight):
         with instance.app_context():
-            db.engine.dispose()
+            dispose_engines()
 
 
 def test_behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(app):
@@ -381,7 +384,7 @@ def test_behind_a_trusted_proxy_each_client_is_counted_by_its_own_address(app):
     assert [view(f"2001:db8:1:2::{n}") for n in (1, 2, 3)] == [200, 200, 429]
     assert view("2001:db8:1:3::1") == 200
     with limited.app_context():
-        db.engine.dispose()
+        dispose_engines()
 
 
 def test_clients_are_counted_by_ipv4_address_and_ipv6_network():
@@ -413,7 +416,7 @@ def test_head_is_answered_like_get_without_side_effects(app):
     assert client.head("/i/no-such-code").status_code == 404
     assert stored() == []
     with limited.app_context():
-        db.engine.dispose()
+        dispose_engines()
 
 
 def test_links_and_codes_that_take_no_answers_say_why_with_their_status(client):
@@ -556,3 +559,49 @@ def test_missing_answers_are_listed_with_links_to_their_questions_and_nothing_is
     assert all(f'name="{name}" value="2" checked' in html for name in names[3:])
     assert "&lt;b&gt;kept&lt;/b&gt;" in html and "x" * 4001 in html
     assert hidden_fields(html)["uid"] == data["uid"]
+
+
+def _drop_every_other_connection() -> None:
+    """What a database restart does to the app's pooled connections: closes them all."""
+    statement = db.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    assert db.session.execute(statement).scalar() >= 1
+    still = db.text("SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    deadline = time.monotonic() + 10
+    while db.session.execute(still).scalar() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    db.session.commit()
+
+
+def test_a_respondent_does_not_see_the_database_drop_its_connections(app, client):
+    """The survey's engine hands out pooled connections without a ping (a round trip on
+    every request): one the database closed is found on use, and the view runs again on
+    a fresh connection. A POST caught that way is stored once."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("an embedded SQLite file has no connection to drop")
+    token = link_for(make_links(), group_id=1).token
+    url = f"/s/{token}"
+    assert client.get(url).status_code == 200  # the survey's pool now keeps a connection
+    _drop_every_other_connection()
+    page = client.get(url)
+    assert page.status_code == 200
+    data = hidden_fields(page.get_data(as_text=True))
+    data.update(dict.fromkeys(topic_fields(page.get_data(as_text=True)), "4"))
+    _drop_every_other_connection()
+    response = client.post(url, data=data)
+    assert response.status_code == 303
+    _drop_every_other_connection()
+    assert client.get(response.headers["Location"]).status_code == 200  # thanks
+    assert [s.uid for s in stored()] == [data["uid"]]
+    assert len(stored()[0].ratings) == 23
+    # Without the second run, the first use of a dropped connection would have failed.
+    survey_engine = db.engines[SURVEY_BIND]
+    with survey_engine.connect() as connection:
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    _drop_every_other_connection()
+    with survey_engine.connect() as connection, pytest.raises(DBAPIError) as raised:
+        find_link(connection, token)
+    assert raised.value.connection_invalidated
+    with survey_engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar() != pid

@@ -13,6 +13,7 @@ from .auth.access import init_access_control, is_public_endpoint
 from .config import build_config, instance_path
 from .extensions import (
     SessionInterface,
+    add_survey_engine,
     babel,
     csrf,
     db,
@@ -70,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the module-level extension objects to this app."""
     app.session_interface = SessionInterface()
+    add_survey_engine(app)
     db.init_app(app)
     _configure_sqlite(app)
     migrate.init_app(app, db, directory=package_folder("migrations"))

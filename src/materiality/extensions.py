@@ -57,6 +57,33 @@ class SessionInterface(SecureCookieSessionInterface):
 
 
 db = SQLAlchemy(model_class=Base)
+#: The survey's own engine on PostgreSQL, a key of SQLALCHEMY_BINDS (survey/storing.py).
+SURVEY_BIND = "survey"
+
+
+def add_survey_engine(app: Flask) -> None:
+    """On PostgreSQL, give the survey's requests an engine of their own (before db.init_app).
+
+    Same database, two differences from the app's engine, both for the respondents' hot
+    path (benchmarks/README.md): every statement commits by itself (a survey request's
+    writes are one statement), so no connection switches to autocommit and back on
+    each request; and its pool does not ping each connection it hands out, a round trip
+    to the database on every request. A connection the database dropped (a restart)
+    is caught when it is used instead, and the survey's views run once more on a fresh
+    one (survey/storing.py). The staff's pages keep the app's engine, and its ping.
+    """
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("postgresql"):
+        app.config["SQLALCHEMY_BINDS"] = {
+            **app.config.get("SQLALCHEMY_BINDS", {}),
+            SURVEY_BIND: {"url": url, "isolation_level": "AUTOCOMMIT", "pool_pre_ping": False},
+        }
+
+
+def dispose_engines() -> None:
+    """Close the pooled connections of the current app's engines, the survey's too."""
+    for engine in db.engines.values():
+        engine.dispose()
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -122,7 +122,7 @@ def survey_paths(postgres_url: str) -> list[str]:
     from survey_helpers import make_links
 
     from materiality import create_app
-    from materiality.extensions import db
+    from materiality.extensions import db, dispose_engines
     from materiality.models import SurveyLink
     from materiality.seed import seed_demo
 
@@ -137,7 +137,7 @@ def survey_paths(postgres_url: str) -> list[str]:
             SurveyLink.assessment_id == assessment.id, SurveyLink.group_id.is_not(None),
             SurveyLink.kind == "stakeholder", SurveyLink.requires_code.is_(False))).all()
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
     assert len(tokens) == 8
     return [f"/s/{token}" for token in tokens]
 

@@ -67,7 +67,7 @@ def live_server(sqlite_template, tmp_path):
     from werkzeug.serving import make_server
 
     from materiality import create_app
-    from materiality.extensions import db
+    from materiality.extensions import db, dispose_engines
     from materiality.seed import seed_demo
 
     started = []
@@ -96,5 +96,5 @@ def live_server(sqlite_template, tmp_path):
         server.server_close()
         thread.join(5)
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
         context.pop()

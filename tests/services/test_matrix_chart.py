@@ -174,7 +174,7 @@ def demo_matrix(sqlite_template, tmp_path_factory) -> dict[str, tuple[list, Matr
     """The seed's 2023 assessment with its demo responses, scored as the app scores it:
     its points and chart options (thresholds in force, half-A4) per language."""
     from materiality import create_app
-    from materiality.extensions import db
+    from materiality.extensions import db, dispose_engines
     from materiality.models import Assessment
     from materiality.report.data import matrix_points, report_data
     from materiality.report.exports import MatrixChoice, matrix_options
@@ -195,7 +195,7 @@ def demo_matrix(sqlite_template, tmp_path_factory) -> dict[str, tuple[list, Matr
             data = report_data(assessment, locale)
             matrices[lang] = (matrix_points(data), matrix_options(data, MatrixChoice()))
         db.session.remove()
-        db.engine.dispose()
+        dispose_engines()
     return matrices
 
 

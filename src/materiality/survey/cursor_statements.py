@@ -22,7 +22,8 @@ class CursorStatement:
 
     It opens no transaction: on SQLite a SELECT needs none and a write joins the one the
     caller began on the Connection (which commits it); the PostgreSQL survey connection
-    autocommits each statement.
+    autocommits each statement. A connection the database dropped is invalidated, as
+    Connection.execute would, and the error says so (``connection_invalidated``).
     """
 
     def __init__(self, statement: Executable) -> None:
@@ -66,12 +67,20 @@ class CursorStatement:
             if values.get(name) is not None:
                 values[name] = process(values[name])
         bound = [values[name] for name in positions] if positions else values
-        cursor = connection.connection.cursor()
+        dbapi_connection = connection.connection.dbapi_connection
+        cursor = dbapi_connection.cursor()
         try:
             cursor.execute(sql, bound)
             row = cursor.fetchone() if fetch else None
         except dialect.loaded_dbapi.Error as error:
+            disconnected = dialect.is_disconnect(error, dbapi_connection, cursor)
+            if disconnected:
+                # What Connection.execute does on a disconnect: this connection is
+                # dropped, and so are the pool's others, which the same restart closed.
+                connection.invalidate()
+                connection.engine.dispose(close=False)
             raise DBAPIError.instance(sql, bound, error, dialect.loaded_dbapi.Error,
+                                      connection_invalidated=disconnected,
                                       dialect=dialect) from error
         finally:
             cursor.close()

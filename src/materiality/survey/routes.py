@@ -79,7 +79,13 @@ from .questionnaires import (
     minutes_to_answer,
     questionnaire_for,
 )
-from .storing import code_used, store_submission, submission_exists, survey_connection
+from .storing import (
+    code_used,
+    once_more_if_disconnected,
+    store_submission,
+    submission_exists,
+    survey_connection,
+)
 from .widgets import ScaleRenderer
 
 HONEYPOT = "website"
@@ -114,6 +120,7 @@ _UID = re.compile(r"[0-9a-f]{32}\Z")
 @bp.route("/s/<token>", methods=["GET", "POST"])
 @public
 @csrf.exempt
+@once_more_if_disconnected
 def by_link(token: str):
     """A questionnaire reached by its link (or its QR code), or by its short address."""
     if not _TOKEN.match(token):
@@ -161,6 +168,7 @@ def _by_short_code(short_code: str):
 @bp.route("/i/<code>", methods=["GET", "POST"])
 @public
 @csrf.exempt
+@once_more_if_disconnected
 def by_code(code: str):
     """A questionnaire reached by a single-use invitation code."""
     if not _TOKEN.match(code):
@@ -179,6 +187,7 @@ def by_code(code: str):
 
 @bp.route("/s/<token>/thanks")
 @public
+@once_more_if_disconnected
 def thanks(token: str):
     """Shown once a response is stored, and again for a retried one."""
     if not _TOKEN.match(token):

@@ -10,7 +10,9 @@ is one statement on PostgreSQL and two on SQLite, run on the DBAPI cursor
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import wraps
 
 from sqlalchemy import (
     ARRAY,
@@ -25,8 +27,9 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import DBAPIError
 
-from ..extensions import db
+from ..extensions import SURVEY_BIND, db
 from ..models import Answer, InvitationCode, Rating, Submission
 from .cursor_statements import CursorStatement
 from .operations import CodeFacts, LinkFacts, PostedResponse
@@ -36,15 +39,36 @@ from .questionnaires import SUBMISSION_COLUMNS
 def survey_connection() -> Connection:
     """The Core connection one survey request reads and writes on (the view closes it).
 
-    On PostgreSQL it runs in autocommit: each read is one statement, and so is the
-    storing of a whole response (store_submission), which makes it atomic by
-    itself; a BEGIN and a COMMIT would add two round trips to every response. On
-    SQLite a response takes several statements, in one transaction the view commits.
+    On PostgreSQL it comes from the survey's own engine (extensions.add_survey_engine),
+    which autocommits: each read is one statement, and so is the storing of a whole
+    response (store_submission), which makes it atomic by itself; a BEGIN and a COMMIT
+    would add two round trips to every response. A view that uses it runs under
+    once_more_if_disconnected. On SQLite a response takes several statements, in one
+    transaction the view commits.
     """
-    connection = db.engine.connect()
-    if connection.dialect.name == "postgresql":
-        connection.execution_options(isolation_level="AUTOCOMMIT")
-    return connection
+    return (db.engines.get(SURVEY_BIND) or db.engine).connect()
+
+
+def once_more_if_disconnected(view: Callable) -> Callable:
+    """Run a survey view once more when the database had dropped the connection it used.
+
+    The survey's engine hands out its pooled connections without a ping, so one the
+    database closed meanwhile (a restart, a failover) shows up as an error on first
+    use; the pool has then been emptied (CursorStatement, or SQLAlchemy's own handling),
+    and the second run gets a fresh connection. Running a survey view again is safe: it
+    reads, or it stores a response in one statement whose submission id is stored at
+    most once; a store that went through before the connection dropped makes the second
+    run find the duplicate and thank the respondent as for a double tap.
+    """
+    @wraps(view)
+    def view_once_more(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        try:
+            return view(*args, **kwargs)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        return view(*args, **kwargs)
+    return view_once_more
 
 
 _submission = Submission.__table__
