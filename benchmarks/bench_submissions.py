@@ -1,9 +1,11 @@
 """Survey round trips under load: gunicorn, SQLite and PostgreSQL, against a bare floor.
 
 For each database: a fresh migrated database (``flask --app wsgi db upgrade``) with an
-open assessment of 25 topics and its links, served by the production command of the
-README (benchmarks/survey_app.py raises the per-link rate limits, which thousands of
-answers on eight links would trip; the limiter still runs). Beside it, under the same
+open assessment of 25 topics and its links, served by gunicorn with the production
+worker settings (deploy/gunicorn.conf.py: sync workers, two per core, so ``-w 4 -k sync``
+on this 2-core machine; the file's access log and worker recycling are left out, for
+both apps). benchmarks/survey_app.py raises the per-link rate limits, which thousands of
+answers on eight links would trip; the limiter still runs. Beside it, under the same
 command, the floor: benchmarks/floor_app.py, a bare Flask app whose GET returns a tiny
 form with a fresh id and whose POST inserts one row.
 
@@ -19,9 +21,9 @@ The clients are tasks on one asyncio event loop over plain connections
 (benchmarks/loadgen.py): no HTTP library and no threads, so they cost a fraction of a
 millisecond of CPU per request (printed as ``client``) and leave the cores to the
 servers. ``server`` is the CPU time of the gunicorn master and workers, plus on
-PostgreSQL the database's backends serving that database, per round trip (read from
-/proc); ``machine`` is the whole machine's busy time per round trip (other programs on
-the machine included).
+PostgreSQL the database's backends serving that database (that part printed as
+``database``), per round trip (read from /proc); ``machine`` is the whole machine's
+busy time per round trip (other programs on the machine included).
 
 Targets (issue 14): the survey's round trips at least half the floor's at 100 clients
 on both databases; the survey's POST p95 under 50 ms at 20 clients; PostgreSQL's server
@@ -57,7 +59,7 @@ ROOT = HERE.parent
 BIN = Path(sys.executable).parent
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 TOPICS = 25
-#: The production command's worker settings (README); BENCH_GUNICORN_ARGS overrides them.
+#: deploy/gunicorn.conf.py's worker settings on 2 cores; BENCH_GUNICORN_ARGS overrides them.
 GUNICORN_ARGS = os.environ.get("BENCH_GUNICORN_ARGS", "-w 4 -k sync").split()
 TARGET_SHARE_OF_FLOOR = 0.5  # at 100 clients
 TARGET_POST_P95_MS = 50  # at 20 clients
@@ -119,7 +121,7 @@ with app.app_context():
 
 
 def start_gunicorn(module: str, database_url: str) -> tuple[subprocess.Popen, int]:
-    """The app under the production command on a free port, once it accepts connections."""
+    """The app under gunicorn (GUNICORN_ARGS) on a free port, once it accepts connections."""
     port = free_port()
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), *GUNICORN_ARGS,
