@@ -184,3 +184,42 @@ def test_a_closed_assessment_regenerates_its_published_response_table(
         p.name.endswith("en.csv")))
     assert regenerated.read_bytes() == published
     assert b"Edited after closing" not in regenerated.read_bytes()
+
+
+def test_a_closed_assessment_regenerates_with_the_topic_names_it_was_closed_with(
+        runner, admin_client, demo_2023, tmp_path, sqlite_template):
+    """A topic renamed and moved to another category after closing: the bundle names it
+    as published, and regenerates the published topic table and matrix byte for byte."""
+    from materiality.models import Category, Topic
+
+    assert admin_client.post(f"/admin/assessments/{demo_2023.id}/status/closed",
+                             data={"confirmed": "yes"}).status_code == 302
+    published = {name: admin_client.get(f"/report/{demo_2023.id}/{name}").data
+                 for name in ("topics.csv?locale=en", "matrix.svg?locale=zh_CN")}
+    topic = demo_2023.topics[0]
+    other = db.session.scalar(db.select(Category).where(Category.id != topic.category_id))
+    assert admin_client.post(f"/admin/topics/{topic.id}/edit", data={
+        "name_zh": "改名后的议题", "name_en": "Renamed after closing",
+        "category_id": str(other.id)}).status_code == 302
+    exported = tmp_path / "exported"
+    assert runner.invoke(args=["export", "2023", "--out", str(exported)]).exit_code == 0
+    bundle = next(exported.glob("*-bundle.zip"))
+    topics = json.loads(zipfile.ZipFile(bundle).read("topics.json"))["topics"]
+    assert "Renamed after closing" not in {t["name_en"] for t in topics}
+
+    empty = tmp_path / "empty.sqlite3"
+    shutil.copyfile(sqlite_template, empty)
+    fresh = create_app(base_test_config(f"sqlite:///{empty}"))
+    with fresh.app_context():
+        result = fresh.test_cli_runner().invoke(
+            args=["regenerate", str(bundle), "--out", str(tmp_path / "again")])
+        assert db.session.get(Topic, topic.id).name_en != "Renamed after closing"
+        db.session.remove()
+        db.engine.dispose()
+    assert result.exit_code == 0, result.output
+    assert "DIFFERENT" not in result.output
+    again = tmp_path / "again"
+    assert (again / f"materiality-2023-{demo_2023.id}-topic-scores-en.csv").read_bytes() \
+        == published["topics.csv?locale=en"]
+    assert (again / f"materiality-2023-{demo_2023.id}-matrix-half_a4-zh_CN.svg").read_bytes() \
+        == published["matrix.svg?locale=zh_CN"]

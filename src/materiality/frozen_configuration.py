@@ -6,13 +6,17 @@ Group weights are copied from the stakeholder groups when an assessment is creat
 archiving a group later never changes an existing assessment's scores. Closing an
 assessment freezes all of it; :func:`frozen_configuration` reads it as one dict.
 
-Closing also keeps the response table (each group's expectations and the company's
-responses, both languages) in the closing's trail entry, where no one can edit it: the
-closed assessment's report shows that table, while the groups' statements move on.
+Closing also keeps, in the closing's trail entry where no one can edit them, the
+response table (each group's expectations and the company's responses, both languages)
+and the assessment's topics as its outputs show them (names, descriptions and category,
+both languages): the closed assessment's report shows those, while the groups'
+statements and the topic library move on. :func:`shown_topics` is where every output
+takes its topic names from.
 """
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 
@@ -25,9 +29,11 @@ from .models import (
     Method,
     StakeholderGroup,
     Submission,
+    Topic,
     TrailEntry,
     as_utc,
     ordered_groups,
+    pick_language,
 )
 
 #: The trail action of closing (trail.Action.ASSESSMENT_CLOSED; trail.py sits above).
@@ -170,15 +176,86 @@ def response_table_snapshot() -> dict[str, list[dict]]:
     }
 
 
-def frozen_response_table(assessment: Assessment) -> dict[str, list[dict]] | None:
-    """The response table kept when the closed assessment was (last) closed; None while it
-    is not closed, or when it was closed before closings kept the table."""
+def _kept_at_closing(assessment: Assessment) -> dict:
+    """What the closed assessment's latest closing kept: its trail entry's ``after``;
+    empty while it is not closed."""
     if not is_closed(assessment):
-        return None
+        return {}
     after = db.session.scalar(
         select(TrailEntry.after).where(TrailEntry.assessment_id == assessment.id,
                                        TrailEntry.action == _CLOSED_ACTION)
         .order_by(TrailEntry.id.desc()).limit(1))
-    table = json.loads(after).get("response_table") if after else None
+    kept = json.loads(after) if after else None
+    return kept if isinstance(kept, dict) else {}
+
+
+def frozen_response_table(assessment: Assessment) -> dict[str, list[dict]] | None:
+    """The response table kept when the closed assessment was (last) closed; None while it
+    is not closed, or when it was closed before closings kept the table."""
+    table = _kept_at_closing(assessment).get("response_table")
     return table if isinstance(table, dict) else None
+
+
+@dataclass(frozen=True)
+class ShownCategory:
+    """A topic's category as an assessment shows it: its key (the chart's colour) and names."""
+
+    key: str
+    name_zh: str | None
+    name_en: str | None
+
+    def name(self, locale: str) -> str:
+        return pick_language(self.name_zh, self.name_en, locale)
+
+
+@dataclass(frozen=True)
+class ShownTopic:
+    """A topic as an assessment's outputs show it, in both languages."""
+
+    id: int
+    name_zh: str | None
+    name_en: str | None
+    description_zh: str | None
+    description_en: str | None
+    category: ShownCategory
+
+    def name(self, locale: str) -> str:
+        return pick_language(self.name_zh, self.name_en, locale)
+
+    def description(self, locale: str) -> str:
+        return pick_language(self.description_zh, self.description_en, locale)
+
+    @classmethod
+    def of(cls, topic: Topic) -> ShownTopic:
+        """The topic as the library has it now."""
+        category = topic.category
+        return cls(topic.id, topic.name_zh, topic.name_en, topic.description_zh,
+                   topic.description_en,
+                   ShownCategory(category.key, category.name_zh, category.name_en))
+
+    @classmethod
+    def kept(cls, row: dict) -> ShownTopic:
+        """The topic as a closing kept it (a row of :func:`topics_snapshot`)."""
+        return cls(**{**row, "category": ShownCategory(**row["category"])})
+
+
+def topics_snapshot(assessment: Assessment) -> list[dict]:
+    """The assessment's topics as the library has them now, in its order, as plain data
+    (kept by the closing: read back by :func:`shown_topics`)."""
+    return [asdict(ShownTopic.of(link.topic)) for link in assessment.topic_links]
+
+
+def shown_topics(assessment: Assessment) -> dict[int, ShownTopic]:
+    """The topics the assessment's outputs show, by id in its order.
+
+    Once closed, as kept when it was (last) closed: renaming a topic, or moving it to
+    another category, in the library later leaves a published report alone. While open,
+    and for an assessment closed before closings kept its topics, as the library has
+    them now. Every page, chart, table, note, comparison and bundle names topics
+    through this one function.
+    """
+    kept = {row["id"]: row for row in _kept_at_closing(assessment).get("shown_topics") or ()}
+    return {link.topic_id: (ShownTopic.kept(kept[link.topic_id]) if link.topic_id in kept
+                            else ShownTopic.of(link.topic))
+            for link in assessment.topic_links}
 

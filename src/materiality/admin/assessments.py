@@ -9,7 +9,13 @@ from flask_babel import ngettext
 
 from ..confirmation import Act, confirm_step
 from ..extensions import db
-from ..frozen_configuration import freeze_group_weights, group_weights, is_closed, relevant_groups
+from ..frozen_configuration import (
+    freeze_group_weights,
+    group_weights,
+    is_closed,
+    relevant_groups,
+    shown_topics,
+)
 from ..models import Assessment, AssessmentStatus, LinkState, Submission, SurveyLink, Topic
 from ..organisation import organisation_names
 from ..services.input_checks import remove_control_characters
@@ -126,7 +132,8 @@ def assessment_detail(assessment_id: int):
         title=next_year_title(assessment.title, assessment.reporting_year, year),
         title_en=next_year_title(assessment.title_en or "", assessment.reporting_year, year))
     return render_template("admin/assessment_detail.html", assessment=assessment,
-                           copy_form=copy_form, locked=has_responses(assessment))
+                           topics=shown_topics(assessment).values(), copy_form=copy_form,
+                           locked=has_responses(assessment))
 
 
 @bp.route("/assessments/<int:assessment_id>/edit", methods=["GET", "POST"])

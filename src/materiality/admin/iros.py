@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from ..confirmation import Act, confirm_step
 from ..extensions import db
-from ..frozen_configuration import is_closed
+from ..frozen_configuration import is_closed, shown_topics
 from ..i18n import locale_code
 from ..models import Assessment, Iro, IroRating, ValueChainStage, ordered_groups
 from ..services.library.iro_files import (
@@ -78,7 +78,7 @@ def iro_register(assessment_id: int):
     horizons = HorizonsForm(obj=assessment)
     return render_template(
         "admin/iro_register.html", assessment=assessment, by_topic=by_topic,
-        topics={link.topic_id: link.topic for link in assessment.topic_links}, count=len(iros),
+        topics=shown_topics(assessment), count=len(iros),
         horizons_form=horizons, horizons=horizon_labels(assessment), kinds=KIND_LABELS,
         actualities=ACTUALITY_LABELS, stages=STAGE_LABELS, confirm=ConfirmForm(),
         closed=is_closed(assessment))
@@ -92,8 +92,8 @@ def _iro_form(assessment: Assessment, iro: Iro | None) -> IroForm:
         form.actuality.data = iro.actuality or ""
     elif iro is None and request.method == "GET":
         form.topic_id.data = request.args.get("topic_id", type=int)
-    form.topic_id.choices = [SelectChoice(link.topic_id, link.topic.name(locale))
-                             for link in assessment.topic_links]
+    form.topic_id.choices = [SelectChoice(topic_id, topic.name(locale))
+                             for topic_id, topic in shown_topics(assessment).items()]
     form.time_horizon.choices = [SelectChoice(key, label)
                                  for key, label in horizon_labels(assessment).items()]
     groups = ordered_groups()
@@ -161,7 +161,7 @@ def describe_iro_delete(assessment_id: int, iro_id: int) -> Act:
     ratings = db.session.scalar(db.select(db.func.count()).select_from(IroRating).where(
         IroRating.iro_id == iro.id))
     return Act(_("Delete this entry of %(topic)s from the register?",
-                 topic=iro.topic.name(locale)),
+                 topic=shown_topics(assessment)[iro.topic_id].name(locale)),
                ngettext("“%(text)s” and its %(num)s rating are deleted; the trail keeps a "
                         "copy.",
                         "“%(text)s” and its %(num)s ratings are deleted; the trail keeps a "
@@ -312,8 +312,9 @@ def _group_spellings() -> dict[str, int]:
 
 def iro_records(assessment: Assessment, locale: str) -> list[tuple]:
     """The register as rows in IRO_FILE_COLUMNS order; the file imports back unchanged."""
+    topics = shown_topics(assessment)
     return [(
-        iro.id, iro.topic.name(locale), iro.kind, iro.actuality or "",
+        iro.id, topics[iro.topic_id].name(locale), iro.kind, iro.actuality or "",
         "yes" if iro.human_rights else "no",
         *("yes" if getattr(iro, stage.value) else "no" for stage in ValueChainStage),
         iro.time_horizon, iro.description_zh or "", iro.description_en or "",

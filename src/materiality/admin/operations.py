@@ -17,6 +17,7 @@ from ..frozen_configuration import (
     group_weights,
     is_closed,
     response_table_snapshot,
+    topics_snapshot,
 )
 from ..models import (
     Assessment,
@@ -237,8 +238,9 @@ STATUS_ACTIONS = {AssessmentStatus.OPEN: Action.ASSESSMENT_OPENED,
 def change_status(assessment: Assessment, status: str, reason: str | None = None) -> bool:
     """Open, close or take back to draft; False when the status is already that.
 
-    Closing freezes the configuration (every group weight in force is kept) and the
-    responses. Leaving the closed status is reopening: an explicit act with a reason.
+    Closing freezes the configuration (every group weight in force is kept), the
+    responses, the response table and the topics' names. Leaving the closed status is
+    reopening: an explicit act with a reason.
     """
     status = AssessmentStatus(status)
     if assessment.status == status:
@@ -257,6 +259,9 @@ def change_status(assessment: Assessment, status: str, reason: str | None = None
         # The published response table: later edits of the groups' statements serve
         # next year's report, not this one (read back by frozen_response_table).
         after["response_table"] = response_table_snapshot()
+        # The topics as its outputs name them: renaming or recategorising a topic in the
+        # library later leaves the published report alone (read back by shown_topics).
+        after["shown_topics"] = topics_snapshot(assessment)
     record(assessment, Action.ASSESSMENT_REOPENED if reopening else STATUS_ACTIONS[status],
            before={"status": before}, after=after, reason=reason)
     return True

@@ -4,8 +4,9 @@
 anonymised respondents and their ratings (respondents renumbered 1..n in the order they
 answered, nothing else about them but their group or rater kind and the day), the
 assessment's frozen configuration (weights, thresholds, method version, overrides
-with reasons), the assessment's own settings, the label positions, the topics and the
-groups with their statements in both languages, the organisation's names (the
+with reasons), the assessment's own settings, the label positions, the topics (named
+as the assessment shows them: as kept at closing once closed) and the groups with
+their statements in both languages, the organisation's names (the
 methodology note names it), the app and method versions, and the SHA-256 of the
 report files the app exports from them.
 
@@ -27,7 +28,13 @@ import pandas as pd
 from sqlalchemy import Date, DateTime, func, insert, text
 
 from ..extensions import db
-from ..frozen_configuration import frozen_configuration, frozen_response_table
+from ..frozen_configuration import (
+    frozen_configuration,
+    frozen_response_table,
+    is_closed,
+    shown_topics,
+    topics_snapshot,
+)
 from ..models import (
     Assessment,
     AssessmentGroupWeight,
@@ -118,11 +125,20 @@ def _respondents(assessment_id: int) -> tuple[bytes, bytes]:
 
 
 def _topics(assessment: Assessment) -> dict:
-    categories = {t.category.key: t.category for t in assessment.topics}
+    """The assessment's topics and their categories, named as its outputs name them (a
+    closed assessment's as kept at closing, whatever the library says now)."""
+    shown = shown_topics(assessment)
+    library = {c.key: c for c in db.session.scalars(db.select(Category))}
+    categories = {t.category.key: t.category for t in shown.values()}
     return {
-        "categories": [_row(c) for c in sorted(categories.values(), key=lambda c: c.id)],
-        "topics": [{**_row(link.topic), "category": link.topic.category.key,
-                    "position": link.position} for link in assessment.topic_links],
+        "categories": [{**_row(library[key]), "name_zh": c.name_zh, "name_en": c.name_en}
+                       for key, c in sorted(categories.items(),
+                                            key=lambda item: library[item[0]].id)],
+        "topics": [{**_row(link.topic), "name_zh": topic.name_zh, "name_en": topic.name_en,
+                    "description_zh": topic.description_zh,
+                    "description_en": topic.description_en, "category": topic.category.key,
+                    "position": link.position}
+                   for link, topic in zip(assessment.topic_links, shown.values(), strict=True)],
     }
 
 
@@ -282,11 +298,14 @@ def load_bundle(bundle: Bundle) -> Assessment:
                                          locale=locale, x=x, y=y))
     db.session.flush()
     _load_answers(assessment, bundle)
-    if "response_table.json" in bundle.files:
-        # Kept where a closed assessment keeps it: in its closing's trail entry.
-        record(assessment, Action.ASSESSMENT_CLOSED, after={
-            "status": assessment.status, "response_table": bundle.json("response_table.json")},
-            reason="regenerated from a bundle")
+    if is_closed(assessment):
+        # Kept where a closed assessment keeps them: in its closing's trail entry (the
+        # topics as the bundle names them, which are those the outputs showed).
+        after = {"status": assessment.status, "shown_topics": topics_snapshot(assessment)}
+        if "response_table.json" in bundle.files:
+            after["response_table"] = bundle.json("response_table.json")
+        record(assessment, Action.ASSESSMENT_CLOSED, after=after,
+               reason="regenerated from a bundle")
     return assessment
 
 

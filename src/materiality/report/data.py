@@ -16,7 +16,12 @@ from typing import NamedTuple
 from sqlalchemy import String, case, cast, func, literal, or_, union_all
 
 from ..extensions import db
-from ..frozen_configuration import frozen_response_table, group_weights
+from ..frozen_configuration import (
+    ShownTopic,
+    frozen_response_table,
+    group_weights,
+    shown_topics,
+)
 from ..i18n import from_local_time
 from ..models import (
     Assessment,
@@ -194,12 +199,13 @@ def scores_for(assessment: Assessment) -> tuple[ScoreResult, Fingerprint]:
 class ReportData:
     """An assessment scored, with the names needed to show it in one language.
 
+    ``topics`` are named as the assessment shows them (as kept at closing once closed);
     ``fingerprint`` is what the result was computed from (None when it was given)."""
 
     assessment: Assessment
     result: ScoreResult
     locale: str
-    topics: dict[int, Topic]
+    topics: dict[int, ShownTopic]
     groups: list[StakeholderGroup]
     fingerprint: Fingerprint | None = None
 
@@ -253,7 +259,7 @@ def report_data(assessment: Assessment, locale: str,
         assessment=assessment,
         result=result,
         locale=normalize_locale(locale),
-        topics={t.id: t for t in assessment.topics},
+        topics=shown_topics(assessment),
         groups=ordered_groups(),
         fingerprint=current,
     )

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..extensions import db
-from ..models import Assessment, Iro, QuestionnaireKind, Submission, Topic
+from ..frozen_configuration import ShownTopic, shown_topics
+from ..models import Assessment, Iro, QuestionnaireKind, Submission
 from ..services.documents import iro_tables
 from ..services.documents.iro_tables import IroTableRow, MaterialTopicRow
 from ..services.documents.tables import normalize_locale
@@ -82,12 +83,13 @@ def ran_stakeholder_survey(assessment_id: int) -> bool:
 
 @dataclass(frozen=True)
 class DoubleReportData:
-    """A double-materiality assessment scored, with the names to show it in one language."""
+    """A double-materiality assessment scored, with the names to show it in one language
+    (topics as the assessment shows them: as kept at closing once closed)."""
 
     assessment: Assessment
     result: DoubleMaterialityResult
     locale: str
-    topics: dict[int, Topic]
+    topics: dict[int, ShownTopic]
     iros: dict[int, Iro]
     #: importance to stakeholders per topic (classic scoring), None without a survey
     stakeholder: dict[int, float | None] | None = None
@@ -111,7 +113,7 @@ def double_report_data(assessment: Assessment, locale: str) -> DoubleReportData:
         db.select(Iro).where(Iro.assessment_id == assessment.id).order_by(Iro.id))}
     return DoubleReportData(assessment=assessment, result=result,
                             locale=normalize_locale(locale),
-                            topics={t.id: t for t in assessment.topics}, iros=iros,
+                            topics=shown_topics(assessment), iros=iros,
                             stakeholder=stakeholder, fingerprint=current)
 
 

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from sqlalchemy import func
 
 from ..extensions import db
+from ..frozen_configuration import shown_topics
 from ..models import (
     Assessment,
     CriterionAnchor,
@@ -54,13 +55,15 @@ RAW_COLUMNS = ("iro_id", "topic_id", "topic", "kind", "actuality", "human_rights
 
 
 def assessor_rating_rows(assessment: Assessment, locale: str) -> list[tuple]:
-    """The counted assessor ratings as rows in RAW_COLUMNS order (topic names in ``locale``).
+    """The counted assessor ratings as rows in RAW_COLUMNS order (topic names in ``locale``,
+    as the assessment shows them).
 
     Ordered by IRO, then assessor, then criterion in the order the questionnaire asks them.
     """
     locale = normalize_locale(locale)
     iros = {iro.id: iro for iro in db.session.scalars(
         db.select(Iro).where(Iro.assessment_id == assessment.id))}
+    topics = shown_topics(assessment)
     rater_kinds = dict(db.session.execute(
         db.select(Submission.id, Submission.rater_kind)
         .where(Submission.assessment_id == assessment.id)).all())
@@ -74,7 +77,7 @@ def assessor_rating_rows(assessment: Assessment, locale: str) -> list[tuple]:
         if iro is None or criterion not in applicable_criteria(iro.kind, iro.actuality):
             continue  # a criterion the IRO's kind no longer asks: it counts nowhere
         rows.append((
-            iro.id, iro.topic_id, iro.topic.name(locale), iro.kind, iro.actuality or "",
+            iro.id, iro.topic_id, topics[iro.topic_id].name(locale), iro.kind, iro.actuality or "",
             int(bool(iro.human_rights)), iro.time_horizon, int(assessor_id),
             rater_kinds.get(int(assessor_id)) or "", criterion,
             "" if value != value else int(value),  # NaN: cannot judge
@@ -163,19 +166,20 @@ def double_methodology_input(assessment: Assessment, result: DoubleMaterialityRe
     anchors, own = _anchors(assessment.id)
     table = result.iros
     by_id = {iro.id: iro for iro in iros}
+    topics = shown_topics(assessment)
 
     def described(iro_id: int) -> tuple[str, str]:
         iro = by_id[iro_id]
-        return iro.topic.name(locale), iro.description(locale)
+        return topics[iro.topic_id].name(locale), iro.description(locale)
 
     return DoubleMethodologyInput(
         assessment_title=assessment.title if locale != "en" or not assessment.title_en
         else assessment.title_en,
         reporting_year=assessment.reporting_year,
         rating_start=start, rating_end=end,
-        topics=len(assessment.topic_links),
-        topics_without_iros=[link.topic.name(locale) for link in assessment.topic_links
-                             if link.topic_id not in with_iros],
+        topics=len(topics),
+        topics_without_iros=[topic.name(locale) for topic_id, topic in topics.items()
+                             if topic_id not in with_iros],
         kinds={kind: sum(iro.kind == kind for iro in iros)
                for kind in ("negative_impact", "positive_impact", "risk", "opportunity")},
         actual=sum(iro.actuality == "actual" for iro in impacts),
@@ -199,11 +203,11 @@ def double_methodology_input(assessment: Assessment, result: DoubleMaterialityRe
                  for i, row in table[table["needs_review"]].iterrows()],
         unscored=[(*described(int(i)), tuple(row["missing_criteria"]))
                   for i, row in table[table["score"].isna()].iterrows()],
-        topic_results=[(link.topic.name(locale),
-                        _float(result.topics.loc[link.topic_id, "impact_score"]),
-                        _float(result.topics.loc[link.topic_id, "financial_score"]),
-                        result.topics.loc[link.topic_id, "materiality"])
-                       for link in assessment.topic_links],
+        topic_results=[(topic.name(locale),
+                        _float(result.topics.loc[topic_id, "impact_score"]),
+                        _float(result.topics.loc[topic_id, "financial_score"]),
+                        result.topics.loc[topic_id, "materiality"])
+                       for topic_id, topic in topics.items()],
     )
 
 

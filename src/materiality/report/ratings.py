@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from ..extensions import db
-from ..models import Rating, StakeholderGroup, Submission, Topic, as_utc
+from ..frozen_configuration import shown_topics
+from ..models import Assessment, Rating, StakeholderGroup, Submission, Topic, as_utc
 from ..services.documents.office_files import CSV_BOM, csv_fields
 from ..services.documents.tables import normalize_locale
 from ..services.scoring.classic import RATER_KINDS
@@ -179,7 +180,8 @@ def raw_responses_chunks(assessment_id: int, locale: str) -> Iterator[bytes]:
 
     Exactly the rows the scores use (``load_ratings``), ordered by submission and topic:
     deleted submissions are left out; an empty score is "don't know". Names are in
-    ``locale``. The names are read now; the rows stream from a server-side cursor,
+    ``locale``, topics' as the assessment shows them (:func:`shown_topics`). The names
+    are read now; the rows stream from a server-side cursor,
     ``RAW_CHUNK_SUBMISSIONS`` submissions at a time, so memory stays flat however many
     ratings there are: a row is the submission's fixed text, the topic's and the score's
     (formatted once each) and the submission's time, joined.
@@ -187,6 +189,9 @@ def raw_responses_chunks(assessment_id: int, locale: str) -> Iterator[bytes]:
     locale = normalize_locale(locale)
     groups = {g.id: g.name(locale) for g in db.session.scalars(db.select(StakeholderGroup))}
     topics = {t.id: t.name(locale) for t in db.session.scalars(db.select(Topic))}
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is not None:
+        topics.update((t.id, t.name(locale)) for t in shown_topics(assessment).values())
     if topics and max(topics) > _LARGEST_RAW_TOPIC_ID:
         raise ValueError(f"topic ids above {_LARGEST_RAW_TOPIC_ID} do not fit the raw export")
     # Character of (topic, score) -> "topic_id,topic_name,score".

@@ -26,7 +26,7 @@ from wtforms import SelectChoice
 from ..auth.access import admin_required
 from ..confirmation import Act, confirm_step
 from ..extensions import db
-from ..frozen_configuration import is_closed
+from ..frozen_configuration import is_closed, shown_topics
 from ..models import Assessment, CompanyScoreOverride, Method
 from ..services.documents import methodology as methodology_service
 from ..services.documents.tables import normalize_locale, topic_table_html
@@ -115,7 +115,8 @@ def _settings_form(assessment: Assessment) -> ScoringSettingsForm:
 
 def _override_form(assessment: Assessment, locale: str, formdata=None) -> OverrideForm:  # noqa: ANN001
     form = OverrideForm(formdata=formdata) if formdata is not None else OverrideForm(formdata=None)
-    form.topic_id.choices = [SelectChoice(t.id, t.name(locale)) for t in assessment.topics]
+    form.topic_id.choices = [SelectChoice(t.id, t.name(locale))
+                             for t in shown_topics(assessment).values()]
     return form
 
 
@@ -198,7 +199,7 @@ def describe_override_remove(assessment_id: int, topic_id: int) -> Act:
     override = db.session.get(CompanyScoreOverride, (assessment.id, topic_id))
     if override is None:
         abort(404)
-    topic = next((t for t in assessment.topics if t.id == topic_id), None)
+    topic = shown_topics(assessment).get(topic_id)
     name = topic.name(normalize_locale(str(get_locale()))) if topic else str(topic_id)
     return Act(_("Remove the override of %(topic)s?", topic=name),
                _("Its company score goes back from %(score)s, set by hand, to the score "
