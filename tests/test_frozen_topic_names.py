@@ -157,3 +157,20 @@ def test_a_closed_double_materiality_assessment_keeps_its_topic_names(admin_clie
         text = get(admin_client, url).decode("utf-8-sig")
         assert OLD_EN in text and NEW_EN not in text, url
 
+
+def test_the_topic_form_says_closed_assessments_keep_their_names(admin_client, demo_data):
+    topic = the_topic()
+    closed = [a for a in db.session.scalars(db.select(Assessment))
+              if a.status == "closed" and topic.id in shown_topics(a)]
+    assert len(closed) == 2  # 2024 and 2025
+    page = get(admin_client, f"/admin/topics/{topic.id}/edit?lang=en").decode()
+    assert "2 closed assessments ask this topic: they keep the name" in page
+    page = get(admin_client, f"/admin/topics/{topic.id}/edit?lang=zh_CN").decode()
+    assert "2个已关闭的评估使用此议题" in page
+
+    unasked = Topic(name_zh="未用议题", name_en="Unused topic", category_id=topic.category_id)
+    db.session.add(unasked)
+    db.session.commit()
+    page = get(admin_client, f"/admin/topics/{unasked.id}/edit?lang=en").decode()
+    assert "closed assessment" not in page
+

@@ -18,13 +18,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .extensions import db
 from .models import (
     Assessment,
     AssessmentGroupWeight,
     AssessmentStatus,
+    AssessmentTopic,
     CompanyScoreOverride,
     Method,
     StakeholderGroup,
@@ -259,3 +260,12 @@ def shown_topics(assessment: Assessment) -> dict[int, ShownTopic]:
                             else ShownTopic.of(link.topic))
             for link in assessment.topic_links}
 
+
+
+def closed_assessments_asking(topic_id: int) -> int:
+    """How many closed assessments ask the topic (each keeps it as it was closed with)."""
+    return db.session.scalar(
+        select(func.count()).select_from(AssessmentTopic)
+        .join(Assessment, Assessment.id == AssessmentTopic.assessment_id)
+        .where(AssessmentTopic.topic_id == topic_id,
+               Assessment.status == AssessmentStatus.CLOSED)) or 0

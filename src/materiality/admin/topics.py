@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 from ..confirmation import Act, confirm_step
 from ..extensions import db
 from ..forms_common import query_text
+from ..frozen_configuration import closed_assessments_asking
 from ..i18n import locale_code
 from ..models import AssessmentTopic, Category, Topic
 from ..services.input_checks import parse_int
@@ -130,14 +131,15 @@ def topic_new():
 
 @bp.route("/topics/<int:topic_id>/edit", methods=["GET", "POST"])
 def topic_edit(topic_id: int):
-    """Edit a topic."""
+    """Edit a topic (closed assessments that ask it keep it as they were closed with)."""
     topic = db.get_or_404(Topic, topic_id)
     form = TopicForm(obj=topic)
     form.category_id.choices = _category_choices()
     if form.validate_on_submit() and _save_topic(form, topic):
         flash(_("Topic saved."), "success")
         return redirect(url_for("admin.topics"))
-    return render_template("admin/topic_form.html", form=form, topic=topic)
+    return render_template("admin/topic_form.html", form=form, topic=topic,
+                           closed_uses=closed_assessments_asking(topic.id))
 
 
 def describe_topic_archive(topic_id: int, action: str) -> Act:
