@@ -8,14 +8,18 @@ import io
 import json
 import zipfile
 
+import pytest
+from flask_migrate import downgrade, upgrade
 from openpyxl import load_workbook
 
+from materiality.admin.operations import change_status
 from materiality.extensions import db
 from materiality.frozen_configuration import shown_topics
-from materiality.models import Assessment, Category, Topic
+from materiality.models import Assessment, AssessmentStatus, AssessmentTopic, Category, Topic
 from materiality.report.data import matrix_points, report_data
 from materiality.report.double_data import double_report_data
 from materiality.report.double_data import matrix_points as double_matrix_points
+from materiality.trail import Action, entries, record, verify
 
 OLD_ZH, OLD_EN = "产品质量", "Product quality"
 NEW_ZH, NEW_EN = "产品与服务品质", "Quality of products and services"
@@ -174,3 +178,50 @@ def test_the_topic_form_says_closed_assessments_keep_their_names(admin_client, d
     page = get(admin_client, f"/admin/topics/{unasked.id}/edit?lang=en").decode()
     assert "closed assessment" not in page
 
+
+@pytest.fixture
+def closed_before_topics_were_kept(app):
+    """A library topic in two assessments: one closed as closings were recorded before
+    they kept topics, one closed before the trail existed; and an open one."""
+    category = db.session.scalar(db.select(Category).order_by(Category.id))
+    topic = Topic(name_zh=OLD_ZH, name_en=OLD_EN, category=category)
+    made = []
+    for title, status in (("old closing", "closed"), ("no trail", "closed"), ("open", "open")):
+        assessment = Assessment(title=title, reporting_year=2022, status=status)
+        assessment.topic_links.append(AssessmentTopic(topic=topic, position=0))
+        db.session.add(assessment)
+        made.append(assessment)
+    db.session.flush()
+    record(made[0], Action.ASSESSMENT_CREATED, after={"status": "draft"})
+    record(made[0], Action.ASSESSMENT_CLOSED, after={"status": "closed"})
+    db.session.commit()
+    return topic, made
+
+
+def test_the_migration_keeps_the_names_of_assessments_closed_before(
+        closed_before_topics_were_kept):
+    topic, (old_closing, no_trail, still_open) = closed_before_topics_were_kept
+    ids, topic_id = [a.id for a in (old_closing, no_trail, still_open)], topic.id
+    db.session.remove()
+    downgrade(revision="0008")
+    upgrade()
+    downgrade(revision="0008")  # nothing undone (the trail keeps its entries), none added:
+    upgrade()
+    topic = db.session.get(Topic, topic_id)
+    topic.name_en = NEW_EN
+    db.session.commit()
+
+    old_closing, no_trail, still_open = (db.session.get(Assessment, i) for i in ids)
+    for closed in (old_closing, no_trail):
+        kept = [e for e in entries(closed.id) if e.action == Action.TOPICS_KEPT]
+        assert len(kept) == 1 and kept[0].reason.startswith("kept on upgrade")
+        assert shown_topics(closed)[topic.id].name("en") == OLD_EN
+    assert not [e for e in entries(still_open.id) if e.action == Action.TOPICS_KEPT]
+    assert shown_topics(still_open)[topic.id].name("en") == NEW_EN
+    assert verify().broken is None
+
+    # Reopened and closed again, the new closing keeps what the library says then.
+    change_status(old_closing, AssessmentStatus.OPEN, reason="late answers")
+    change_status(old_closing, AssessmentStatus.CLOSED)
+    db.session.commit()
+    assert shown_topics(old_closing)[topic.id].name("en") == NEW_EN

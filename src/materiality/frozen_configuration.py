@@ -39,6 +39,9 @@ from .models import (
 
 #: The trail action of closing (trail.Action.ASSESSMENT_CLOSED; trail.py sits above).
 _CLOSED_ACTION = "assessment_closed"
+#: The entries migration 0009 added to assessments closed before closings kept their
+#: topics (trail.Action.TOPICS_KEPT): the topics as the library named them then.
+_TOPICS_KEPT_ACTION = "topics_kept"
 #: The languages the response table is kept in.
 RESPONSE_TABLE_LOCALES = ("zh_CN", "en")
 
@@ -178,16 +181,23 @@ def response_table_snapshot() -> dict[str, list[dict]]:
 
 
 def _kept_at_closing(assessment: Assessment) -> dict:
-    """What the closed assessment's latest closing kept: its trail entry's ``after``;
-    empty while it is not closed."""
+    """What the closed assessment's latest closing kept: its trail entry's ``after``, with
+    what a later entry kept for the same closing (migration 0009's topics); empty while
+    it is not closed."""
     if not is_closed(assessment):
         return {}
-    after = db.session.scalar(
-        select(TrailEntry.after).where(TrailEntry.assessment_id == assessment.id,
-                                       TrailEntry.action == _CLOSED_ACTION)
-        .order_by(TrailEntry.id.desc()).limit(1))
-    kept = json.loads(after) if after else None
-    return kept if isinstance(kept, dict) else {}
+    mine = TrailEntry.assessment_id == assessment.id
+    closing = select(func.max(TrailEntry.id)).where(
+        mine, TrailEntry.action == _CLOSED_ACTION).scalar_subquery()
+    kept: dict = {}
+    for after in db.session.scalars(
+            select(TrailEntry.after)
+            .where(mine, TrailEntry.action.in_((_CLOSED_ACTION, _TOPICS_KEPT_ACTION)),
+                   TrailEntry.id >= func.coalesce(closing, 0))
+            .order_by(TrailEntry.id)):
+        value = json.loads(after) if after else None
+        kept.update(value if isinstance(value, dict) else {})
+    return kept
 
 
 def frozen_response_table(assessment: Assessment) -> dict[str, list[dict]] | None:
@@ -259,7 +269,6 @@ def shown_topics(assessment: Assessment) -> dict[int, ShownTopic]:
     return {link.topic_id: (ShownTopic.kept(kept[link.topic_id]) if link.topic_id in kept
                             else ShownTopic.of(link.topic))
             for link in assessment.topic_links}
-
 
 
 def closed_assessments_asking(topic_id: int) -> int:

@@ -55,6 +55,8 @@ class Action(StrEnum):
     IRO_DELETED = "iro_deleted"
     DOUBLE_SETTINGS_CHANGED = "double_materiality_settings_changed"
     ANCHORS_CHANGED = "anchors_changed"
+    #: Migration 0009 kept the topics of assessments closed before closings kept them.
+    TOPICS_KEPT = "topics_kept"
 
 
 ACTION_LABELS = {
@@ -83,6 +85,7 @@ ACTION_LABELS = {
     Action.IRO_DELETED: _l("Impact, risk or opportunity deleted"),
     Action.DOUBLE_SETTINGS_CHANGED: _l("Double-materiality settings changed"),
     Action.ANCHORS_CHANGED: _l("Assessors' scale wording changed"),
+    Action.TOPICS_KEPT: _l("Topic names kept as shown"),
 }
 
 
