@@ -277,6 +277,27 @@ def test_titles_follow_the_readers_language_with_a_fallback(client, demo_data):
         as_text=True)
 
 
+def test_staff_pages_name_the_assessment_in_the_pages_language(admin_client, demo_data):
+    demo = db.session.scalar(db.select(Assessment).order_by(Assessment.id))
+    demo.title, demo.title_en = "2023年度议题调查", "Materiality assessment 2023"
+    db.session.commit()
+    pages = ["/", "/admin/assessments", f"/admin/assessments/{demo.id}",
+             f"/admin/assessments/{demo.id}/weights", f"/fieldwork/assessments/{demo.id}/links",
+             "/report/", f"/report/{demo.id}/scores", f"/report/{demo.id}/matrix"]
+    for page in pages:
+        english = admin_client.get(f"{page}?lang=en")
+        assert english.status_code == 200, page
+        html = english.get_data(as_text=True)
+        assert "Materiality assessment 2023" in html and "2023年度议题调查" not in html, page
+        chinese = admin_client.get(f"{page}?lang=zh_CN").get_data(as_text=True)
+        assert "2023年度议题调查" in chinese and "Materiality assessment 2023" not in chinese, page
+    # Without an English title, the English pages show the one there is.
+    demo.title_en = None
+    db.session.commit()
+    html = admin_client.get(f"/admin/assessments/{demo.id}?lang=en").get_data(as_text=True)
+    assert "2023年度议题调查" in html
+
+
 def test_the_assessment_form_takes_an_english_title(admin_client, demo_data):
     response = admin_client.post("/admin/assessments/new", data={
         "title": "2026年度评估", "title_en": "Assessment 2026", "reporting_year": "2026",

@@ -16,6 +16,7 @@ from ..frozen_configuration import (
     relevant_groups,
     shown_topics,
 )
+from ..i18n import locale_code
 from ..models import Assessment, AssessmentStatus, LinkState, Submission, SurveyLink, Topic
 from ..organisation import organisation_names
 from ..services.input_checks import remove_control_characters
@@ -218,7 +219,7 @@ def _count(query) -> int:  # noqa: ANN001
 def describe_status(assessment_id: int, status: str) -> Act:
     """Opening, closing, reopening or taking back to draft, with the figures at stake."""
     assessment = db.get_or_404(Assessment, assessment_id)
-    title = assessment.title
+    title = assessment.display_title(locale_code())
     back = url_for("admin.assessment_detail", assessment_id=assessment.id)
     answered = _count(db.select(Submission.id).where(
         Submission.assessment_id == assessment.id, Submission.deleted_at.is_(None)))

@@ -326,7 +326,7 @@ def iro_table_file(data: DoubleReportData, fmt: str) -> ExportFile:
     rows = iro_rows(data)
     if fmt == "html":
         content = html_document(iro_tables.iro_table_html(rows, data.locale, data.horizons),
-                                data.assessment.title, data.locale)
+                                data.assessment.display_title(data.locale), data.locale)
     else:
         content = getattr(iro_tables, f"iro_table_{fmt}")(rows, data.locale, data.horizons)
     return ExportFile(content, f"{_stem(data.assessment, 'iro-table', data.locale)}.{fmt}")
@@ -338,7 +338,7 @@ def material_topics_file(data: DoubleReportData, fmt: str) -> ExportFile:
     survey = data.stakeholder is not None
     if fmt == "html":
         content = html_document(iro_tables.material_topics_html(rows, data.locale, survey),
-                                data.assessment.title, data.locale)
+                                data.assessment.display_title(data.locale), data.locale)
     else:
         content = getattr(iro_tables, f"material_topics_{fmt}")(rows, data.locale, survey)
     return ExportFile(content,

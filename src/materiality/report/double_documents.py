@@ -220,7 +220,8 @@ def double_methodology_file(assessment: Assessment, result: DoubleMaterialityRes
     if fmt == "md":
         content = double_methodology_markdown(note, locale).encode()
     elif fmt == "html":
-        content = html_document(double_methodology_html(note, locale), assessment.title, locale)
+        content = html_document(double_methodology_html(note, locale),
+                                assessment.display_title(locale), locale)
     else:
         content = double_methodology_docx(note, locale)
     return ExportFile(content, f"{stem}.{fmt}")

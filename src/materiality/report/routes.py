@@ -27,6 +27,7 @@ from ..auth.access import admin_required
 from ..confirmation import Act, confirm_step
 from ..extensions import db
 from ..frozen_configuration import is_closed, shown_topics
+from ..i18n import locale_code
 from ..models import Assessment, CompanyScoreOverride, Method
 from ..services.documents import methodology as methodology_service
 from ..services.documents.tables import normalize_locale, topic_table_html
@@ -298,7 +299,8 @@ def _matrix_form(options=None) -> MatrixOptionsForm:  # noqa: ANN001
 
 def _compare_choices(form: MatrixOptionsForm, choices: list[Assessment]) -> None:
     form.compare.choices = [SelectChoice("", _("No comparison"))] + [
-        SelectChoice(str(a.id), f"{a.reporting_year} · {a.title}") for a in choices]
+        SelectChoice(str(a.id), f"{a.reporting_year} · {a.display_title(locale_code())}")
+        for a in choices]
 
 
 @bp.route("/<int:assessment_id>/matrix")
@@ -469,7 +471,8 @@ def labels_reset(assessment_id: int):
 def _year_over_year(assessment: Assessment, form: BaselineForm, locale: str):  # noqa: ANN202
     """The comparison the page or download asks for: (choices, baseline, refused, result)."""
     choices = comparisons.baseline_choices(assessment)
-    form.baseline.choices = [SelectChoice(str(a.id), f"{a.reporting_year} · {a.title}")
+    form.baseline.choices = [SelectChoice(str(a.id),
+                                         f"{a.reporting_year} · {a.display_title(locale_code())}")
                              for a in choices]
     wanted = form.baseline.data
     wanted_id = parse_int(wanted, minimum=1)
