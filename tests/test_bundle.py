@@ -73,13 +73,9 @@ def test_the_bundle_holds_anonymised_ratings_configuration_and_sums(editor_clien
         str(demo_2023.topics[3].id): [1.8, 4.6]}
 
 
-def test_the_demo_regenerates_byte_for_byte_on_an_empty_database(runner, demo_2023, tmp_path,
-                                                                 sqlite_template):
-    exported = tmp_path / "exported"
-    assert runner.invoke(args=["export", "2023", "--out", str(exported)]).exit_code == 0
-    bundle = exported / "materiality-2023-1-bundle.zip"
-    assert bundle.exists()
-
+def regenerate_on_an_empty_database(bundle, tmp_path, sqlite_template, read):  # noqa: ANN001, ANN201
+    """``flask regenerate`` of a bundle into tmp_path/again, on a copy of the empty schema:
+    (the command's result, what ``read`` gives on that database afterwards)."""
     empty = tmp_path / "empty.sqlite3"
     shutil.copyfile(sqlite_template, empty)
     fresh = create_app(base_test_config(f"sqlite:///{empty}"))
@@ -87,8 +83,21 @@ def test_the_demo_regenerates_byte_for_byte_on_an_empty_database(runner, demo_20
         result = fresh.test_cli_runner().invoke(
             args=["regenerate", str(bundle), "--out", str(tmp_path / "again")])
         db.session.remove()
-        assessments = db.session.scalar(db.select(db.func.count()).select_from(Assessment))
+        seen = read()
         dispose_engines()
+    return result, seen
+
+
+def test_the_demo_regenerates_byte_for_byte_on_an_empty_database(runner, demo_2023, tmp_path,
+                                                                 sqlite_template):
+    exported = tmp_path / "exported"
+    assert runner.invoke(args=["export", "2023", "--out", str(exported)]).exit_code == 0
+    bundle = exported / "materiality-2023-1-bundle.zip"
+    assert bundle.exists()
+
+    result, assessments = regenerate_on_an_empty_database(
+        bundle, tmp_path, sqlite_template,
+        lambda: db.session.scalar(db.select(db.func.count()).select_from(Assessment)))
     assert result.exit_code == 0, result.output
     assert assessments == 1  # kept, to be browsed
     regenerated = sorted((tmp_path / "again").iterdir())
@@ -207,16 +216,10 @@ def test_a_closed_assessment_regenerates_with_the_topic_names_it_was_closed_with
     topics = json.loads(zipfile.ZipFile(bundle).read("topics.json"))["topics"]
     assert "Renamed after closing" not in {t["name_en"] for t in topics}
 
-    empty = tmp_path / "empty.sqlite3"
-    shutil.copyfile(sqlite_template, empty)
-    fresh = create_app(base_test_config(f"sqlite:///{empty}"))
-    with fresh.app_context():
-        result = fresh.test_cli_runner().invoke(
-            args=["regenerate", str(bundle), "--out", str(tmp_path / "again")])
-        assert db.session.get(Topic, topic.id).name_en != "Renamed after closing"
-        db.session.remove()
-        db.engine.dispose()
+    result, name_en = regenerate_on_an_empty_database(
+        bundle, tmp_path, sqlite_template, lambda: db.session.get(Topic, topic.id).name_en)
     assert result.exit_code == 0, result.output
+    assert name_en != "Renamed after closing"
     assert "DIFFERENT" not in result.output
     again = tmp_path / "again"
     assert (again / f"materiality-2023-{demo_2023.id}-topic-scores-en.csv").read_bytes() \
