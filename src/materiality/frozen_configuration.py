@@ -7,11 +7,12 @@ archiving a group later never changes an existing assessment's scores. Closing a
 assessment freezes all of it; :func:`frozen_configuration` reads it as one dict.
 
 Closing also keeps, in the closing's trail entry where no one can edit them, the
-response table (each group's expectations and the company's responses, both languages)
-and the assessment's topics as its outputs show them (names, descriptions and category,
-both languages): the closed assessment's report shows those, while the groups'
-statements and the topic library move on. :func:`shown_topics` is where every output
-takes its topic names from.
+response table (each group's expectations and the company's responses, both languages),
+the assessment's topics as its outputs show them (names, descriptions and category,
+both languages) and the organisation's names: the closed assessment's report shows
+those, while the groups' statements, the topic library and the profile move on.
+:func:`shown_topics` is where every output takes its topic names from, and
+:func:`shown_groups` its stakeholder groups' names (kept in the closing's configuration).
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from .models import (
     ordered_groups,
     pick_language,
 )
+from .organisation import organisation_names
 
 #: The trail action of closing (trail.Action.ASSESSMENT_CLOSED; trail.py sits above).
 _CLOSED_ACTION = "assessment_closed"
@@ -278,3 +280,49 @@ def closed_assessments_asking(topic_id: int) -> int:
         .join(Assessment, Assessment.id == AssessmentTopic.assessment_id)
         .where(AssessmentTopic.topic_id == topic_id,
                Assessment.status == AssessmentStatus.CLOSED)) or 0
+
+
+@dataclass(frozen=True)
+class ShownGroup:
+    """A stakeholder group as an assessment's outputs name it, in both languages."""
+
+    id: int
+    name_zh: str | None
+    name_en: str | None
+
+    def name(self, locale: str) -> str:
+        return pick_language(self.name_zh, self.name_en, locale)
+
+
+def shown_groups(assessment: Assessment) -> dict[int, ShownGroup]:
+    """Every stakeholder group (archived ones too) as the assessment's outputs name it, by
+    id in the groups' order.
+
+    Once closed, a group is named as the (last) closing's configuration kept it:
+    renaming a group later leaves a published report alone. While open, for groups
+    added since the closing, and for an assessment closed before the trail kept its
+    configuration, as the library names it now. Every table, page, note, export and
+    bundle of a report names groups through this one function.
+    """
+    kept = (_kept_at_closing(assessment).get("configuration") or {}).get("group_weights") or {}
+    shown: dict[int, ShownGroup] = {}
+    for group in ordered_groups(include_archived=True):
+        names = kept.get(str(group.id)) or {"name_zh": group.name_zh, "name_en": group.name_en}
+        shown[group.id] = ShownGroup(group.id, names.get("name_zh"), names.get("name_en"))
+    return shown
+
+
+def organisation_snapshot() -> dict[str, str | None]:
+    """The organisation's names now (kept by the closing: read back by
+    :func:`shown_organisation_names`)."""
+    return dict(zip(("name_zh", "name_en"), organisation_names(), strict=True))
+
+
+def shown_organisation_names(assessment: Assessment) -> tuple[str | None, str | None]:
+    """The organisation's (Chinese, English) names as the assessment's methodology note
+    gives them: as kept when it was (last) closed, else (open, or closed before closings
+    kept them) the profile's now."""
+    kept = _kept_at_closing(assessment).get("organisation")
+    if not isinstance(kept, dict):
+        return organisation_names()
+    return kept.get("name_zh"), kept.get("name_en")

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from ..confirmation import Act, confirm_step
 from ..extensions import db
-from ..frozen_configuration import is_closed, shown_topics
+from ..frozen_configuration import is_closed, shown_groups, shown_topics
 from ..i18n import locale_code
 from ..models import Assessment, Iro, IroRating, ValueChainStage, ordered_groups
 from ..services.library.iro_files import (
@@ -78,7 +78,7 @@ def iro_register(assessment_id: int):
     horizons = HorizonsForm(obj=assessment)
     return render_template(
         "admin/iro_register.html", assessment=assessment, by_topic=by_topic,
-        topics=shown_topics(assessment), count=len(iros),
+        topics=shown_topics(assessment), groups=shown_groups(assessment), count=len(iros),
         horizons_form=horizons, horizons=horizon_labels(assessment), kinds=KIND_LABELS,
         actualities=ACTUALITY_LABELS, stages=STAGE_LABELS, confirm=ConfirmForm(),
         closed=is_closed(assessment))
@@ -312,13 +312,13 @@ def _group_spellings() -> dict[str, int]:
 
 def iro_records(assessment: Assessment, locale: str) -> list[tuple]:
     """The register as rows in IRO_FILE_COLUMNS order; the file imports back unchanged."""
-    topics = shown_topics(assessment)
+    topics, groups = shown_topics(assessment), shown_groups(assessment)
     return [(
         iro.id, topics[iro.topic_id].name(locale), iro.kind, iro.actuality or "",
         "yes" if iro.human_rights else "no",
         *("yes" if getattr(iro, stage.value) else "no" for stage in ValueChainStage),
         iro.time_horizon, iro.description_zh or "", iro.description_en or "",
-        "; ".join(group.name(locale) for group in iro.groups),
+        "; ".join(groups[group.id].name(locale) for group in iro.groups),
     ) for iro in register(assessment.id)]
 
 

@@ -16,6 +16,7 @@ from ..frozen_configuration import (
     frozen_configuration,
     group_weights,
     is_closed,
+    organisation_snapshot,
     response_table_snapshot,
     topics_snapshot,
 )
@@ -238,9 +239,9 @@ STATUS_ACTIONS = {AssessmentStatus.OPEN: Action.ASSESSMENT_OPENED,
 def change_status(assessment: Assessment, status: str, reason: str | None = None) -> bool:
     """Open, close or take back to draft; False when the status is already that.
 
-    Closing freezes the configuration (every group weight in force is kept), the
-    responses, the response table and the topics' names. Leaving the closed status is
-    reopening: an explicit act with a reason.
+    Closing freezes the configuration (every group weight in force is kept, with the
+    groups' names), the responses, the response table, the topics' names and the
+    organisation's. Leaving the closed status is reopening: an explicit act with a reason.
     """
     status = AssessmentStatus(status)
     if assessment.status == status:
@@ -262,6 +263,9 @@ def change_status(assessment: Assessment, status: str, reason: str | None = None
         # The topics as its outputs name them: renaming or recategorising a topic in the
         # library later leaves the published report alone (read back by shown_topics).
         after["shown_topics"] = topics_snapshot(assessment)
+        # The organisation as its methodology note names it (shown_organisation_names);
+        # the groups' names are kept in the configuration (shown_groups).
+        after["organisation"] = organisation_snapshot()
     record(assessment, Action.ASSESSMENT_REOPENED if reopening else STATUS_ACTIONS[status],
            before={"status": before}, after=after, reason=reason)
     return True

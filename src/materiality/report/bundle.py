@@ -5,10 +5,10 @@ anonymised respondents and their ratings (respondents renumbered 1..n in the ord
 answered, nothing else about them but their group or rater kind and the day), the
 assessment's frozen configuration (weights, thresholds, method version, overrides
 with reasons), the assessment's own settings, the label positions, the topics (named
-as the assessment shows them: as kept at closing once closed) and the groups with
-their statements in both languages, the organisation's names (the
-methodology note names it), the app and method versions, and the SHA-256 of the
-report files the app exports from them.
+as the assessment shows them: as kept at closing once closed) and the groups (named
+likewise) with their statements in both languages, the organisation's names (the
+methodology note names it; likewise), the app and method versions, and the SHA-256
+of the report files the app exports from them.
 
 :func:`regenerate` loads a bundle into an empty database (the same ids, so the same
 order, the same bootstrap draws and the same file names), sets the organisation's
@@ -32,6 +32,9 @@ from ..frozen_configuration import (
     frozen_configuration,
     frozen_response_table,
     is_closed,
+    organisation_snapshot,
+    shown_groups,
+    shown_organisation_names,
     shown_topics,
     topics_snapshot,
 )
@@ -49,7 +52,7 @@ from ..models import (
     SurveyLink,
     Topic,
 )
-from ..organisation import organisation_names, set_names
+from ..organisation import set_names
 from ..services.documents import bundle as container
 from ..services.documents.bundle import Bundle, BundleError
 from ..trail import Action, record
@@ -142,7 +145,19 @@ def _topics(assessment: Assessment) -> dict:
     }
 
 
-def _groups() -> list[dict]:
+def _configuration(assessment: Assessment) -> dict:
+    """The assessment's frozen configuration, its groups named as its outputs name them."""
+    configuration, shown = frozen_configuration(assessment), shown_groups(assessment)
+    for group_id, entry in configuration["group_weights"].items():
+        group = shown[int(group_id)]
+        entry.update(name_zh=group.name_zh, name_en=group.name_en)
+    return configuration
+
+
+def _groups(assessment: Assessment) -> list[dict]:
+    """Every group with its statements, named as the assessment's outputs name it (a
+    closed assessment's as kept at closing)."""
+    shown = shown_groups(assessment)
     groups = db.session.scalars(db.select(StakeholderGroup).order_by(StakeholderGroup.id))
     statements = db.session.scalars(db.select(GroupStatement).order_by(
         GroupStatement.group_id, GroupStatement.kind, GroupStatement.position))
@@ -150,7 +165,8 @@ def _groups() -> list[dict]:
     for statement in statements:
         by_group.setdefault(statement.group_id, []).append(
             {k: v for k, v in _row(statement).items() if k not in ("id", "group_id")})
-    return [{**_row(g), "statements": by_group.get(g.id, [])} for g in groups]
+    return [{**_row(g), "name_zh": shown[g.id].name_zh, "name_en": shown[g.id].name_en,
+             "statements": by_group.get(g.id, [])} for g in groups]
 
 
 def _label_positions(assessment_id: int) -> dict:
@@ -188,13 +204,13 @@ def bundle_file(assessment: Assessment) -> ExportFile:
     respondents, ratings = _respondents(assessment.id)
     files = {
         "assessment.json": container.json_bytes(_row(assessment)),
-        "configuration.json": container.json_bytes(frozen_configuration(assessment)),
+        "configuration.json": container.json_bytes(_configuration(assessment)),
         "topics.json": container.json_bytes(_topics(assessment)),
-        "groups.json": container.json_bytes(_groups()),
+        "groups.json": container.json_bytes(_groups(assessment)),
         "label_positions.json": container.json_bytes(_label_positions(assessment.id)),
         # The methodology note names the organisation: its names make the same note again.
         "organisation.json": container.json_bytes(dict(zip(
-            ("name_zh", "name_en"), organisation_names(), strict=True))),
+            ("name_zh", "name_en"), shown_organisation_names(assessment), strict=True))),
         "respondents.csv": respondents,
         "ratings.csv": ratings,
     }
@@ -300,8 +316,12 @@ def load_bundle(bundle: Bundle) -> Assessment:
     _load_answers(assessment, bundle)
     if is_closed(assessment):
         # Kept where a closed assessment keeps them: in its closing's trail entry (the
-        # topics as the bundle names them, which are those the outputs showed).
-        after = {"status": assessment.status, "shown_topics": topics_snapshot(assessment)}
+        # topics, groups and organisation as the bundle names them, which are those the
+        # outputs showed).
+        after = {"status": assessment.status,
+                 "configuration": frozen_configuration(assessment),
+                 "shown_topics": topics_snapshot(assessment),
+                 "organisation": organisation_snapshot()}
         if "response_table.json" in bundle.files:
             after["response_table"] = bundle.json("response_table.json")
         record(assessment, Action.ASSESSMENT_CLOSED, after=after,

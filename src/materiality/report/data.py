@@ -17,9 +17,12 @@ from sqlalchemy import String, case, cast, func, literal, or_, union_all
 
 from ..extensions import db
 from ..frozen_configuration import (
+    ShownGroup,
     ShownTopic,
     frozen_response_table,
     group_weights,
+    shown_groups,
+    shown_organisation_names,
     shown_topics,
 )
 from ..i18n import from_local_time
@@ -38,8 +41,8 @@ from ..models import (
     Topic,
     TrailEntry,
     ordered_groups,
+    pick_language,
 )
-from ..organisation import organisation_name
 from ..services.documents.methodology import GroupCount, MethodologyInput, Robustness, scenario_phrase
 from ..services.documents.methodology_texts import TEXTS as METHODOLOGY_TEXTS
 from ..services.documents.tables import (
@@ -199,20 +202,20 @@ def scores_for(assessment: Assessment) -> tuple[ScoreResult, Fingerprint]:
 class ReportData:
     """An assessment scored, with the names needed to show it in one language.
 
-    ``topics`` are named as the assessment shows them (as kept at closing once closed);
-    ``fingerprint`` is what the result was computed from (None when it was given)."""
+    ``topics`` and ``groups`` are named as the assessment shows them (as kept at closing
+    once closed); ``fingerprint`` is what the result was computed from (None when it
+    was given)."""
 
     assessment: Assessment
     result: ScoreResult
     locale: str
     topics: dict[int, ShownTopic]
-    groups: list[StakeholderGroup]
+    groups: dict[int, ShownGroup]
     fingerprint: Fingerprint | None = None
 
     def group_name(self, group_id: int) -> str:
         """A group's name in the report language (also for groups since archived)."""
-        group = next((g for g in self.groups if g.id == group_id), None)
-        group = group or db.session.get(StakeholderGroup, group_id)
+        group = self.groups.get(group_id)
         return group.name(self.locale) if group else str(group_id)
 
     @property
@@ -260,7 +263,7 @@ def report_data(assessment: Assessment, locale: str,
         result=result,
         locale=normalize_locale(locale),
         topics=shown_topics(assessment),
-        groups=ordered_groups(),
+        groups=shown_groups(assessment),
         fingerprint=current,
     )
 
@@ -359,14 +362,15 @@ def label_positions(assessment_id: int, locale: str) -> dict[int, tuple[float, f
 
 def response_rows(assessment: Assessment, locale: str) -> list[ResponseTableRow]:
     """The assessment's response table: as kept at closing once it is closed, else from
-    the configured groups and their statements."""
+    the configured groups (named as the assessment shows them) and their statements."""
     frozen = frozen_response_table(assessment)
     if frozen and locale in frozen:
         return [ResponseTableRow(group=row["group"], expectations=tuple(row["expectations"]),
                                  responses=tuple(row["responses"])) for row in frozen[locale]]
+    shown = shown_groups(assessment)
     return [
         ResponseTableRow(
-            group=group.name(locale),
+            group=shown[group.id].name(locale),
             expectations=[s.text(locale) for s in group.expectations],
             responses=[s.text(locale) for s in group.responses],
         )
@@ -469,7 +473,7 @@ def methodology_input(data: ReportData) -> MethodologyInput:
         # An English note quotes only an English title (a Chinese one would stand alone).
         assessment_title=(assessment.title if normalize_locale(data.locale) == "zh_CN"
                           else (assessment.title_en or "").strip()),
-        organisation=organisation_name(data.locale),
+        organisation=pick_language(*shown_organisation_names(assessment), data.locale),
         reporting_year=assessment.reporting_year,
         survey_start=start,
         survey_end=end,

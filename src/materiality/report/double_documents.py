@@ -23,14 +23,13 @@ from markupsafe import Markup
 from sqlalchemy import func
 
 from ..extensions import db
-from ..frozen_configuration import shown_topics
+from ..frozen_configuration import shown_groups, shown_topics
 from ..models import (
     Assessment,
     CriterionAnchor,
     Iro,
     QuestionnaireKind,
     Rating,
-    StakeholderGroup,
     Submission,
 )
 from ..services.documents.double_methodology import (
@@ -157,10 +156,7 @@ def double_methodology_input(assessment: Assessment, result: DoubleMaterialityRe
                                    .order_by(Iro.id)))
     impacts = [iro for iro in iros if iro.is_impact]
     with_iros = {iro.topic_id for iro in iros}
-    groups: dict[int, StakeholderGroup] = {}
-    for iro in iros:
-        for group in iro.groups:
-            groups[group.id] = group
+    affected = {group.id for iro in iros for group in iro.groups}
     start, end = _rating_dates(assessment)
     counts = [int(n) for n in result.iros["assessors"]]
     anchors, own = _anchors(assessment.id)
@@ -193,8 +189,8 @@ def double_methodology_input(assessment: Assessment, result: DoubleMaterialityRe
         horizon_medium_years=assessment.horizon_medium_years,
         assessors=_assessors(assessment.id),
         assessors_per_iro=(min(counts), max(counts), float(median(counts))) if counts else None,
-        affected_groups=[g.name(locale) for g in sorted(groups.values(),
-                                                         key=lambda g: (g.position, g.id))],
+        affected_groups=[group.name(locale) for group in shown_groups(assessment).values()
+                         if group.id in affected],
         stakeholder_respondents=_stakeholder_respondents(assessment.id),
         anchors=anchors, overridden=own, settings=result.settings,
         threshold_impact=result.threshold_impact,

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..extensions import db
-from ..frozen_configuration import shown_topics
+from ..frozen_configuration import shown_groups, shown_topics
 from ..models import Assessment, Rating, StakeholderGroup, Submission, Topic, as_utc
 from ..services.documents.office_files import CSV_BOM, csv_fields
 from ..services.documents.tables import normalize_locale
@@ -180,11 +180,11 @@ def raw_responses_chunks(assessment_id: int, locale: str) -> Iterator[bytes]:
 
     Exactly the rows the scores use (``load_ratings``), ordered by submission and topic:
     deleted submissions are left out; an empty score is "don't know". Names are in
-    ``locale``, topics' as the assessment shows them (:func:`shown_topics`). The names
-    are read now; the rows stream from a server-side cursor,
-    ``RAW_CHUNK_SUBMISSIONS`` submissions at a time, so memory stays flat however many
-    ratings there are: a row is the submission's fixed text, the topic's and the score's
-    (formatted once each) and the submission's time, joined.
+    ``locale``, topics' and groups' as the assessment shows them (:func:`shown_topics`,
+    :func:`shown_groups`). The names are read now; the rows stream from a server-side
+    cursor, ``RAW_CHUNK_SUBMISSIONS`` submissions at a time, so memory stays flat however
+    many ratings there are: a row is the submission's fixed text, the topic's and the
+    score's (formatted once each) and the submission's time, joined.
     """
     locale = normalize_locale(locale)
     groups = {g.id: g.name(locale) for g in db.session.scalars(db.select(StakeholderGroup))}
@@ -192,6 +192,7 @@ def raw_responses_chunks(assessment_id: int, locale: str) -> Iterator[bytes]:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is not None:
         topics.update((t.id, t.name(locale)) for t in shown_topics(assessment).values())
+        groups.update((g.id, g.name(locale)) for g in shown_groups(assessment).values())
     if topics and max(topics) > _LARGEST_RAW_TOPIC_ID:
         raise ValueError(f"topic ids above {_LARGEST_RAW_TOPIC_ID} do not fit the raw export")
     # Character of (topic, score) -> "topic_id,topic_name,score".
