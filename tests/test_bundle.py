@@ -226,3 +226,42 @@ def test_a_closed_assessment_regenerates_with_the_topic_names_it_was_closed_with
         == published["topics.csv?locale=en"]
     assert (again / f"materiality-2023-{demo_2023.id}-matrix-half_a4-zh_CN.svg").read_bytes() \
         == published["matrix.svg?locale=zh_CN"]
+
+
+def test_a_closed_assessment_regenerates_with_the_group_names_it_was_closed_with(
+        runner, admin_client, demo_2023, tmp_path, sqlite_template):
+    """A group renamed, and the organisation too, after closing: the bundle names them as
+    published, and regenerates the published topic table and note byte for byte."""
+    from materiality.models import StakeholderGroup
+    from materiality.organisation import set_names
+
+    set_names("示例集团", "Example Group")
+    db.session.commit()
+    assert admin_client.post(f"/admin/assessments/{demo_2023.id}/status/closed",
+                             data={"confirmed": "yes"}).status_code == 302
+    published = {name: admin_client.get(f"/report/{demo_2023.id}/{name}").data
+                 for name in ("topics.csv?locale=en", "methodology.md?locale=en")}
+    group = db.session.scalar(db.select(StakeholderGroup).order_by(StakeholderGroup.id))
+    assert admin_client.post(f"/admin/groups/{group.id}", data={
+        "name_zh": "改名后的群体", "name_en": "Renamed after closing",
+        "weight": str(group.weight)}).status_code == 302
+    set_names("改名后的集团", "Renamed Group")
+    db.session.commit()
+    exported = tmp_path / "exported"
+    assert runner.invoke(args=["export", "2023", "--out", str(exported)]).exit_code == 0
+    bundle = next(exported.glob("*-bundle.zip"))
+    groups = json.loads(zipfile.ZipFile(bundle).read("groups.json"))
+    assert "Renamed after closing" not in {g["name_en"] for g in groups}
+
+    result, name_en = regenerate_on_an_empty_database(
+        bundle, tmp_path, sqlite_template,
+        lambda: db.session.get(StakeholderGroup, group.id).name_en)
+    assert result.exit_code == 0, result.output
+    assert name_en != "Renamed after closing"
+    assert "DIFFERENT" not in result.output
+    again = tmp_path / "again"
+    assert (again / f"materiality-2023-{demo_2023.id}-topic-scores-en.csv").read_bytes() \
+        == published["topics.csv?locale=en"]
+    note = next(p for p in again.iterdir() if "methodology" in p.name and p.name.endswith("en.md"))
+    assert note.read_bytes() == published["methodology.md?locale=en"]
+    assert b"Example Group" in note.read_bytes()
