@@ -9,6 +9,7 @@ import io
 import json
 import zipfile
 
+from closing_helpers import close, reopen
 from openpyxl import load_workbook
 
 from materiality.extensions import db
@@ -54,16 +55,6 @@ def rename(client, group: StakeholderGroup, zh: str, en: str) -> None:
 def name_organisation(zh: str, en: str) -> None:
     set_names(zh, en)
     db.session.commit()
-
-
-def close(client, assessment: Assessment) -> None:
-    assert client.post(f"/admin/assessments/{assessment.id}/status/closed",
-                       data={"confirmed": "yes"}).status_code == 302
-
-
-def reopen(client, assessment: Assessment) -> None:
-    assert client.post(f"/admin/assessments/{assessment.id}/status/open",
-                       data={"reason": "a late response", "confirmed": "yes"}).status_code == 302
 
 
 def scores_page(client, assessment: Assessment, lang: str) -> str:

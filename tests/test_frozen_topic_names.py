@@ -9,6 +9,7 @@ import json
 import zipfile
 
 import pytest
+from closing_helpers import close, reopen
 from flask_migrate import downgrade, upgrade
 from openpyxl import load_workbook
 
@@ -51,16 +52,6 @@ def rename_and_recategorise(client, topic: Topic, zh: str, en: str) -> Category:
     assert response.status_code == 302, response.get_data(True)
     db.session.expire_all()
     return other
-
-
-def close(client, assessment: Assessment) -> None:
-    assert client.post(f"/admin/assessments/{assessment.id}/status/closed",
-                       data={"confirmed": "yes"}).status_code == 302
-
-
-def reopen(client, assessment: Assessment) -> None:
-    assert client.post(f"/admin/assessments/{assessment.id}/status/open",
-                       data={"reason": "a late response", "confirmed": "yes"}).status_code == 302
 
 
 def scores_page(client, assessment: Assessment, lang: str) -> str:
