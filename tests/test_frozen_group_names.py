@@ -9,7 +9,7 @@ import io
 import json
 import zipfile
 
-from closing_helpers import close, reopen
+from closing_helpers import close, get, reopen
 from openpyxl import load_workbook
 
 from materiality.extensions import db
@@ -21,14 +21,6 @@ OLD_ZH, OLD_EN = "客户", "Customers"
 NEW_ZH, NEW_EN = "重点用户", "Key accounts"
 ORG_OLD_ZH, ORG_OLD_EN = "示例集团", "Example Group"
 ORG_NEW_ZH, ORG_NEW_EN = "更名集团", "Renamed Holdings"
-
-
-def get(client, url: str) -> bytes:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    body = response.data
-    response.close()
-    return body
 
 
 def text(client, url: str) -> str:

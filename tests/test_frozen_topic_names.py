@@ -9,7 +9,7 @@ import json
 import zipfile
 
 import pytest
-from closing_helpers import close, reopen
+from closing_helpers import close, get, reopen
 from flask_migrate import downgrade, upgrade
 from openpyxl import load_workbook
 
@@ -24,14 +24,6 @@ from materiality.trail import Action, entries, record, verify
 
 OLD_ZH, OLD_EN = "产品质量", "Product quality"
 NEW_ZH, NEW_EN = "产品与服务品质", "Quality of products and services"
-
-
-def get(client, url: str) -> bytes:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    body = response.data
-    response.close()
-    return body
 
 
 def by_year(year: int) -> Assessment:
