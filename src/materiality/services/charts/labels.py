@@ -512,6 +512,17 @@ class _Solver:
         for i in np.flatnonzero(self.fixed):
             self.put(int(i), int(self.off[i]))
 
+    def snapshot(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where every label is and what every candidate costs, to go back to with
+        :meth:`restore`."""
+        return self.pos.copy(), self.acc.copy(), self.ovl.copy()
+
+    def restore(self, saved: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        """Go back to a :meth:`snapshot`: three array copies, where taking each moved
+        label off and putting it back costs two updates per label (an ejection that
+        fails moves several, and most fail)."""
+        self.pos[:], self.acc[:], self.ovl[:] = saved
+
     def best(self, i: int) -> tuple[int, float]:
         """Label ``i``'s cheapest candidate (first of equals) and its cost."""
         a, b = self.off[i], self.off[i + 1]
@@ -717,7 +728,7 @@ def _eject(solver: _Solver, movable: list[int], tries: int = 6, most: int = 2) -
             if not hit or len(hit) > most or solver.fixed[hit].any():
                 continue
             attempts += 1
-            saved = solver.pos.copy()
+            saved = solver.snapshot()
             before = solver.total()
             for j in hit:
                 solver.put(j, -1)
@@ -728,17 +739,8 @@ def _eject(solver: _Solver, movable: list[int], tries: int = 6, most: int = 2) -
             if solver.total() < before - 1e-6:
                 moved = True
                 break
-            _restore(solver, saved)
+            solver.restore(saved)
     return moved
-
-
-def _restore(solver: _Solver, saved: np.ndarray) -> None:
-    """Put every label back where ``saved`` had it."""
-    changed = np.flatnonzero(solver.pos != saved)
-    for m in changed:
-        solver.put(int(m), -1)
-    for m in changed:
-        solver.put(int(m), int(saved[m]))
 
 
 def _uncross(solver: _Solver) -> bool:
