@@ -256,7 +256,7 @@ def main() -> None:
     load = os.getloadavg()
     print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores; "
           f"wall seconds, best of {args.repeat}, except the CPU columns: png cpu = PNG 300 dpi, "
-          "best of the same runs; cold = the first PNG with the label-extent cache emptied")
+          "best of the same runs; cold = the first PNG with the kept label extents and text metrics emptied")
     print(f"{'topics':>8} {'lang':>5} {'place':>7} {'draw':>7} {'png300':>7} {'svg':>7} "
           f"{'pdf':>7} {'png cpu':>7} {'cold':>7} | {'leaders':>7} {'cross':>5} {'max pt':>6} "
           f"{'mean pt':>7} {'off side':>8}")

@@ -14,10 +14,12 @@ from unittest import mock
 import matplotlib
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.mathtext import MathTextParser
 from matplotlib.text import Text
 from PIL import Image
 
+from materiality.services.charts.fonts import ChartRenderer, forget_extents
 from materiality.services.charts.matrix import (
     SIZE_PRESETS,
     MatrixOptions,
@@ -410,6 +412,24 @@ def test_png_is_deterministic_and_sized_by_dpi():
         assert img.size == (round(w_in * 96), round(h_in * 96))
     image = matplotlib.image.imread(io.BytesIO(small), format="png")
     assert image.shape[:2] == (round(h_in * 96), round(w_in * 96))
+
+
+def test_kept_text_metrics_draw_the_same_pixels_as_fresh_ones():
+    """The line metrics kept between drawings (fonts.ChartRenderer) change no pixel: a
+    drawing measured by matplotlib's own renderer, one after forgetting what was kept (a
+    fresh worker's first) and one reusing it give the same bytes, in both languages and
+    at two dpi."""
+    for lang in ("zh", "en"):
+        options = MatrixOptions(locale="zh_CN" if lang == "zh" else "en",
+                                threshold_x=3.5, threshold_y=3.5)
+        for dpi in (300, 96):
+            forget_extents()
+            with mock.patch.object(ChartRenderer, "get_text_width_height_descent",
+                                   RendererAgg.get_text_width_height_descent):
+                measured = render_matrix(seed_points(lang), options, "png", dpi)
+            forget_extents()
+            assert render_matrix(seed_points(lang), options, "png", dpi) == measured
+            assert render_matrix(seed_points(lang), options, "png", dpi) == measured
 
 
 def test_png_writer_keeps_every_pixel_and_the_dpi():

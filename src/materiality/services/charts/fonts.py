@@ -12,6 +12,7 @@ import functools
 from importlib.resources import files
 
 from matplotlib import font_manager
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
@@ -79,6 +80,34 @@ def text_extent(label: Text, text: str, renderer) -> tuple[float, float]:  # noq
     return found
 
 
+#: Line metrics (width, height, descent) measured by chart renderers in this process, by
+#: text, font and dpi: see :class:`ChartRenderer`.
+_METRICS: dict[tuple, tuple[float, float, float]] = {}
+
+
+class ChartRenderer(RendererAgg):
+    """Matplotlib's Agg renderer, keeping the text metrics it measures for the next one.
+
+    Matplotlib keeps them per renderer, and every drawing makes new renderers (a new
+    figure, and the file's dpi): each PNG measured every line of text again, a tenth of
+    drawing the demo's matrix. The metrics depend only on the text, the font and the
+    dpi, so they are kept by those, bounded as the extents are.
+    """
+
+    def get_text_width_height_descent(self, s, prop, ismath):  # noqa: ANN001, ANN201
+        if ismath == "TeX":
+            return super().get_text_width_height_descent(s, prop, ismath)
+        key = (s, prop.copy(), ismath, self.dpi)  # a copy: FontProperties is mutable
+        found = _METRICS.get(key)
+        if found is None:
+            if len(_METRICS) >= _EXTENTS_KEPT:
+                _METRICS.clear()
+            found = _METRICS[key] = super().get_text_width_height_descent(s, prop, ismath)
+        return found
+
+
 def forget_extents() -> None:
-    """Empty the kept text extents (the next drawing measures as a fresh worker would)."""
+    """Empty the kept text extents and metrics (the next drawing measures as a fresh
+    worker would)."""
     _EXTENTS.clear()
+    _METRICS.clear()

@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 
-from materiality.services.charts.fonts import chart_rc, font, text_extent
+from materiality.services.charts.fonts import ChartRenderer, chart_rc, font, text_extent
 from materiality.services.charts.labels import place_labels
 from materiality.services.charts.legend import draw_legend, draw_number_table
 from materiality.services.charts.style import (
@@ -126,7 +126,18 @@ def render_matrix(
 
 
 class ChartCanvas(FigureCanvasAgg):
-    """Matplotlib's Agg canvas, writing its own PNG (see :func:`png_bytes`)."""
+    """Matplotlib's Agg canvas, drawing with a :class:`ChartRenderer` and writing its own
+    PNG (see :func:`png_bytes`)."""
+
+    def get_renderer(self) -> ChartRenderer:
+        """A renderer of the figure's size and dpi (a new one when they change), as
+        FigureCanvasAgg's, but one that keeps its text metrics."""
+        width, height = self.get_width_height(physical=True)
+        key = width, height, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer = ChartRenderer(width, height, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
 
     def print_png(self, filename_or_obj, *, metadata=None,  # noqa: ANN001
                   **_ignored) -> None:  # noqa: ANN003 - savefig's facecolor etc., already applied
@@ -152,7 +163,11 @@ def png_bytes(rgba: np.ndarray, dpi: float, metadata: Mapping[str, str | None] |
     height, width = rgba.shape[:2]
     rows = np.empty((height, 1 + 3 * width), np.uint8)  # each row: filter 0, then RGB
     rows[:, 0] = 0
-    rows[:, 1:].reshape(height, width, 3)[...] = rgba[:, :, :3]  # a view: one copy
+    rgb = rows[:, 1:].reshape(height, width, 3)  # a view: the copies land in rows
+    # Channel by channel: copying the three-of-four-bytes pixels at once took four
+    # times as long (a strided copy of 3-byte items), about 20 ms at 300 dpi.
+    for channel in range(3):
+        rgb[:, :, channel] = rgba[:, :, channel]
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (struct.pack(">I", len(data)) + kind + data
