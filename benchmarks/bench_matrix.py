@@ -9,7 +9,7 @@ leader lines: how many, how many pairs cross, the longest and the mean length in
 threshold line from their point; then how the placement's time grows with the number
 of topics. Targets (issue 14): 23 topics as a 300-dpi PNG under 0.3 s, 80 under 1.5 s;
 a line each says whether every case meets it in wall time, CPU time and CPU time with
-the label-extent cache emptied.
+the kept label extents and text metrics emptied (fonts.forget_extents).
 """
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def best_of(repeat: int, fn, clock=time.perf_counter) -> float:
 
 
 def cold_png_cpu(pts, options) -> float:
-    """CPU seconds of one PNG at 300 dpi with the label-extent cache emptied (as the
+    """CPU seconds of one PNG at 300 dpi with the kept label extents and text metrics emptied (as the
     first drawing of these labels in a worker)."""
     forget_extents()
     start = time.process_time()
