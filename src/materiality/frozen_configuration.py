@@ -13,6 +13,9 @@ both languages) and the organisation's names: the closed assessment's report sho
 those, while the groups' statements, the topic library and the profile move on.
 :func:`shown_topics` is where every output takes its topic names from, and
 :func:`shown_groups` its stakeholder groups' names (kept in the closing's configuration).
+The configuration also keeps the groups' order and which of them the assessment had
+(``group_order``): :func:`relevant_groups` and :func:`listed_group_ids` read them back, so
+reordering, adding or archiving groups later moves no column of a published table.
 """
 from __future__ import annotations
 
@@ -44,6 +47,9 @@ _CLOSED_ACTION = "assessment_closed"
 #: The entries migration 0009 added to assessments closed before closings kept their
 #: topics (trail.Action.TOPICS_KEPT): the topics as the library named them then.
 _TOPICS_KEPT_ACTION = "topics_kept"
+#: Leaving the closed status (trail.Action.ASSESSMENT_REOPENED): what the closing before
+#: it kept is no longer in force.
+_REOPENED_ACTION = "assessment_reopened"
 #: The languages the response table is kept in.
 RESPONSE_TABLE_LOCALES = ("zh_CN", "en")
 
@@ -109,7 +115,17 @@ def keep_group_weight(group: StakeholderGroup, old_weight: float) -> int:
 
 def relevant_groups(assessment: Assessment) -> list[StakeholderGroup]:
     """Groups that count in this assessment: configured ones, those it keeps a weight for,
-    and those whose members answered it (archived or not), in the groups' order."""
+    and those whose members answered it (archived or not), in the groups' order.
+
+    Once closed, the groups its (last) closing's configuration lists, in the order kept
+    then: groups added, reordered or archived later leave it alone. While open, and for
+    an assessment closed before closings kept that order, the groups as they are now.
+    """
+    kept = _kept_group_order(assessment)
+    if kept is not None:
+        groups = {group.id: group for group in db.session.scalars(
+            select(StakeholderGroup).where(StakeholderGroup.id.in_(kept)))}
+        return [groups[group_id] for group_id in kept if group_id in groups]
     answered = select(Submission.group_id).where(Submission.assessment_id == assessment.id,
                                                  Submission.group_id.is_not(None))
     kept = select(AssessmentGroupWeight.group_id).where(
@@ -128,6 +144,9 @@ def frozen_configuration(assessment: Assessment) -> dict:
     and tests read the configuration through this one function.
     """
     weights = group_weights(assessment)
+    groups = relevant_groups(assessment)
+    # A closed assessment keeps the groups as they were archived or not at closing.
+    kept = _kept_configuration(assessment).get("group_weights") or {}
     overrides = db.session.scalars(select(CompanyScoreOverride).where(
         CompanyScoreOverride.assessment_id == assessment.id)
         .order_by(CompanyScoreOverride.topic_id))
@@ -141,9 +160,13 @@ def frozen_configuration(assessment: Assessment) -> dict:
         "topics": [link.topic_id for link in assessment.topic_links],
         "group_weights": {
             str(group.id): {"weight": weights[group.id], "name_zh": group.name_zh,
-                            "name_en": group.name_en, "archived": group.archived}
-            for group in relevant_groups(assessment)
+                            "name_en": group.name_en,
+                            "archived": (kept.get(str(group.id)) or {}).get("archived",
+                                                                          group.archived)}
+            for group in groups
         },
+        # The groups' order (a list: the trail's JSON sorts the keys above).
+        "group_order": [group.id for group in groups],
         "rater_kind_weights": {k: float(v) for k, v in assessment.rater_kind_weights.items()},
         "thresholds": {
             "mode": assessment.threshold_mode,
@@ -189,8 +212,10 @@ def _kept_at_closing(assessment: Assessment) -> dict:
     if not is_closed(assessment):
         return {}
     mine = TrailEntry.assessment_id == assessment.id
+    # A reopening after the latest closing: that closing is no longer in force (the new
+    # closing, being recorded, reads the groups as they are now).
     closing = select(func.max(TrailEntry.id)).where(
-        mine, TrailEntry.action == _CLOSED_ACTION).scalar_subquery()
+        mine, TrailEntry.action.in_((_CLOSED_ACTION, _REOPENED_ACTION))).scalar_subquery()
     kept: dict = {}
     for after in db.session.scalars(
             select(TrailEntry.after)
@@ -200,6 +225,36 @@ def _kept_at_closing(assessment: Assessment) -> dict:
         value = json.loads(after) if after else None
         kept.update(value if isinstance(value, dict) else {})
     return kept
+
+
+def _kept_configuration(assessment: Assessment) -> dict:
+    """The configuration the closed assessment's (last) closing kept; empty while open."""
+    configuration = _kept_at_closing(assessment).get("configuration")
+    return configuration if isinstance(configuration, dict) else {}
+
+
+def _kept_group_order(assessment: Assessment) -> list[int] | None:
+    """The ids of the groups the closing's configuration lists, in the order kept; None
+    while open, or when the assessment was closed before closings kept the order."""
+    order = _kept_configuration(assessment).get("group_order")
+    return [int(group_id) for group_id in order] if isinstance(order, list) else None
+
+
+def listed_group_ids(assessment: Assessment) -> list[int]:
+    """The groups the assessment's tables give a column each (n per group, the scores
+    page's breakdown, the methodology note's groups), in order: the configured groups,
+    that is those not archived (the scoring appends archived ones that were answered).
+
+    Once closed, as its (last) closing had them: later reordering, adding or archiving
+    groups moves no column. While open, and for an assessment closed before closings
+    kept the groups' order, the groups not archived now, in today's order.
+    """
+    order = _kept_group_order(assessment)
+    if order is None:
+        return [group.id for group in ordered_groups()]
+    kept = _kept_configuration(assessment).get("group_weights") or {}
+    return [group_id for group_id in order
+            if not (kept.get(str(group_id)) or {}).get("archived")]
 
 
 def frozen_response_table(assessment: Assessment) -> dict[str, list[dict]] | None:
@@ -296,7 +351,8 @@ class ShownGroup:
 
 def shown_groups(assessment: Assessment) -> dict[int, ShownGroup]:
     """Every stakeholder group (archived ones too) as the assessment's outputs name it, by
-    id in the groups' order.
+    id in the groups' order (a closed assessment's groups first, in the order its closing
+    kept; see :func:`relevant_groups`).
 
     Once closed, a group is named as the (last) closing's configuration kept it:
     renaming a group later leaves a published report alone. While open, for groups
@@ -304,9 +360,12 @@ def shown_groups(assessment: Assessment) -> dict[int, ShownGroup]:
     configuration, as the library names it now. Every table, page, note, export and
     bundle of a report names groups through this one function.
     """
-    kept = (_kept_at_closing(assessment).get("configuration") or {}).get("group_weights") or {}
+    kept = _kept_configuration(assessment).get("group_weights") or {}
+    groups = ordered_groups(include_archived=True)
+    first = {group_id: i for i, group_id in enumerate(_kept_group_order(assessment) or ())}
+    groups.sort(key=lambda group: first.get(group.id, len(first)))  # stable: then today's
     shown: dict[int, ShownGroup] = {}
-    for group in ordered_groups(include_archived=True):
+    for group in groups:
         names = kept.get(str(group.id)) or {"name_zh": group.name_zh, "name_en": group.name_en}
         shown[group.id] = ShownGroup(group.id, names.get("name_zh"), names.get("name_en"))
     return shown

@@ -14,6 +14,7 @@ from ..frozen_configuration import (
     group_weights,
     is_closed,
     relevant_groups,
+    shown_groups,
     shown_topics,
 )
 from ..i18n import locale_code
@@ -333,8 +334,8 @@ def assessment_weights(assessment_id: int):
         shown.update({g.id: request.form.get(f"weight_{g.id}", "") for g in groups})
         status = 400
     return render_template("admin/assessment_weights.html", assessment=assessment,
-                           groups=groups, shown=shown, bad=bad, form=form,
-                           closed=is_closed(assessment)), status
+                           groups=groups, names=shown_groups(assessment), shown=shown,
+                           bad=bad, form=form, closed=is_closed(assessment)), status
 
 
 @bp.route("/assessments/<int:assessment_id>/copy", methods=["POST"])

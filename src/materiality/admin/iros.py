@@ -318,7 +318,8 @@ def iro_records(assessment: Assessment, locale: str) -> list[tuple]:
         "yes" if iro.human_rights else "no",
         *("yes" if getattr(iro, stage.value) else "no" for stage in ValueChainStage),
         iro.time_horizon, iro.description_zh or "", iro.description_en or "",
-        "; ".join(groups[group.id].name(locale) for group in iro.groups),
+        "; ".join(group.name(locale) for group in groups.values()  # the assessment's order
+                  if group.id in {chosen.id for chosen in iro.groups}),
     ) for iro in register(assessment.id)]
 
 

@@ -21,6 +21,7 @@ from ..frozen_configuration import (
     ShownTopic,
     frozen_response_table,
     group_weights,
+    listed_group_ids,
     shown_groups,
     shown_organisation_names,
     shown_topics,
@@ -170,7 +171,6 @@ def fingerprint(assessment_id: int) -> Fingerprint:
 
 def compute_scores(assessment: Assessment) -> ScoreResult:
     """Score the assessment from the stored ratings, weights, thresholds and overrides."""
-    groups = ordered_groups()
     topic_ids = [link.topic_id for link in assessment.topic_links]
     allowed = set(topic_ids)
     return score_assessment(
@@ -180,7 +180,8 @@ def compute_scores(assessment: Assessment) -> ScoreResult:
         scoring_settings(assessment),
         company_overrides={o.topic_id: o.score for o in overrides(assessment.id)
                            if o.topic_id in allowed},
-        group_ids=[g.id for g in groups],
+        # A closed assessment's columns as it was closed with, whatever the groups now.
+        group_ids=listed_group_ids(assessment),
     )
 
 
@@ -376,6 +377,13 @@ def response_rows(assessment: Assessment, locale: str) -> list[ResponseTableRow]
         )
         for group in ordered_groups()
     ]
+
+
+def answer_groups(assessment: Assessment) -> list[ShownGroup]:
+    """The groups the responses page lists open answers under, in order and named as the
+    assessment's tables have them (a closed assessment's as it was closed with)."""
+    shown = shown_groups(assessment)
+    return [shown[group_id] for group_id in listed_group_ids(assessment)]
 
 
 @dataclass(frozen=True)

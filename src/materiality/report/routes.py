@@ -530,7 +530,7 @@ def responses(assessment_id: int):
     return render_template(
         "report/responses.html", assessment=assessment, locale=locale,
         rows=report.response_rows(assessment, locale), closed=is_closed(assessment),
-        groups=report.ordered_groups(), answers=report.open_answers(assessment.id),
+        groups=report.answer_groups(assessment), answers=report.open_answers(assessment.id),
         form=PromoteForm())
 
 
