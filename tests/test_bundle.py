@@ -265,3 +265,40 @@ def test_a_closed_assessment_regenerates_with_the_group_names_it_was_closed_with
     note = next(p for p in again.iterdir() if "methodology" in p.name and p.name.endswith("en.md"))
     assert note.read_bytes() == published["methodology.md?locale=en"]
     assert b"Example Group" in note.read_bytes()
+
+
+def test_a_closed_assessment_regenerates_with_the_groups_order_it_was_closed_with(
+        runner, admin_client, demo_2023, tmp_path, sqlite_template):
+    """Groups reordered, added and archived after closing: the bundle keeps the order and
+    the groups as published, and regenerates the topic table and note byte for byte."""
+    from materiality.models import StakeholderGroup, ordered_groups
+
+    assert admin_client.post(f"/admin/assessments/{demo_2023.id}/status/closed",
+                             data={"confirmed": "yes"}).status_code == 302
+    published = {name: admin_client.get(f"/report/{demo_2023.id}/{name}").data
+                 for name in ("topics.csv?locale=en", "methodology.md?locale=en")}
+    groups = ordered_groups()
+    assert admin_client.post(f"/admin/groups/{groups[-1].id}/move/up").status_code == 302
+    assert admin_client.post("/admin/groups/new", data={
+        "name_zh": "新增群体", "name_en": "Added after closing",
+        "weight": "1"}).status_code == 302
+    assert admin_client.post(f"/admin/groups/{groups[0].id}/archive",
+                             data={"confirmed": "yes"}).status_code == 302
+    exported = tmp_path / "exported"
+    assert runner.invoke(args=["export", "2023", "--out", str(exported)]).exit_code == 0
+    bundle = next(exported.glob("*-bundle.zip"))
+    configuration = json.loads(zipfile.ZipFile(bundle).read("configuration.json"))
+    assert configuration["group_order"] == [g.id for g in groups]
+
+    result, order = regenerate_on_an_empty_database(
+        bundle, tmp_path, sqlite_template,
+        lambda: [g.id for g in db.session.scalars(db.select(StakeholderGroup).order_by(
+            StakeholderGroup.position, StakeholderGroup.id))])
+    assert result.exit_code == 0, result.output
+    assert order[:len(groups)] != [g.id for g in groups]  # the bundled library moved on
+    assert "DIFFERENT" not in result.output
+    again = tmp_path / "again"
+    assert (again / f"materiality-2023-{demo_2023.id}-topic-scores-en.csv").read_bytes() \
+        == published["topics.csv?locale=en"]
+    note = next(p for p in again.iterdir() if "methodology" in p.name and p.name.endswith("en.md"))
+    assert note.read_bytes() == published["methodology.md?locale=en"]

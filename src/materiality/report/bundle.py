@@ -318,8 +318,15 @@ def load_bundle(bundle: Bundle) -> Assessment:
         # Kept where a closed assessment keeps them: in its closing's trail entry (the
         # topics, groups and organisation as the bundle names them, which are those the
         # outputs showed).
+        kept = frozen_configuration(assessment)
+        if "group_order" in configuration:
+            # Its groups, their order and which were archived as its closing kept them
+            # (the bundle's groups are the library's when it was made); bundles made
+            # before closings kept the order have none and show the bundled library's.
+            kept.update(group_order=configuration["group_order"],
+                        group_weights=configuration["group_weights"])
         after = {"status": assessment.status,
-                 "configuration": frozen_configuration(assessment),
+                 "configuration": kept,
                  "shown_topics": topics_snapshot(assessment),
                  "organisation": organisation_snapshot()}
         if "response_table.json" in bundle.files:
