@@ -132,6 +132,26 @@ def test_a_closed_assessment_keeps_its_groups_order_and_columns(admin_client, de
     assert [g.id for g in relevant_groups(assessment)][:1] != columns[:1]
 
 
+def test_the_group_page_says_closed_assessments_keep_the_group(admin_client, demo_data):
+    group = ordered_groups()[0]
+    closed = db.session.scalar(db.select(db.func.count()).select_from(Assessment).where(
+        Assessment.status == "closed"))
+    assert closed
+    for lang, words in (("en", "{} closed assessments have this group"),
+                        ("zh_CN", "{}个已关闭的评估包含此群体")):
+        page = get(admin_client, f"/admin/groups/{group.id}?lang={lang}").decode()
+        assert words.format(closed) in page, lang
+    close(admin_client, by_year(2023))
+    page = get(admin_client, f"/admin/groups/{group.id}?lang=en").decode()
+    assert f"{closed + 1} closed assessments have this group" in page
+    # A group added since has no closed assessment to keep it.
+    assert admin_client.post("/admin/groups/new", data={
+        "name_zh": "新增群体", "name_en": "Added later", "weight": "1"}).status_code == 302
+    added = db.session.scalars(db.select(StakeholderGroup).where(
+        StakeholderGroup.name_en == "Added later")).one()
+    assert "closed assessment" not in get(admin_client, f"/admin/groups/{added.id}?lang=en").decode()
+
+
 def test_an_assessment_closed_before_closings_kept_the_order_follows_the_library(
         admin_client, demo_data):
     """Its closing's configuration has no group order: its columns are today's groups."""

@@ -349,6 +349,16 @@ class ShownGroup:
         return pick_language(self.name_zh, self.name_en, locale)
 
 
+def closed_assessments_keeping(group_id: int) -> int:
+    """How many closed assessments keep the group (each as it was closed with: its name
+    and its place in the tables); closing keeps a weight for every group there is."""
+    return db.session.scalar(
+        select(func.count()).select_from(AssessmentGroupWeight)
+        .join(Assessment, Assessment.id == AssessmentGroupWeight.assessment_id)
+        .where(AssessmentGroupWeight.group_id == group_id,
+               Assessment.status == AssessmentStatus.CLOSED)) or 0
+
+
 def shown_groups(assessment: Assessment) -> dict[int, ShownGroup]:
     """Every stakeholder group (archived ones too) as the assessment's outputs name it, by
     id in the groups' order (a closed assessment's groups first, in the order its closing

@@ -8,7 +8,7 @@ from sqlalchemy import func
 
 from ..confirmation import Act, confirm_step
 from ..extensions import db
-from ..frozen_configuration import keep_group_weight
+from ..frozen_configuration import closed_assessments_keeping, keep_group_weight
 from ..i18n import locale_code
 from ..models import GroupStatement, StakeholderGroup, StatementKind, Submission, ordered_groups
 from . import bp
@@ -51,14 +51,16 @@ def group_new():
 
 @bp.route("/groups/<int:group_id>", methods=["GET", "POST"])
 def group_detail(group_id: int):
-    """Edit a group, and list its expectations and responses to add, edit and reorder."""
+    """Edit a group, and list its expectations and responses to add, edit and reorder
+    (closed assessments that have it keep it as they were closed with)."""
     group = db.get_or_404(StakeholderGroup, group_id)
     form = GroupForm(obj=group)
     if form.validate_on_submit() and _save_group(form, group):
         flash(_("Group saved."), "success")
         return redirect(url_for("admin.group_detail", group_id=group.id))
     return render_template("admin/group_detail.html", group=group, form=form,
-                           new_statement=StatementForm(formdata=None), confirm=ConfirmForm())
+                           new_statement=StatementForm(formdata=None), confirm=ConfirmForm(),
+                           closed_uses=closed_assessments_keeping(group.id))
 
 
 @bp.route("/groups/<int:group_id>/move/<any(up, down):direction>", methods=["POST"])
