@@ -150,6 +150,10 @@ def test_the_group_page_says_closed_assessments_keep_the_group(admin_client, dem
     added = db.session.scalars(db.select(StakeholderGroup).where(
         StakeholderGroup.name_en == "Added later")).one()
     assert "closed assessment" not in get(admin_client, f"/admin/groups/{added.id}?lang=en").decode()
+    # Nor once its weight is edited (which keeps the old weight in every assessment).
+    assert admin_client.post(f"/admin/groups/{added.id}", data={
+        "name_zh": "新增群体", "name_en": "Added later", "weight": "2"}).status_code == 302
+    assert "closed assessment" not in get(admin_client, f"/admin/groups/{added.id}?lang=en").decode()
 
 
 def test_an_assessment_closed_before_closings_kept_the_order_follows_the_library(

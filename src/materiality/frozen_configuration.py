@@ -121,11 +121,11 @@ def relevant_groups(assessment: Assessment) -> list[StakeholderGroup]:
     then: groups added, reordered or archived later leave it alone. While open, and for
     an assessment closed before closings kept that order, the groups as they are now.
     """
-    kept = _kept_group_order(assessment)
-    if kept is not None:
+    order = _kept_group_order(assessment)
+    if order is not None:
         groups = {group.id: group for group in db.session.scalars(
-            select(StakeholderGroup).where(StakeholderGroup.id.in_(kept)))}
-        return [groups[group_id] for group_id in kept if group_id in groups]
+            select(StakeholderGroup).where(StakeholderGroup.id.in_(order)))}
+        return [groups[group_id] for group_id in order if group_id in groups]
     answered = select(Submission.group_id).where(Submission.assessment_id == assessment.id,
                                                  Submission.group_id.is_not(None))
     kept = select(AssessmentGroupWeight.group_id).where(
@@ -350,13 +350,16 @@ class ShownGroup:
 
 
 def closed_assessments_keeping(group_id: int) -> int:
-    """How many closed assessments keep the group (each as it was closed with: its name
-    and its place in the tables); closing keeps a weight for every group there is."""
-    return db.session.scalar(
-        select(func.count()).select_from(AssessmentGroupWeight)
-        .join(Assessment, Assessment.id == AssessmentGroupWeight.assessment_id)
-        .where(AssessmentGroupWeight.group_id == group_id,
-               Assessment.status == AssessmentStatus.CLOSED)) or 0
+    """How many closed assessments keep the group as they were closed with (its name and
+    its place in their tables): those whose closing listed it; for one closed before
+    closings kept the groups' order, those keeping a weight for it (closing keeps one
+    for every group there is; a weight edited later may add one, hence not for all)."""
+    count = 0
+    for assessment in db.session.scalars(
+            select(Assessment).where(Assessment.status == AssessmentStatus.CLOSED)):
+        order = _kept_group_order(assessment)
+        count += group_id in (order if order is not None else stored_group_weights(assessment.id))
+    return count
 
 
 def shown_groups(assessment: Assessment) -> dict[int, ShownGroup]:
