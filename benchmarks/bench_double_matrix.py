@@ -20,12 +20,12 @@ import numpy as np
 try:
     from materiality.services.charts import double_matrix as chart
     from materiality.services.charts import labels as label_placement
-    from materiality.services.charts.matrix import figure_bytes
+    from materiality.services.charts.files import figure_bytes
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from materiality.services.charts import double_matrix as chart
     from materiality.services.charts import labels as label_placement
-    from materiality.services.charts.matrix import figure_bytes
+    from materiality.services.charts.files import figure_bytes
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_matrix import points as classic_points  # noqa: E402 - the classic bench's topics

@@ -27,11 +27,13 @@ import numpy as np
 try:
     from materiality.services.charts import labels as label_placement
     from materiality.services.charts import matrix as chart
+    from materiality.services.charts import point_labels
     from materiality.services.charts.fonts import forget_extents
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from materiality.services.charts import labels as label_placement
     from materiality.services.charts import matrix as chart
+    from materiality.services.charts import point_labels
     from materiality.services.charts.fonts import forget_extents
 
 MatrixOptions, MatrixPoint, render_matrix = chart.MatrixOptions, chart.MatrixPoint, chart.render_matrix
@@ -146,7 +148,7 @@ def growth(repeat: int) -> None:
     """How the label placement's time grows with the number of topics (CPU seconds of
     every placement of one drawing, best of ``repeat``; attempts = font sizes tried; draw
     = the whole drawing, best of ``repeat``)."""
-    real = chart.place_labels
+    real = point_labels.place_labels
     print("\nplacement time by topics (crowded synthetic topics, mixed zh/en, CPU s, "
           f"best of {repeat}):")
     print(f"{'topics':>8} {'place':>7} {'attempts':>8} {'per attempt':>11} {'draw':>7} "
@@ -168,13 +170,13 @@ def growth(repeat: int) -> None:
                 finally:
                     _spent.append(time.process_time() - start)
 
-            chart.place_labels = timed
+            point_labels.place_labels = timed
             try:
                 start = time.process_time()
                 chart.draw_matrix(pts, options)
                 draw = time.process_time() - start
             finally:
-                chart.place_labels = real
+                point_labels.place_labels = real
             best_draw = min(best_draw, draw)  # the first drawing also measures the labels
             if sum(spent) < best[0]:
                 best = (sum(spent), len(spent), found[-1].crossings)
@@ -186,7 +188,7 @@ def growth(repeat: int) -> None:
 def placement_time(repeat: int, pts, options) -> float:
     """Seconds spent in the label placer during one drawing (best of ``repeat``)."""
     spent = []
-    real = chart.place_labels
+    real = point_labels.place_labels
 
     def timed(*args, **kwargs):
         start = time.perf_counter()
@@ -195,7 +197,7 @@ def placement_time(repeat: int, pts, options) -> float:
         finally:
             spent.append(time.perf_counter() - start)
 
-    chart.place_labels = timed
+    point_labels.place_labels = timed
     try:
         best = np.inf
         for _ in range(repeat):
@@ -203,7 +205,7 @@ def placement_time(repeat: int, pts, options) -> float:
             chart.draw_matrix(pts, options)
             best = min(best, sum(spent))
     finally:
-        chart.place_labels = real
+        point_labels.place_labels = real
     return best
 
 

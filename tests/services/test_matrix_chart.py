@@ -19,6 +19,7 @@ from matplotlib.mathtext import MathTextParser
 from matplotlib.text import Text
 from PIL import Image
 
+from materiality.services.charts.files import png_bytes
 from materiality.services.charts.fonts import ChartRenderer, forget_extents
 from materiality.services.charts.matrix import (
     SIZE_PRESETS,
@@ -26,7 +27,6 @@ from materiality.services.charts.matrix import (
     MatrixPoint,
     MatrixRender,
     draw_matrix,
-    png_bytes,
     render_matrix,
 )
 from materiality.services.charts.style import LABEL_PAD_PT, MAX_LEADER_PT

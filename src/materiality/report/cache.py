@@ -66,7 +66,8 @@ def matrix_editor(data: ReportData, choice: MatrixChoice) -> LabelEditor:
     """Where the labels sit, for the matrix page's editor, drawn once per fingerprint,
     language and choices. The same drawing gives the preview PNG the page shows next,
     kept for that request."""
-    from ..services.charts.matrix import draw_matrix, figure_bytes
+    from ..services.charts.files import figure_bytes
+    from ..services.charts.matrix import draw_matrix
     from . import exports
     from .data import label_positions, matrix_points
     from .label_editor import label_editor

@@ -374,7 +374,7 @@ def cached_editor(data: DoubleReportData, choice) -> LabelEditor:  # noqa: ANN00
     """Where the labels sit, drawn once per fingerprint, language and choices; the same
     drawing gives the preview PNG the page shows next, kept for that request."""
     from ..services.charts.double_matrix import draw_double_matrix
-    from ..services.charts.matrix import figure_bytes
+    from ..services.charts.files import figure_bytes
     from .cache import PREVIEW_DPI, caches
 
     chart = data.fingerprint.chart if data.fingerprint else None

@@ -123,7 +123,8 @@ def save_label_positions(assessment: Assessment, locale: str,
 
     A centre off the plot is kept on its edge; one that is not a finite number is refused.
     """
-    from ..services.charts.matrix import clamp_to_plot, label_area  # matplotlib: load when used
+    from ..services.charts.matrix import label_area  # matplotlib: load when used
+    from ..services.charts.point_labels import clamp_to_plot
 
     locale = normalize_locale(locale)
     allowed = {link.topic_id for link in assessment.topic_links}

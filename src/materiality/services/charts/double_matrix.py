@@ -7,7 +7,7 @@ impact one; both quadrants are shaded, the "both" corner darker. Each marker say
 its topic is material: a filled circle for both, a triangle pointing up for impact
 alone, a square for financial alone, a hollow circle for neither. All shapes lie inside
 the classic marker's circle, so the classic label placer (:mod:`.labels`, through
-:func:`.matrix._draw_labels`) keeps labels off them and off each other and leaders
+:func:`.point_labels.draw_labels`) keeps labels off them and off each other and leaders
 uncrossed, exactly as on the classic matrix.
 
 The figure sizes, fonts, category colours, axes and file formats are the classic
@@ -29,17 +29,16 @@ from matplotlib.patches import Rectangle
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 
+from materiality.services.charts.files import ChartCanvas, figure_bytes
 from materiality.services.charts.fonts import chart_rc, font
 from materiality.services.charts.legend import _legend_order
 from materiality.services.charts.matrix import (
-    ChartCanvas,
     MatrixOptions,
     MatrixPoint,
     MatrixRender,
-    _draw_labels,
-    _limits,
-    figure_bytes,
+    plot_limits,
 )
+from materiality.services.charts.point_labels import draw_labels
 from materiality.services.charts.style import (
     INK,
     LAYOUT_DPI,
@@ -140,7 +139,7 @@ def draw_double_matrix(
         raised = _draw_legends(fig, points, colours, texts, scale, layout)
         left, bottom, width, height = layout.axes_rect
         ax = fig.add_axes((left, bottom + raised, width, height - raised))
-        xlim, ylim = _limits(points, options)
+        xlim, ylim = plot_limits(points, options)
         ax.set_xlim(*xlim)
         ax.set_ylim(*ylim)
         ax.set_autoscale_on(False)
@@ -152,7 +151,7 @@ def draw_double_matrix(
             fig.text(layout.axes_rect[0], 1 - 0.12 / fig.get_figheight(), options.title,
                      ha="left", va="top", color=INK, fontproperties=font(12 * scale),
                      parse_math=False)
-        positions, unplaced = _draw_labels(ax, points, options, scale)
+        positions, unplaced = draw_labels(ax, points, options, scale)
     return MatrixRender(figure=fig, label_positions=positions, unplaced=unplaced)
 
 
