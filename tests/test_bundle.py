@@ -88,6 +88,16 @@ def regenerate_on_an_empty_database(bundle, tmp_path, sqlite_template, read):  #
     return result, seen
 
 
+def assert_regenerated_as_published(tmp_path, assessment_id: int, published: dict) -> None:  # noqa: ANN001
+    """The English topic table and methodology note ``regenerate`` wrote into
+    tmp_path/again are the bytes the closed assessment published (``published`` by URL)."""
+    again = tmp_path / "again"
+    assert (again / f"materiality-2023-{assessment_id}-topic-scores-en.csv").read_bytes() \
+        == published["topics.csv?locale=en"]
+    note = next(p for p in again.iterdir() if "methodology" in p.name and p.name.endswith("en.md"))
+    assert note.read_bytes() == published["methodology.md?locale=en"]
+
+
 def test_the_demo_regenerates_byte_for_byte_on_an_empty_database(runner, demo_2023, tmp_path,
                                                                  sqlite_template):
     exported = tmp_path / "exported"
@@ -259,12 +269,8 @@ def test_a_closed_assessment_regenerates_with_the_group_names_it_was_closed_with
     assert result.exit_code == 0, result.output
     assert name_en != "Renamed after closing"
     assert "DIFFERENT" not in result.output
-    again = tmp_path / "again"
-    assert (again / f"materiality-2023-{demo_2023.id}-topic-scores-en.csv").read_bytes() \
-        == published["topics.csv?locale=en"]
-    note = next(p for p in again.iterdir() if "methodology" in p.name and p.name.endswith("en.md"))
-    assert note.read_bytes() == published["methodology.md?locale=en"]
-    assert b"Example Group" in note.read_bytes()
+    assert_regenerated_as_published(tmp_path, demo_2023.id, published)
+    assert b"Example Group" in published["methodology.md?locale=en"]
 
 
 def test_a_closed_assessment_regenerates_with_the_groups_order_it_was_closed_with(
@@ -297,8 +303,4 @@ def test_a_closed_assessment_regenerates_with_the_groups_order_it_was_closed_wit
     assert result.exit_code == 0, result.output
     assert order[:len(groups)] != [g.id for g in groups]  # the bundled library moved on
     assert "DIFFERENT" not in result.output
-    again = tmp_path / "again"
-    assert (again / f"materiality-2023-{demo_2023.id}-topic-scores-en.csv").read_bytes() \
-        == published["topics.csv?locale=en"]
-    note = next(p for p in again.iterdir() if "methodology" in p.name and p.name.endswith("en.md"))
-    assert note.read_bytes() == published["methodology.md?locale=en"]
+    assert_regenerated_as_published(tmp_path, demo_2023.id, published)
