@@ -20,6 +20,7 @@ reordering, adding or archiving groups later moves no column of a published tabl
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, select
@@ -146,7 +147,7 @@ def frozen_configuration(assessment: Assessment) -> dict:
     weights = group_weights(assessment)
     groups = relevant_groups(assessment)
     # A closed assessment keeps the groups as they were archived or not at closing.
-    kept = _kept_configuration(assessment).get("group_weights") or {}
+    kept = _kept_group_settings(assessment)
     overrides = db.session.scalars(select(CompanyScoreOverride).where(
         CompanyScoreOverride.assessment_id == assessment.id)
         .order_by(CompanyScoreOverride.topic_id))
@@ -233,6 +234,12 @@ def _kept_configuration(assessment: Assessment) -> dict:
     return configuration if isinstance(configuration, dict) else {}
 
 
+def _kept_group_settings(assessment: Assessment) -> dict[str, dict]:
+    """Each group's weight, names and archived flag as the closing kept them, by id as
+    text; empty while open."""
+    return _kept_configuration(assessment).get("group_weights") or {}
+
+
 def _kept_group_order(assessment: Assessment) -> list[int] | None:
     """The ids of the groups the closing's configuration lists, in the order kept; None
     while open, or when the assessment was closed before closings kept the order."""
@@ -252,7 +259,7 @@ def listed_group_ids(assessment: Assessment) -> list[int]:
     order = _kept_group_order(assessment)
     if order is None:
         return [group.id for group in ordered_groups()]
-    kept = _kept_configuration(assessment).get("group_weights") or {}
+    kept = _kept_group_settings(assessment)
     return [group_id for group_id in order
             if not (kept.get(str(group_id)) or {}).get("archived")]
 
@@ -264,11 +271,9 @@ def frozen_response_table(assessment: Assessment) -> dict[str, list[dict]] | Non
     return table if isinstance(table, dict) else None
 
 
-@dataclass(frozen=True)
-class ShownCategory:
-    """A topic's category as an assessment shows it: its key (the chart's colour) and names."""
+class _Named:
+    """Named in both languages: :meth:`name` gives the page's (the other one where it has none)."""
 
-    key: str
     name_zh: str | None
     name_en: str | None
 
@@ -277,7 +282,16 @@ class ShownCategory:
 
 
 @dataclass(frozen=True)
-class ShownTopic:
+class ShownCategory(_Named):
+    """A topic's category as an assessment shows it: its key (the chart's colour) and names."""
+
+    key: str
+    name_zh: str | None
+    name_en: str | None
+
+
+@dataclass(frozen=True)
+class ShownTopic(_Named):
     """A topic as an assessment's outputs show it, in both languages."""
 
     id: int
@@ -286,9 +300,6 @@ class ShownTopic:
     description_zh: str | None
     description_en: str | None
     category: ShownCategory
-
-    def name(self, locale: str) -> str:
-        return pick_language(self.name_zh, self.name_en, locale)
 
     def description(self, locale: str) -> str:
         return pick_language(self.description_zh, self.description_en, locale)
@@ -338,15 +349,12 @@ def closed_assessments_asking(topic_id: int) -> int:
 
 
 @dataclass(frozen=True)
-class ShownGroup:
+class ShownGroup(_Named):
     """A stakeholder group as an assessment's outputs name it, in both languages."""
 
     id: int
     name_zh: str | None
     name_en: str | None
-
-    def name(self, locale: str) -> str:
-        return pick_language(self.name_zh, self.name_en, locale)
 
 
 def closed_assessments_keeping(group_id: int) -> int:
@@ -373,7 +381,7 @@ def shown_groups(assessment: Assessment) -> dict[int, ShownGroup]:
     configuration, as the library names it now. Every table, page, note, export and
     bundle of a report names groups through this one function.
     """
-    kept = _kept_configuration(assessment).get("group_weights") or {}
+    kept = _kept_group_settings(assessment)
     groups = ordered_groups(include_archived=True)
     first = {group_id: i for i, group_id in enumerate(_kept_group_order(assessment) or ())}
     groups.sort(key=lambda group: first.get(group.id, len(first)))  # stable: then today's
@@ -382,6 +390,13 @@ def shown_groups(assessment: Assessment) -> dict[int, ShownGroup]:
         names = kept.get(str(group.id)) or {"name_zh": group.name_zh, "name_en": group.name_en}
         shown[group.id] = ShownGroup(group.id, names.get("name_zh"), names.get("name_en"))
     return shown
+
+
+def in_shown_order(shown: dict[int, ShownGroup], groups: Iterable) -> list[ShownGroup]:
+    """``groups`` (anything with an ``id``: an IRO's affected groups, say) as
+    :func:`shown_groups` names and orders them for the assessment."""
+    chosen = {group.id for group in groups}
+    return [group for group in shown.values() if group.id in chosen]
 
 
 def organisation_snapshot() -> dict[str, str | None]:

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 
 from ..confirmation import Act, confirm_step
 from ..extensions import db
-from ..frozen_configuration import is_closed, shown_groups, shown_topics
+from ..frozen_configuration import in_shown_order, is_closed, shown_groups, shown_topics
 from ..i18n import locale_code
 from ..models import Assessment, Iro, IroRating, ValueChainStage, ordered_groups
 from ..services.library.iro_files import (
@@ -78,7 +78,8 @@ def iro_register(assessment_id: int):
     horizons = HorizonsForm(obj=assessment)
     return render_template(
         "admin/iro_register.html", assessment=assessment, by_topic=by_topic,
-        topics=shown_topics(assessment), groups=shown_groups(assessment), count=len(iros),
+        topics=shown_topics(assessment), groups=shown_groups(assessment),
+        in_shown_order=in_shown_order, count=len(iros),
         horizons_form=horizons, horizons=horizon_labels(assessment), kinds=KIND_LABELS,
         actualities=ACTUALITY_LABELS, stages=STAGE_LABELS, confirm=ConfirmForm(),
         closed=is_closed(assessment))
@@ -318,8 +319,7 @@ def iro_records(assessment: Assessment, locale: str) -> list[tuple]:
         "yes" if iro.human_rights else "no",
         *("yes" if getattr(iro, stage.value) else "no" for stage in ValueChainStage),
         iro.time_horizon, iro.description_zh or "", iro.description_en or "",
-        "; ".join(group.name(locale) for group in groups.values()  # the assessment's order
-                  if group.id in {chosen.id for chosen in iro.groups}),
+        "; ".join(group.name(locale) for group in in_shown_order(groups, iro.groups)),
     ) for iro in register(assessment.id)]
 
 

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from sqlalchemy import func
 
 from ..extensions import db
-from ..frozen_configuration import shown_groups, shown_topics
+from ..frozen_configuration import in_shown_order, shown_groups, shown_topics
 from ..models import (
     Assessment,
     CriterionAnchor,
@@ -156,7 +156,6 @@ def double_methodology_input(assessment: Assessment, result: DoubleMaterialityRe
                                    .order_by(Iro.id)))
     impacts = [iro for iro in iros if iro.is_impact]
     with_iros = {iro.topic_id for iro in iros}
-    affected = {group.id for iro in iros for group in iro.groups}
     start, end = _rating_dates(assessment)
     counts = [int(n) for n in result.iros["assessors"]]
     anchors, own = _anchors(assessment.id)
@@ -189,8 +188,8 @@ def double_methodology_input(assessment: Assessment, result: DoubleMaterialityRe
         horizon_medium_years=assessment.horizon_medium_years,
         assessors=_assessors(assessment.id),
         assessors_per_iro=(min(counts), max(counts), float(median(counts))) if counts else None,
-        affected_groups=[group.name(locale) for group in shown_groups(assessment).values()
-                         if group.id in affected],
+        affected_groups=[group.name(locale) for group in in_shown_order(
+            shown_groups(assessment), (group for iro in iros for group in iro.groups))],
         stakeholder_respondents=_stakeholder_respondents(assessment.id),
         anchors=anchors, overridden=own, settings=result.settings,
         threshold_impact=result.threshold_impact,
