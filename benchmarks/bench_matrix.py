@@ -126,22 +126,24 @@ def demo_points() -> dict[str, tuple[list, MatrixOptions]]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def best_of(repeat: int, fn, clock=time.perf_counter) -> float:
+def best_of(repeat: int, fn, clock=time.perf_counter, before=None) -> float:
+    """The shortest of ``repeat`` runs of ``fn`` (``before`` runs untimed before each)."""
     times = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         start = clock()
         fn()
         times.append(clock() - start)
     return min(times)
 
 
-def cold_png_cpu(pts, options) -> float:
-    """CPU seconds of one PNG at 300 dpi with the kept label extents and text metrics emptied (as the
-    first drawing of these labels in a worker)."""
-    forget_extents()
-    start = time.process_time()
-    render_matrix(pts, options, "png", 300)
-    return time.process_time() - start
+def cold_png_cpu(repeat: int, pts, options) -> float:
+    """CPU seconds of one PNG at 300 dpi with the kept label extents and text metrics
+    emptied before it (as the first drawing of these labels in a worker), best of
+    ``repeat`` such drawings, as the other columns."""
+    return best_of(repeat, lambda: render_matrix(pts, options, "png", 300),
+                   clock=time.process_time, before=forget_extents)
 
 
 def growth(repeat: int) -> None:
@@ -258,7 +260,8 @@ def main() -> None:
     load = os.getloadavg()
     print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores; "
           f"wall seconds, best of {args.repeat}, except the CPU columns: png cpu = PNG 300 dpi, "
-          "best of the same runs; cold = the first PNG with the kept label extents and text metrics emptied")
+          "best of the same runs; cold = a PNG with the kept label extents and text metrics "
+          "emptied first, best of as many")
     print(f"{'topics':>8} {'lang':>5} {'place':>7} {'draw':>7} {'png300':>7} {'svg':>7} "
           f"{'pdf':>7} {'png cpu':>7} {'cold':>7} | {'leaders':>7} {'cross':>5} {'max pt':>6} "
           f"{'mean pt':>7} {'off side':>8}")
@@ -270,7 +273,7 @@ def main() -> None:
                  for fmt in ("png", "svg", "pdf")]
         files.append(best_of(args.repeat, lambda p=pts, o=options: render_matrix(p, o, "png", 300),
                              clock=time.process_time))
-        files.append(cold_png_cpu(pts, options))
+        files.append(cold_png_cpu(args.repeat, pts, options))
         pngs.setdefault(len(pts), []).append((f"{name} {lang}", files[0], files[3], files[4]))
         count, crossings, longest, mean, off = leader_figures(pts, options)
         print(f"{name:>8} {lang:>5} {place:>6.2f}s {draw:>6.2f}s "

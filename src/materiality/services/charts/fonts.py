@@ -9,11 +9,15 @@ and saving in ``matplotlib.rc_context(chart_rc())``.
 from __future__ import annotations
 
 import functools
+import itertools
+from collections.abc import Iterable
 from importlib.resources import files
 
+import matplotlib
 from matplotlib import font_manager
-from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
 from matplotlib.font_manager import FontProperties
+from matplotlib.ft2font import FT2Font
 from matplotlib.text import Text
 
 #: The Simplified Chinese face of the bundled collection; it also covers Latin text.
@@ -83,6 +87,13 @@ def text_extent(label: Text, text: str, renderer) -> tuple[float, float]:  # noq
 #: Line metrics (width, height, descent) measured by chart renderers in this process, by
 #: text, font and dpi: see :class:`ChartRenderer`.
 _METRICS: dict[tuple, tuple[float, float, float]] = {}
+#: Glyph boxes and advances (26.6 subpixels) by font file, glyph, size, dpi and load flags,
+#: for :meth:`ChartRenderer.keep_line_metrics`.
+_GLYPHS: dict[tuple, tuple[tuple[int, int, int, int], int]] = {}
+#: Whether lines measured from one shaping of their label equal matplotlib's own
+#: measurement in this process: empty until checked, on first use.
+_ONE_SHAPING: list[bool] = []
+_CHECK_TEXT = "Importance to the company's development 对企业发展的重要性 “双碳”行动"
 
 
 class ChartRenderer(RendererAgg):
@@ -105,9 +116,108 @@ class ChartRenderer(RendererAgg):
             found = _METRICS[key] = super().get_text_width_height_descent(s, prop, ismath)
         return found
 
+    def keep_line_metrics(self, prop: FontProperties, text: str, lines: Iterable[str]) -> None:
+        """Measure ``lines``, runs of ``text``'s characters, from one shaping of ``text``.
+
+        A label is measured wrapped several ways, and FreeType's shaping costs about 20 us
+        a character (it loads each glyph's outline): a fresh worker spent most of its
+        first matrix measuring the same characters four or five times. Matplotlib's width
+        of a line is the pen's advance over it and its height the glyphs' boxes, so a run
+        of a shaped line measures the same as the run shaped alone: its glyphs' relative
+        positions, the last one's advance and the boxes (kept by glyph). Runs that do not
+        start and end on a glyph of their own (a ligature across a break) are left to
+        :meth:`get_text_width_height_descent`, and so is everything if this matplotlib
+        measures otherwise (checked once per process against its own measurement).
+        """
+        todo = [line for line in dict.fromkeys(lines)
+                if line and (line, prop, False, self.dpi) not in _METRICS]
+        if len(todo) < 2 or not self._one_shaping_measures_the_same(prop):
+            return
+        for line, metrics in self._runs_of(prop, text, todo).items():
+            if len(_METRICS) >= _EXTENTS_KEPT:
+                _METRICS.clear()
+            _METRICS[(line, prop.copy(), False, self.dpi)] = metrics
+
+    def _runs_of(self, prop: FontProperties, text: str,
+                 lines: list[str]) -> dict[str, tuple[float, float, float]]:
+        """The metrics of those ``lines`` that can be read off one shaping of ``text``."""
+        if not hasattr(FT2Font, "_layout"):  # matplotlib 3.11 and later
+            return {}
+        ft_font = self._prepare_font(prop)
+        flags = get_hinting_flag()
+        items = ft_font._layout(text, flags)
+        starts = _glyph_starts(text, items)
+        if starts is None:
+            return {}
+        size = (prop.get_size_in_points(), self.dpi, flags,
+                matplotlib.rcParams["text.hinting_factor"])
+        found = {}
+        for line in lines:
+            at = text.find(line)
+            while at >= 0 and (at not in starts or at + len(line) not in starts):
+                at = text.find(line, at + 1)
+            if at < 0:
+                continue
+            run = items[starts[at]:starts[at + len(line)]]
+            if run:
+                found[line] = _run_metrics(run, size, flags)
+        return found
+
+    def _one_shaping_measures_the_same(self, prop: FontProperties) -> bool:
+        if not _ONE_SHAPING:
+            lines = _CHECK_TEXT.split() + ["Importance to the", "company's development"]
+            runs = self._runs_of(prop, _CHECK_TEXT, lines)
+            _ONE_SHAPING.append(len(runs) == len(lines) and all(
+                runs[line] == super(ChartRenderer, self).get_text_width_height_descent(
+                    line, prop, False) for line in lines))
+        return _ONE_SHAPING[0]
+
+
+def _glyph_starts(text: str, items: list) -> dict[int, int] | None:
+    """Where each character that starts a glyph of its own is in the shaped ``items``:
+    every character when each has one glyph, else the characters around spaces (a
+    ligature never spans one); None if the glyphs are not in reading order."""
+    if any(b.x < a.x or b.y != a.y for a, b in itertools.pairwise(items)):
+        return None
+    if len(items) == len(text) and all(i.char == c for i, c in zip(items, text, strict=True)):
+        return {k: k for k in range(len(text) + 1)}
+    spaces = [k for k, item in enumerate(items) if item.char == " "]
+    chars = [k for k, c in enumerate(text) if c == " "]
+    if len(spaces) != len(chars) or not items or items[0].char != text[0]:
+        return None
+    starts = {0: 0, len(text): len(items)}
+    for c, k in zip(chars, spaces, strict=True):
+        starts[c], starts[c + 1] = k, k + 1
+    return starts
+
+
+def _run_metrics(run: list, size: tuple, flags) -> tuple[float, float, float]:  # noqa: ANN001
+    """Width, height and descent in pixels of shaped glyphs laid out alone."""
+    origin = run[0].x
+    y_min, y_max = 32000, -32000
+    pen = 0
+    for item in run:
+        key = (item.ft_object.fname, item.ft_object.face_index, item.glyph_index) + size
+        glyph = _GLYPHS.get(key)
+        if glyph is None:
+            if len(_GLYPHS) >= _EXTENTS_KEPT:
+                _GLYPHS.clear()
+            loaded = item.ft_object.load_glyph(item.glyph_index, flags)
+            glyph = _GLYPHS[key] = (loaded.bbox, loaded.horiAdvance)
+        (_, low, _, high), advance = glyph
+        pen = round((item.x - origin) * 64)
+        shift = round(item.y * 64)
+        y_min, y_max = min(y_min, low + shift), max(y_max, high + shift)
+        last_advance = advance
+    width = pen + last_advance
+    if y_min > y_max:
+        return width / 64, 0.0, 0.0
+    return width / 64, (y_max - y_min) / 64, -y_min / 64
+
 
 def forget_extents() -> None:
-    """Empty the kept text extents and metrics (the next drawing measures as a fresh
-    worker would)."""
+    """Empty the kept text extents, metrics and glyphs (the next drawing measures as a
+    fresh worker would)."""
     _EXTENTS.clear()
     _METRICS.clear()
+    _GLYPHS.clear()

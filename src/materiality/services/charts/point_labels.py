@@ -115,10 +115,15 @@ def draw_labels(ax, points, options, scale, avoid=()):
     max_leader = MAX_LEADER_PT * scale * px_per_pt - 1.0
     result = None
     font_sizes = LABEL_PT * scale - np.array([0.0, 0.5, 1.0, 1.5, 2.0])
+    # A chart renderer measures a label's wrappings from one shaping of the label.
+    keep_line_metrics = getattr(renderer, "keep_line_metrics", None)
     for size in font_sizes:
         sizes = []
-        for t, wraps in zip(labels, wrappings, strict=True):
+        for p, t, wraps in zip(points, labels, wrappings, strict=True):
             t.set_fontsize(size)
+            if keep_line_metrics is not None:
+                keep_line_metrics(t.get_fontproperties(), " ".join(p.label.split("\n")),
+                                  [line for text in wraps for line in text.split("\n")])
             extents = []
             for text in wraps:
                 width, height = text_extent(t, text, renderer)
