@@ -415,17 +415,19 @@ def test_png_is_deterministic_and_sized_by_dpi():
 
 
 def test_kept_text_metrics_draw_the_same_pixels_as_fresh_ones():
-    """The line metrics kept between drawings (fonts.ChartRenderer) change no pixel: a
-    drawing measured by matplotlib's own renderer, one after forgetting what was kept (a
-    fresh worker's first) and one reusing it give the same bytes, in both languages and
-    at two dpi."""
+    """The line metrics and shapings kept between drawings (fonts.ChartRenderer) change
+    no pixel: a drawing measured and drawn by matplotlib's own renderer, one after
+    forgetting what was kept (a fresh worker's first) and one reusing it give the same
+    bytes, in both languages and at two dpi."""
     for lang in ("zh", "en"):
         options = MatrixOptions(locale="zh_CN" if lang == "zh" else "en",
                                 threshold_x=3.5, threshold_y=3.5)
         for dpi in (300, 96):
             forget_extents()
             with mock.patch.object(ChartRenderer, "get_text_width_height_descent",
-                                   RendererAgg.get_text_width_height_descent):
+                                   RendererAgg.get_text_width_height_descent), \
+                    mock.patch.object(ChartRenderer, "draw_text", RendererAgg.draw_text), \
+                    mock.patch.object(ChartRenderer, "keep_line_metrics", lambda *_: None):
                 measured = render_matrix(seed_points(lang), options, "png", dpi)
             forget_extents()
             assert render_matrix(seed_points(lang), options, "png", dpi) == measured

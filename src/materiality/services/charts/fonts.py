@@ -87,70 +87,98 @@ def text_extent(label: Text, text: str, renderer) -> tuple[float, float]:  # noq
 #: Line metrics (width, height, descent) measured by chart renderers in this process, by
 #: text, font and dpi: see :class:`ChartRenderer`.
 _METRICS: dict[tuple, tuple[float, float, float]] = {}
-#: Glyph boxes and advances (26.6 subpixels) by font file, glyph, size, dpi and load flags,
-#: for :meth:`ChartRenderer.keep_line_metrics`.
+#: Lines shaped by chart renderers in this process (matplotlib's layout items), by text,
+#: font, dpi and hinting: measured and then drawn from one shaping.
+_LAYOUTS: dict[tuple, list] = {}
+#: Glyph boxes and advances (26.6 subpixels) by font file, glyph, size, dpi and hinting.
 _GLYPHS: dict[tuple, tuple[tuple[int, int, int, int], int]] = {}
-#: Whether lines measured from one shaping of their label equal matplotlib's own
-#: measurement in this process: empty until checked, on first use.
+#: Whether lines measured from their shaping equal matplotlib's own measurement in this
+#: process: empty until checked, on first use.
 _ONE_SHAPING: list[bool] = []
 _CHECK_TEXT = "Importance to the company's development 对企业发展的重要性 “双碳”行动"
 
 
-class ChartRenderer(RendererAgg):
-    """Matplotlib's Agg renderer, keeping the text metrics it measures for the next one.
+def _kept(store: dict, key: tuple, value):  # noqa: ANN001, ANN202
+    """Keep ``value`` under ``key`` in one of the bounded stores above."""
+    if len(store) >= _EXTENTS_KEPT:
+        store.clear()
+    store[key] = value
+    return value
 
-    Matplotlib keeps them per renderer, and every drawing makes new renderers (a new
-    figure, and the file's dpi): each PNG measured every line of text again, a tenth of
-    drawing the demo's matrix. The metrics depend only on the text, the font and the
-    dpi, so they are kept by those, bounded as the extents are.
+
+class ChartRenderer(RendererAgg):
+    """Matplotlib's Agg renderer, shaping each line of text once and keeping what it
+    measures and shapes for the next renderer.
+
+    Matplotlib keeps metrics per renderer, and every drawing makes new renderers (a new
+    figure, and the file's dpi): each PNG measured every line again, a tenth of drawing
+    the demo's matrix. It also shapes a line twice, to measure it and to draw it, and
+    shaping is most of the cost of text: FreeType loads each glyph's outline, about
+    20 us a character. Here a line is shaped once (kept by text, font, dpi and hinting),
+    its metrics are read off that shaping (:func:`_run_metrics`) and the drawing places
+    the same glyphs; a label's other wrappings are read off the shaping of the label
+    (:meth:`keep_line_metrics`). Anything else (mathtext, font features, a matplotlib
+    that measures otherwise, checked once per process) is left to matplotlib.
     """
 
     def get_text_width_height_descent(self, s, prop, ismath):  # noqa: ANN001, ANN201
-        if ismath == "TeX":
+        if ismath:
             return super().get_text_width_height_descent(s, prop, ismath)
         key = (s, prop.copy(), ismath, self.dpi)  # a copy: FontProperties is mutable
         found = _METRICS.get(key)
         if found is None:
-            if len(_METRICS) >= _EXTENTS_KEPT:
-                _METRICS.clear()
-            found = _METRICS[key] = super().get_text_width_height_descent(s, prop, ismath)
+            runs = self._runs_of(prop, s, [s]) if s and self._shaping_is_read(prop) else {}
+            found = runs.get(s) or super().get_text_width_height_descent(s, prop, ismath)
+            _kept(_METRICS, key, found)
         return found
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):  # noqa: ANN001, ANN201, PLR0913
+        # Matplotlib's own draw_text (3.11), drawing the line's kept shaping.
+        if ismath or not self._shaping_is_read(prop) or (mtext is not None and (
+                mtext.get_fontfeatures() is not None or mtext.get_language() is not None)):
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        size = prop.get_size_in_points()
+        self._draw_text_glyphs_and_boxes(
+            gc, x, y, angle,
+            ((item.ft_object, size, item.glyph_index, 0, 1, item.x, item.y)
+             for item in self._shaped(prop, s)),
+            [])
+        return None
 
     def keep_line_metrics(self, prop: FontProperties, text: str, lines: Iterable[str]) -> None:
         """Measure ``lines``, runs of ``text``'s characters, from one shaping of ``text``.
 
-        A label is measured wrapped several ways, and FreeType's shaping costs about 20 us
-        a character (it loads each glyph's outline): a fresh worker spent most of its
-        first matrix measuring the same characters four or five times. Matplotlib's width
-        of a line is the pen's advance over it and its height the glyphs' boxes, so a run
-        of a shaped line measures the same as the run shaped alone: its glyphs' relative
-        positions, the last one's advance and the boxes (kept by glyph). Runs that do not
-        start and end on a glyph of their own (a ligature across a break) are left to
-        :meth:`get_text_width_height_descent`, and so is everything if this matplotlib
-        measures otherwise (checked once per process against its own measurement).
+        A label is measured wrapped several ways, four or five times the same characters.
+        Matplotlib's width of a line is the pen's advance over it and its height the
+        glyphs' boxes, so a run of a shaped line measures the same as the run shaped
+        alone: its glyphs' relative positions, the last one's advance and the boxes.
+        Runs that do not start and end on a glyph of their own (a ligature across a
+        break) are left to :meth:`get_text_width_height_descent`.
         """
         todo = [line for line in dict.fromkeys(lines)
                 if line and (line, prop, False, self.dpi) not in _METRICS]
-        if len(todo) < 2 or not self._one_shaping_measures_the_same(prop):
+        if len(todo) < 2 or not self._shaping_is_read(prop):
             return
         for line, metrics in self._runs_of(prop, text, todo).items():
-            if len(_METRICS) >= _EXTENTS_KEPT:
-                _METRICS.clear()
-            _METRICS[(line, prop.copy(), False, self.dpi)] = metrics
+            _kept(_METRICS, (line, prop.copy(), False, self.dpi), metrics)
+
+    def _shaped(self, prop: FontProperties, text: str) -> list:
+        """Matplotlib's layout of ``text`` on one line (its glyphs and their places)."""
+        flags = get_hinting_flag()
+        key = (text, prop.copy(), self.dpi, flags, matplotlib.rcParams["text.hinting_factor"])
+        items = _LAYOUTS.get(key)
+        if items is None:
+            items = _kept(_LAYOUTS, key, self._prepare_font(prop)._layout(text, flags))
+        return items
 
     def _runs_of(self, prop: FontProperties, text: str,
                  lines: list[str]) -> dict[str, tuple[float, float, float]]:
-        """The metrics of those ``lines`` that can be read off one shaping of ``text``."""
-        if not hasattr(FT2Font, "_layout"):  # matplotlib 3.11 and later
-            return {}
-        ft_font = self._prepare_font(prop)
-        flags = get_hinting_flag()
-        items = ft_font._layout(text, flags)
+        """The metrics of those ``lines`` that can be read off the shaping of ``text``."""
+        items = self._shaped(prop, text)
         starts = _glyph_starts(text, items)
         if starts is None:
             return {}
-        size = (prop.get_size_in_points(), self.dpi, flags,
-                matplotlib.rcParams["text.hinting_factor"])
+        size = (prop.get_size_in_points(), self.dpi)
         found = {}
         for line in lines:
             at = text.find(line)
@@ -160,13 +188,15 @@ class ChartRenderer(RendererAgg):
                 continue
             run = items[starts[at]:starts[at + len(line)]]
             if run:
-                found[line] = _run_metrics(run, size, flags)
+                found[line] = _run_metrics(run, size)
         return found
 
-    def _one_shaping_measures_the_same(self, prop: FontProperties) -> bool:
+    def _shaping_is_read(self, prop: FontProperties) -> bool:
+        """Whether metrics read off a shaping equal matplotlib's own measurement in this
+        process (checked on first use)."""
         if not _ONE_SHAPING:
             lines = _CHECK_TEXT.split() + ["Importance to the", "company's development"]
-            runs = self._runs_of(prop, _CHECK_TEXT, lines)
+            runs = self._runs_of(prop, _CHECK_TEXT, lines) if hasattr(FT2Font, "_layout") else {}
             _ONE_SHAPING.append(len(runs) == len(lines) and all(
                 runs[line] == super(ChartRenderer, self).get_text_width_height_descent(
                     line, prop, False) for line in lines))
@@ -191,24 +221,26 @@ def _glyph_starts(text: str, items: list) -> dict[int, int] | None:
     return starts
 
 
-def _run_metrics(run: list, size: tuple, flags) -> tuple[float, float, float]:  # noqa: ANN001
-    """Width, height and descent in pixels of shaped glyphs laid out alone."""
+def _run_metrics(run: list, size: tuple[float, float]) -> tuple[float, float, float]:
+    """Width, height and descent in pixels of shaped glyphs laid out alone, at ``size``
+    (points, dpi): as matplotlib's FT2Font measures a line, the pen's advance from the
+    first glyph to past the last, and the glyphs' boxes."""
+    flags = get_hinting_flag()
+    hinting = (flags, matplotlib.rcParams["text.hinting_factor"])
     origin = run[0].x
     y_min, y_max = 32000, -32000
-    pen = 0
+    pen = last_advance = 0
     for item in run:
-        key = (item.ft_object.fname, item.ft_object.face_index, item.glyph_index) + size
+        key = (item.ft_object.fname, item.ft_object.face_index, item.glyph_index) + size + hinting
         glyph = _GLYPHS.get(key)
         if glyph is None:
-            if len(_GLYPHS) >= _EXTENTS_KEPT:
-                _GLYPHS.clear()
+            item.ft_object.set_size(*size)
             loaded = item.ft_object.load_glyph(item.glyph_index, flags)
-            glyph = _GLYPHS[key] = (loaded.bbox, loaded.horiAdvance)
-        (_, low, _, high), advance = glyph
+            glyph = _kept(_GLYPHS, key, (loaded.bbox, loaded.horiAdvance))
+        (_, low, _, high), last_advance = glyph
         pen = round((item.x - origin) * 64)
         shift = round(item.y * 64)
         y_min, y_max = min(y_min, low + shift), max(y_max, high + shift)
-        last_advance = advance
     width = pen + last_advance
     if y_min > y_max:
         return width / 64, 0.0, 0.0
@@ -220,4 +252,5 @@ def forget_extents() -> None:
     fresh worker would)."""
     _EXTENTS.clear()
     _METRICS.clear()
+    _LAYOUTS.clear()
     _GLYPHS.clear()
