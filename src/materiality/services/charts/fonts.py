@@ -88,8 +88,10 @@ def text_extent(label: Text, text: str, renderer) -> tuple[float, float]:  # noq
 #: text, font and dpi: see :class:`ChartRenderer`.
 _METRICS: dict[tuple, tuple[float, float, float]] = {}
 #: Lines shaped by chart renderers in this process (matplotlib's layout items), by text,
-#: font, dpi and hinting: measured and then drawn from one shaping.
+#: font, dpi and hinting: measured and then drawn from one shaping. Fewer are kept than
+#: metrics: a line's glyphs take a few kilobytes.
 _LAYOUTS: dict[tuple, list] = {}
+_LAYOUTS_KEPT = 4_000
 #: Glyph boxes and advances (26.6 subpixels) by font file, glyph, size, dpi and hinting.
 _GLYPHS: dict[tuple, tuple[tuple[int, int, int, int], int]] = {}
 #: Whether lines measured from their shaping equal matplotlib's own measurement in this
@@ -98,9 +100,10 @@ _ONE_SHAPING: list[bool] = []
 _CHECK_TEXT = "Importance to the company's development 对企业发展的重要性 “双碳”行动"
 
 
-def _kept(store: dict, key: tuple, value):  # noqa: ANN001, ANN202
-    """Keep ``value`` under ``key`` in one of the bounded stores above."""
-    if len(store) >= _EXTENTS_KEPT:
+def _kept(store: dict, key: tuple, value, most: int = _EXTENTS_KEPT):  # noqa: ANN001, ANN202
+    """Keep ``value`` under ``key`` in one of the bounded stores above (emptied when it
+    holds ``most``)."""
+    if len(store) >= most:
         store.clear()
     store[key] = value
     return value
@@ -168,7 +171,8 @@ class ChartRenderer(RendererAgg):
         key = (text, prop.copy(), self.dpi, flags, matplotlib.rcParams["text.hinting_factor"])
         items = _LAYOUTS.get(key)
         if items is None:
-            items = _kept(_LAYOUTS, key, self._prepare_font(prop)._layout(text, flags))
+            items = _kept(_LAYOUTS, key, self._prepare_font(prop)._layout(text, flags),
+                          _LAYOUTS_KEPT)
         return items
 
     def _runs_of(self, prop: FontProperties, text: str,
@@ -196,7 +200,10 @@ class ChartRenderer(RendererAgg):
         process (checked on first use)."""
         if not _ONE_SHAPING:
             lines = _CHECK_TEXT.split() + ["Importance to the", "company's development"]
-            runs = self._runs_of(prop, _CHECK_TEXT, lines) if hasattr(FT2Font, "_layout") else {}
+            # The private parts of matplotlib 3.11 this relies on, then its measurement.
+            usable = (hasattr(FT2Font, "_layout")
+                      and hasattr(RendererAgg, "_draw_text_glyphs_and_boxes"))
+            runs = self._runs_of(prop, _CHECK_TEXT, lines) if usable else {}
             _ONE_SHAPING.append(len(runs) == len(lines) and all(
                 runs[line] == super(ChartRenderer, self).get_text_width_height_descent(
                     line, prop, False) for line in lines))
