@@ -69,6 +69,15 @@ _EXTENTS: dict[tuple, tuple[float, float]] = {}
 _EXTENTS_KEPT = 20_000
 
 
+def _kept(store: dict, key: tuple, value, most: int = _EXTENTS_KEPT):  # noqa: ANN001, ANN202
+    """Keep ``value`` under ``key`` in one of this module's bounded stores (emptied when
+    it holds ``most``)."""
+    if len(store) >= most:
+        store.clear()
+    store[key] = value
+    return value
+
+
 def text_extent(label: Text, text: str, renderer) -> tuple[float, float]:  # noqa: ANN001
     """The width and height in pixels of ``label`` showing ``text`` (left showing it)."""
     fp = label.get_fontproperties()
@@ -77,10 +86,8 @@ def text_extent(label: Text, text: str, renderer) -> tuple[float, float]:  # noq
     label.set_text(text)
     found = _EXTENTS.get(key)
     if found is None:
-        if len(_EXTENTS) >= _EXTENTS_KEPT:
-            _EXTENTS.clear()
         extent = label.get_window_extent(renderer)
-        found = _EXTENTS[key] = (float(extent.width), float(extent.height))
+        found = _kept(_EXTENTS, key, (float(extent.width), float(extent.height)))
     return found
 
 
@@ -98,15 +105,6 @@ _GLYPHS: dict[tuple, tuple[tuple[int, int, int, int], int]] = {}
 #: process: empty until checked, on first use.
 _ONE_SHAPING: list[bool] = []
 _CHECK_TEXT = "Importance to the company's development 对企业发展的重要性 “双碳”行动"
-
-
-def _kept(store: dict, key: tuple, value, most: int = _EXTENTS_KEPT):  # noqa: ANN001, ANN202
-    """Keep ``value`` under ``key`` in one of the bounded stores above (emptied when it
-    holds ``most``)."""
-    if len(store) >= most:
-        store.clear()
-    store[key] = value
-    return value
 
 
 class ChartRenderer(RendererAgg):
@@ -127,7 +125,7 @@ class ChartRenderer(RendererAgg):
     def get_text_width_height_descent(self, s, prop, ismath):  # noqa: ANN001, ANN201
         if ismath:
             return super().get_text_width_height_descent(s, prop, ismath)
-        key = (s, prop.copy(), ismath, self.dpi)  # a copy: FontProperties is mutable
+        key = _line_key(s, prop, self.dpi)
         found = _METRICS.get(key)
         if found is None:
             runs = self._runs_of(prop, s, [s]) if s and self._shaping_is_read(prop) else {}
@@ -159,19 +157,19 @@ class ChartRenderer(RendererAgg):
         break) are left to :meth:`get_text_width_height_descent`.
         """
         todo = [line for line in dict.fromkeys(lines)
-                if line and (line, prop, False, self.dpi) not in _METRICS]
+                if line and _line_key(line, prop, self.dpi) not in _METRICS]
         if len(todo) < 2 or not self._shaping_is_read(prop):
             return
         for line, metrics in self._runs_of(prop, text, todo).items():
-            _kept(_METRICS, (line, prop.copy(), False, self.dpi), metrics)
+            _kept(_METRICS, _line_key(line, prop, self.dpi), metrics)
 
     def _shaped(self, prop: FontProperties, text: str) -> list:
         """Matplotlib's layout of ``text`` on one line (its glyphs and their places)."""
-        flags = get_hinting_flag()
-        key = (text, prop.copy(), self.dpi, flags, matplotlib.rcParams["text.hinting_factor"])
+        hinting = _hinting()
+        key = (text, prop.copy(), self.dpi, *hinting)
         items = _LAYOUTS.get(key)
         if items is None:
-            items = _kept(_LAYOUTS, key, self._prepare_font(prop)._layout(text, flags),
+            items = _kept(_LAYOUTS, key, self._prepare_font(prop)._layout(text, hinting[0]),
                           _LAYOUTS_KEPT)
         return items
 
@@ -210,6 +208,17 @@ class ChartRenderer(RendererAgg):
         return _ONE_SHAPING[0]
 
 
+def _line_key(text: str, prop: FontProperties, dpi: float) -> tuple:
+    """A plain (not math) line's key in the kept metrics (a copy of the font: it is
+    mutable)."""
+    return text, prop.copy(), False, dpi
+
+
+def _hinting() -> tuple:
+    """The glyph load flags and hinting factor matplotlib shapes and draws with now."""
+    return get_hinting_flag(), matplotlib.rcParams["text.hinting_factor"]
+
+
 def _glyph_starts(text: str, items: list) -> dict[int, int] | None:
     """Where each character that starts a glyph of its own is in the shaped ``items``:
     every character when each has one glyph, else the characters around spaces (a
@@ -232,8 +241,8 @@ def _run_metrics(run: list, size: tuple[float, float]) -> tuple[float, float, fl
     """Width, height and descent in pixels of shaped glyphs laid out alone, at ``size``
     (points, dpi): as matplotlib's FT2Font measures a line, the pen's advance from the
     first glyph to past the last, and the glyphs' boxes."""
-    flags = get_hinting_flag()
-    hinting = (flags, matplotlib.rcParams["text.hinting_factor"])
+    hinting = _hinting()
+    flags = hinting[0]
     origin = run[0].x
     y_min, y_max = 32000, -32000
     pen = last_advance = 0
