@@ -63,8 +63,8 @@ def test_an_assessor_answers_on_a_phone_and_nothing_is_lost_or_sent_twice(live_s
 
     # Sent with answers missing: named at the top, every answer kept.
     chosen[choose(page.locator("fieldset.criterion").nth(11), 5)] = None  # cannot judge
-    page.click(".survey-send")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait_for_load_state alone may see the old page
+        page.click(".survey-send")
     problems = page.locator("#assessor-problems")
     assert problems.is_visible()
     assert "Topic 0: 2. Negative impact" in problems.inner_text()
@@ -89,8 +89,8 @@ def test_an_assessor_answers_on_a_phone_and_nothing_is_lost_or_sent_twice(live_s
     page.wait_for_load_state()
     form = page.locator("#assessor-form")
     if form.count() and form.is_visible():  # whatever Back shows: send a form if there is one
-        page.click(".survey-send")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.click(".survey-send")
     else:
         assert "already been used" in page.inner_text("main")
     assert stored(link_id) == (count, ratings)

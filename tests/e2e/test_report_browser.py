@@ -28,6 +28,7 @@ def test_editor_drags_a_label_and_the_move_is_kept(live_app, browser):
     page.fill("input[name=email]", "editor@example.org")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_url(f"{live_app}/")  # logged in before the next page is asked for
     page.goto(f"{live_app}/report/1/matrix?lang=en&locale=en")
     handles = page.locator(".label-handle")
     handles.first.wait_for()
@@ -45,8 +46,8 @@ def test_editor_drags_a_label_and_the_move_is_kept(live_app, browser):
     after = float(x_input.input_value())
     assert after < before - 0.05
 
-    page.locator("#label-form button[type=submit]").click()
-    page.wait_for_selector(".flash")
+    with page.expect_navigation():
+        page.locator("#label-form button[type=submit]").click()
     assert "1 label positions saved." in page.content()
     rows = db.session.scalars(db.select(LabelPosition)).all()
     assert len(rows) == 1 and rows[0].locale == "en"

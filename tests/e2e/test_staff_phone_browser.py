@@ -141,8 +141,8 @@ def test_closing_a_link_asks_in_a_dialog(phone):
 
     card.get_by_role("link", name="Close").click()
     dialog.wait_for()
-    dialog.get_by_role("button", name="Close the link").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait_for_load_state alone may see the old page
+        dialog.get_by_role("button", name="Close the link").click()
     assert "Link updated." in page.locator(".flashes").inner_text()
     db.session.expire_all()
     assert db.session.get(SurveyLink, link_id).state == "closed"

@@ -112,8 +112,8 @@ def test_a_chinese_and_an_english_phone_are_each_counted_once_for_staff(live_app
     page = english.new_page()
     page.goto(url)
     answer_cards(page, 0, 5, 4)
-    page.click(".lang-switch a[hreflang=en]")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait_for_load_state alone may see the old page
+        page.click(".lang-switch a[hreflang=en]")
     assert page.get_attribute("html", "lang") == "en" and "Next" in page.inner_text("form")
     cards = page.locator(".q-topic")
     assert all(cards.nth(i).locator("input[value='5']").is_checked() for i in range(5))
@@ -203,8 +203,8 @@ def test_from_a_validation_error_submit_is_two_taps_away(live_app, browser):
     page = phone_page(browser)
     page.goto(f"{base}/s/{link.token}?lang=en")
     to_review(page, skip=(7, 15), other_topics="kept text")
-    page.click(".survey-send")  # sent with two answers missing: the server refuses
-    page.wait_for_load_state()
+    with page.expect_navigation():  # sent with two answers missing: the server refuses
+        page.click(".survey-send")
     errors = page.locator("#survey-errors")
     assert "2 questions still need your answer" in errors.inner_text()
     topics = page.locator(".q-topic")
@@ -231,8 +231,8 @@ def test_from_a_validation_error_submit_is_two_taps_away(live_app, browser):
     page = phone_page(browser)
     page.goto(f"{base}/s/{link.token}?lang=en")
     to_review(page, skip=(20,))
-    page.click(".survey-send")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click(".survey-send")
     assert visible_card(page) == page.locator(".q-topic").nth(20).get_attribute("id")
     page.locator(".q-card.current label.scale-option").nth(0).click()
     page.locator(".q-card.current .card-to-review").click()
@@ -364,8 +364,8 @@ def test_with_the_keyboard_alone_a_respondent_answers_reviews_and_fixes(live_app
     assert visible_card(page) == "q-impacts"
     page.click(".q-card.current .card-to-review")
     page.locator(".survey-send").focus()
-    page.keyboard.press("Enter")  # refused: four are missing
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # refused: four are missing
     assert visible_card(page) == "q-impacts"
     errors = page.locator("#survey-errors")
     assert errors.locator("li").count() == 4

@@ -52,8 +52,8 @@ def test_back_after_submitting_says_answered_and_another_person_can_answer(surve
 
     page.reload()  # and the QR code again, or a reload: the same
     assert "You have answered this survey" in page.inner_text("main")
-    page.click("text=Answer for another person")
-    page.wait_for_url(url)
+    with page.expect_navigation(url=url):  # already at url: wait_for_url would not wait
+        page.click("text=Answer for another person")
     assert page.locator("#survey-form").is_visible()
     answer_and_send(page)
     uids = stored(link_id)
@@ -87,8 +87,8 @@ def test_without_the_cookie_the_page_script_keeps_the_stored_id(survey, browser)
 
     page.goto(url + "?lang=en")
     assert page.locator("#survey-answered").is_visible()
-    page.click("#survey-answered >> text=Answer for another person")
-    page.wait_for_url(url)
+    with page.expect_navigation(url=url):
+        page.click("#survey-answered >> text=Answer for another person")
     assert page.locator("#survey-form").is_visible()
     answer_and_send(page)
     assert len(set(stored(link_id))) == 2
