@@ -304,3 +304,51 @@ def test_a_closed_assessment_regenerates_with_the_groups_order_it_was_closed_wit
     assert order[:len(groups)] != [g.id for g in groups]  # the bundled library moved on
     assert "DIFFERENT" not in result.output
     assert_regenerated_as_published(tmp_path, demo_2023.id, published)
+
+
+def test_a_double_materiality_assessment_regenerates_its_own_files_byte_for_byte(
+        runner, demo_data, tmp_path, sqlite_template):
+    """The demo's closed 2025 assessment: its register, assessor ratings, anchors and
+    stakeholder survey are in the bundle, and its matrix, IRO table, material topics and
+    methodology note come back the same from them alone."""
+    from materiality.models import CriterionAnchor, Iro, IroRating
+
+    assessment = db.session.scalar(db.select(Assessment).where(Assessment.method == "double"))
+    db.session.add(CriterionAnchor(assessment_id=assessment.id, criterion="scale", level=5,
+                                   text_zh="灾难性的", text_en="Catastrophic"))
+    db.session.commit()
+    exported = tmp_path / "exported"
+    assert runner.invoke(args=["export", str(assessment.id), "--out", str(exported),
+                               "--dpi", "72"]).exit_code == 0  # the PNGs are not reproduced
+    bundle = exported / f"materiality-2025-{assessment.id}-bundle.zip"
+    with zipfile.ZipFile(bundle) as archive:
+        iros = json.loads(archive.read("iros.json"))
+        iro_ratings = archive.read("iro_ratings.csv").decode()
+        anchors = json.loads(archive.read("criterion_anchors.json"))
+    register = db.session.scalars(db.select(Iro).where(Iro.assessment_id == assessment.id)
+                                  .order_by(Iro.id)).all()
+    assert [row["id"] for row in iros] == [iro.id for iro in register]
+    assert any(row["groups"] for row in iros)  # the groups each affects
+    assert iro_ratings.startswith("respondent,iro_id,criterion,value\n")
+    assert iro_ratings.count("\n") - 1 == db.session.scalar(
+        db.select(db.func.count()).select_from(IroRating).join(Iro).where(
+            Iro.assessment_id == assessment.id))
+    assert anchors == [{"criterion": "scale", "level": 5, "text_zh": "灾难性的",
+                        "text_en": "Catastrophic"}]
+
+    def read():  # noqa: ANN202
+        return (db.session.scalar(db.select(db.func.count()).select_from(Iro)),
+                db.session.scalar(db.select(db.func.count()).select_from(IroRating)))
+
+    result, loaded = regenerate_on_an_empty_database(bundle, tmp_path, sqlite_template, read)
+    assert result.exit_code == 0, result.output
+    assert loaded == (len(register), iro_ratings.count("\n") - 1)
+    regenerated = sorted((tmp_path / "again").iterdir())
+    double_files = [p for p in regenerated if "double" in p.name or "iro-table" in p.name
+                    or "material-topics" in p.name]
+    assert len(regenerated) == 2 * 7 + 2 * 7 and len(double_files) == 2 * 7
+    for path in regenerated:
+        assert path.read_bytes() == (exported / path.name).read_bytes(), path.name
+        assert f"identical  {path}" in result.output
+    note = next(p for p in double_files if p.name.endswith("double-methodology-en.md"))
+    assert "Catastrophic" in note.read_text()

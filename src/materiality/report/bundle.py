@@ -8,7 +8,9 @@ with reasons), the assessment's own settings, the label positions, the topics (n
 as the assessment shows them: as kept at closing once closed) and the groups (named
 likewise) with their statements in both languages, the organisation's names (the
 methodology note names it; likewise), the app and method versions, and the SHA-256
-of the report files the app exports from them.
+of the report files the app exports from them. A double-materiality assessment adds its
+register of impacts, risks and opportunities, the assessors' ratings and the wording of
+its criteria's scales (:mod:`.double_bundle`), and the files they decide.
 
 :func:`regenerate` loads a bundle into an empty database (the same ids, so the same
 order, the same bootstrap draws and the same file names), sets the organisation's
@@ -25,7 +27,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Date, DateTime, func, insert, text
+from sqlalchemy import func, insert, text
 
 from ..extensions import db
 from ..frozen_configuration import (
@@ -46,6 +48,7 @@ from ..models import (
     CompanyScoreOverride,
     GroupStatement,
     LabelPosition,
+    Method,
     Rating,
     StakeholderGroup,
     Submission,
@@ -56,7 +59,9 @@ from ..organisation import set_names
 from ..services.documents import bundle as container
 from ..services.documents.bundle import Bundle, BundleError
 from ..trail import Action, record
+from .bundle_rows import column_values, row_data
 from .data import report_data
+from .double_bundle import double_files, double_reproduced_files, load_double
 from .exports import (
     LOCALES,
     ExportFile,
@@ -72,8 +77,6 @@ REPRODUCED = (("topics", ("csv", "html")), ("responses", ("csv", "html")),
               ("methodology", ("md", "html")), ("matrix", ("svg",)))
 RESPONDENT_COLUMNS = ["respondent", "kind", "group_id", "rater_kind", "submitted_on"]
 RATING_COLUMNS = ["respondent", "topic_id", "score"]
-#: Columns a bundle never carries: links to rows it does not hold, and creation times.
-_LEFT_OUT = {"copied_from_id", "created_at"}
 
 
 def app_version() -> str:
@@ -87,19 +90,9 @@ def app_version() -> str:
 # --------------------------------------------------------------------------- making
 
 
-def _row(obj: db.Model) -> dict:
-    """A model row's columns as JSON-ready values (dates as ISO text)."""
-    values = {}
-    for column in obj.__table__.columns:
-        if column.key in _LEFT_OUT:
-            continue
-        value = getattr(obj, column.key)
-        values[column.key] = value.isoformat() if isinstance(value, date | datetime) else value
-    return values
-
-
-def _respondents(assessment_id: int) -> tuple[bytes, bytes]:
-    """respondents.csv and ratings.csv: every counted submission renumbered, its ratings."""
+def _respondents(assessment_id: int) -> tuple[bytes, bytes, dict[int, int]]:
+    """respondents.csv and ratings.csv: every counted submission renumbered, its ratings;
+    and each submission's number."""
     submissions = db.session.execute(
         db.select(Submission.id, Submission.kind, Submission.group_id, Submission.rater_kind,
                   Submission.submitted_at)
@@ -124,7 +117,7 @@ def _respondents(assessment_id: int) -> tuple[bytes, bytes]:
     def csv(frame: pd.DataFrame) -> bytes:
         return frame.to_csv(index=False, lineterminator="\n").encode()
 
-    return csv(respondents), csv(ratings)
+    return csv(respondents), csv(ratings), number
 
 
 def _topics(assessment: Assessment) -> dict:
@@ -134,10 +127,10 @@ def _topics(assessment: Assessment) -> dict:
     library = {c.key: c for c in db.session.scalars(db.select(Category))}
     categories = {t.category.key: t.category for t in shown.values()}
     return {
-        "categories": [{**_row(library[key]), "name_zh": c.name_zh, "name_en": c.name_en}
+        "categories": [{**row_data(library[key]), "name_zh": c.name_zh, "name_en": c.name_en}
                        for key, c in sorted(categories.items(),
                                             key=lambda item: library[item[0]].id)],
-        "topics": [{**_row(link.topic), "name_zh": topic.name_zh, "name_en": topic.name_en,
+        "topics": [{**row_data(link.topic), "name_zh": topic.name_zh, "name_en": topic.name_en,
                     "description_zh": topic.description_zh,
                     "description_en": topic.description_en, "category": topic.category.key,
                     "position": link.position}
@@ -164,8 +157,8 @@ def _groups(assessment: Assessment) -> list[dict]:
     by_group: dict[int, list[dict]] = {}
     for statement in statements:
         by_group.setdefault(statement.group_id, []).append(
-            {k: v for k, v in _row(statement).items() if k not in ("id", "group_id")})
-    return [{**_row(g), "name_zh": shown[g.id].name_zh, "name_en": shown[g.id].name_en,
+            {k: v for k, v in row_data(statement).items() if k not in ("id", "group_id")})
+    return [{**row_data(g), "name_zh": shown[g.id].name_zh, "name_en": shown[g.id].name_en,
              "statements": by_group.get(g.id, [])} for g in groups]
 
 
@@ -196,14 +189,16 @@ def reproduced_files(assessment: Assessment) -> list[ExportFile]:
                     files.append(methodology_file(data, fmt))
                 else:
                     files.append(matrix_file(data, MatrixChoice(), fmt))
+    if assessment.method == Method.DOUBLE:
+        files += double_reproduced_files(assessment)
     return files
 
 
 def bundle_file(assessment: Assessment) -> ExportFile:
     """The assessment's reproducibility bundle (a zip), the same bytes for the same data."""
-    respondents, ratings = _respondents(assessment.id)
+    respondents, ratings, number = _respondents(assessment.id)
     files = {
-        "assessment.json": container.json_bytes(_row(assessment)),
+        "assessment.json": container.json_bytes(row_data(assessment)),
         "configuration.json": container.json_bytes(_configuration(assessment)),
         "topics.json": container.json_bytes(_topics(assessment)),
         "groups.json": container.json_bytes(_groups(assessment)),
@@ -214,6 +209,8 @@ def bundle_file(assessment: Assessment) -> ExportFile:
         "respondents.csv": respondents,
         "ratings.csv": ratings,
     }
+    if assessment.method == Method.DOUBLE:
+        files.update(double_files(assessment, number))
     frozen = frozen_response_table(assessment)
     if frozen is not None:  # the table as published, which the groups may have left since
         files["response_table.json"] = container.json_bytes(frozen)
@@ -239,21 +236,6 @@ def database_is_empty() -> bool:
                    for model in (Topic, StakeholderGroup, Assessment))
 
 
-def _values(model: type[db.Model], row: dict) -> dict:
-    """A JSON row back into column values of ``model`` (ISO text back into dates)."""
-    values = {}
-    for column in model.__table__.columns:
-        if column.key not in row:
-            continue
-        value = row[column.key]
-        if value is not None and isinstance(column.type, DateTime):
-            value = datetime.fromisoformat(value)
-        elif value is not None and isinstance(column.type, Date):
-            value = date.fromisoformat(value)
-        values[column.key] = value
-    return values
-
-
 def load_bundle(bundle: Bundle) -> Assessment:
     """Insert the bundle's assessment into an empty database, with its original ids.
 
@@ -266,7 +248,7 @@ def load_bundle(bundle: Bundle) -> Assessment:
     existing = {c.key: c for c in db.session.scalars(db.select(Category))}
     for row in topics["categories"]:
         category = existing.get(row["key"])
-        values = {k: v for k, v in _values(Category, row).items() if k != "id"}
+        values = {k: v for k, v in column_values(Category, row).items() if k != "id"}
         if category is None:
             category = Category(**values)
             db.session.add(category)
@@ -276,21 +258,21 @@ def load_bundle(bundle: Bundle) -> Assessment:
         db.session.flush()
         category_ids[row["key"]] = category.id
     for row in topics["topics"]:
-        db.session.add(Topic(**{**_values(Topic, row),
+        db.session.add(Topic(**{**column_values(Topic, row),
                                 "category_id": category_ids[row["category"]]}))
     for row in groups:
-        db.session.add(StakeholderGroup(**_values(StakeholderGroup, row)))
+        db.session.add(StakeholderGroup(**column_values(StakeholderGroup, row)))
     db.session.flush()  # statements know their group by id only: the groups go first
     for row in groups:
         for statement in row["statements"]:
             db.session.add(GroupStatement(group_id=row["id"],
-                                          **_values(GroupStatement, statement)))
+                                          **column_values(GroupStatement, statement)))
     db.session.flush()
 
     if "organisation.json" in bundle.files:  # bundles made before the profile have none
         names = bundle.json("organisation.json")
         set_names(names.get("name_zh"), names.get("name_en"))
-    assessment = Assessment(**_values(Assessment, bundle.json("assessment.json")))
+    assessment = Assessment(**column_values(Assessment, bundle.json("assessment.json")))
     db.session.add(assessment)
     db.session.flush()
     for row in topics["topics"]:
@@ -314,6 +296,8 @@ def load_bundle(bundle: Bundle) -> Assessment:
                                          locale=locale, x=x, y=y))
     db.session.flush()
     _load_answers(assessment, bundle)
+    if "iros.json" in bundle.files:  # double materiality (bundles made before carry none)
+        load_double(assessment, bundle)
     if is_closed(assessment):
         # Kept where a closed assessment keeps them: in its closing's trail entry (the
         # topics, groups and organisation as the bundle names them, which are those the
@@ -376,7 +360,7 @@ def fix_sequences() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     for table in ("category", "topic", "stakeholder_group", "group_statement", "assessment",
-                  "survey_link", "submission"):
+                  "survey_link", "submission", "iro"):
         db.session.execute(text(
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed names
             f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))

@@ -258,10 +258,11 @@ def export_all(assessment: Assessment, out_dir: Path, sizes: tuple[str, ...] = (
 
 
 def _export_double(assessment: Assessment, write, sizes: tuple[str, ...], dpi: int) -> None:  # noqa: ANN001
-    """A double-materiality assessment's own files: its matrix, the IRO table and the
-    material topics, in both languages."""
+    """A double-materiality assessment's own files: its matrix, the IRO table, the
+    material topics and the methodology note, in both languages."""
     from .double_data import double_report_data, iro_table_file, material_topics_file
     from .double_data import matrix_file as double_matrix_file
+    from .double_documents import double_methodology_file
 
     for locale in LOCALES:
         data = double_report_data(assessment, locale)
@@ -271,3 +272,5 @@ def _export_double(assessment: Assessment, write, sizes: tuple[str, ...], dpi: i
         for fmt in TABLE_FORMATS:
             write(iro_table_file(data, fmt))
             write(material_topics_file(data, fmt))
+        for fmt in METHODOLOGY_FORMATS:
+            write(double_methodology_file(assessment, data.result, locale, fmt))
