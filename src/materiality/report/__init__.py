@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("report", __name__, url_prefix="/report")
 
-from . import double, double_documents, routes  # noqa: E402,F401  (register views)
+from . import double, double_documents, matrix_pages, routes  # noqa: E402,F401  (register views)

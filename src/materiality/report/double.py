@@ -24,17 +24,12 @@ from ..view_lookups import double_assessment
 from . import bp, cache
 from . import double_data as report
 from .forms import ConfirmForm, DoubleSettingsForm
+from .matrix_pages import matrix_choice, matrix_form
 from .operations import (
     OperationRefused,
     save_double_settings,
 )
-from .routes import (
-    _download,
-    _matrix_choice,
-    _matrix_form,
-    _report_locale,
-    refusal_message,
-)
+from .routes import _download, _report_locale, refusal_message
 
 # --------------------------------------------------------------------------- scores
 
@@ -105,8 +100,8 @@ def double_material_topics(assessment_id: int, fmt: str):
 
 
 def _choice(options=None):  # noqa: ANN001, ANN202
-    form = _matrix_form(options)
-    return form, report.plain_choice(_matrix_choice(form))
+    form = matrix_form(options)
+    return form, report.plain_choice(matrix_choice(form))
 
 
 def double_matrix_page(assessment: Assessment, options, refused: dict | None = None):  # noqa: ANN001, ANN202

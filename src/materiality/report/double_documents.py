@@ -14,7 +14,6 @@ wording) and its scores as the double-materiality report computes them.
 """
 from __future__ import annotations
 
-import math
 from datetime import date
 from statistics import median
 
@@ -43,6 +42,7 @@ from ..services.scoring.anchors import merged_anchors
 from ..services.scoring.double import CRITERIA, DoubleMaterialityResult, applicable_criteria
 from ..view_lookups import double_assessment
 from . import bp
+from .data import _finite
 from .double_data import double_scores_for
 from .exports import ExportFile, _stem, html_document
 from .iro_data import load_iro_ratings
@@ -143,11 +143,6 @@ def _anchors(assessment_id: int) -> tuple[dict, frozenset[tuple[str, int]]]:
     return merged_anchors(rows), own
 
 
-def _float(value: object) -> float | None:
-    value = float(value)  # type: ignore[arg-type]
-    return value if math.isfinite(value) else None
-
-
 def double_methodology_input(assessment: Assessment, result: DoubleMaterialityResult,
                              locale: str) -> DoubleMethodologyInput:
     """What the note states, from the assessment, its register and its scores."""
@@ -199,8 +194,8 @@ def double_methodology_input(assessment: Assessment, result: DoubleMaterialityRe
         unscored=[(*described(int(i)), tuple(row["missing_criteria"]))
                   for i, row in table[table["score"].isna()].iterrows()],
         topic_results=[(topic.name(locale),
-                        _float(result.topics.loc[topic_id, "impact_score"]),
-                        _float(result.topics.loc[topic_id, "financial_score"]),
+                        _finite(result.topics.loc[topic_id, "impact_score"]),
+                        _finite(result.topics.loc[topic_id, "financial_score"]),
                         result.topics.loc[topic_id, "materiality"])
                        for topic_id, topic in topics.items()],
     )

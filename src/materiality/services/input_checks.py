@@ -5,6 +5,7 @@ rules, so a character or a number is accepted or refused the same way everywhere
 """
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 
@@ -47,6 +48,15 @@ def parse_int(text: object, minimum: int | None = None, maximum: int | None = MA
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         return None
     return value
+
+
+def parse_finite(text: object) -> float | None:
+    """The finite number written in ``text``, else None (NaN and infinity draw no chart)."""
+    try:
+        value = float(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
 
 
 def year_in_range(moment: date | datetime | None) -> bool:
