@@ -28,8 +28,6 @@ from .double_documents import double_methodology_file
 from .exports import LOCALES, ExportFile, MatrixChoice
 
 IRO_RATING_COLUMNS = ["respondent", "iro_id", "criterion", "value"]
-#: The files a double-materiality bundle adds to the classic ones.
-DOUBLE_FILES = ("iros.json", "iro_ratings.csv", "criterion_anchors.json")
 
 
 def double_files(assessment: Assessment, respondent: dict[int, int]) -> dict[str, bytes]:
@@ -42,7 +40,8 @@ def double_files(assessment: Assessment, respondent: dict[int, int]) -> dict[str
                   IroRating.value)
         .join(Submission, Submission.id == IroRating.submission_id)
         .join(Iro, Iro.id == IroRating.iro_id)
-        .where(Iro.assessment_id == assessment.id, Submission.deleted_at.is_(None))
+        .where(Iro.assessment_id == assessment.id, Submission.assessment_id == assessment.id,
+               Submission.deleted_at.is_(None))  # the ratings the scores count (iro_data)
     ).all(), columns=IRO_RATING_COLUMNS)
     ratings["respondent"] = ratings["respondent"].map(respondent)
     ratings["value"] = ratings["value"].astype("Int64")
