@@ -59,7 +59,7 @@ from ..organisation import set_names
 from ..services.documents import bundle as container
 from ..services.documents.bundle import Bundle, BundleError
 from ..trail import Action, record
-from .bundle_rows import column_values, row_data
+from .bundle_rows import column_values, csv_data, row_data
 from .data import report_data
 from .double_bundle import double_files, double_reproduced_files, load_double
 from .exports import (
@@ -113,11 +113,7 @@ def _respondents(assessment_id: int) -> tuple[bytes, bytes, dict[int, int]]:
     ratings["respondent"] = ratings["respondent"].map(number)
     ratings["score"] = ratings["score"].astype("Int64")
     ratings = ratings.sort_values(["respondent", "topic_id"], kind="stable")
-
-    def csv(frame: pd.DataFrame) -> bytes:
-        return frame.to_csv(index=False, lineterminator="\n").encode()
-
-    return csv(respondents), csv(ratings), number
+    return csv_data(respondents), csv_data(ratings), number
 
 
 def _topics(assessment: Assessment) -> dict:

@@ -1,4 +1,5 @@
-"""Model rows as a reproducibility bundle stores them (JSON-ready), and back.
+"""Model rows as a reproducibility bundle stores them (JSON-ready), and back; its tables
+as CSV.
 
 Shared by the classic part of the bundle (:mod:`.bundle`) and its double-materiality part
 (:mod:`.double_bundle`).
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pandas as pd
 from sqlalchemy import Date, DateTime
 
 from ..extensions import db
@@ -39,3 +41,8 @@ def column_values(model: type[db.Model], row: dict) -> dict:
             value = date.fromisoformat(value)
         values[column.key] = value
     return values
+
+
+def csv_data(frame: pd.DataFrame) -> bytes:
+    """A table as the bundle stores it: UTF-8 CSV with a header, no index, LF line ends."""
+    return frame.to_csv(index=False, lineterminator="\n").encode()

@@ -21,7 +21,7 @@ from ..models import Assessment, CriterionAnchor, Iro, IroRating, Submission
 from ..models.iro import iro_stakeholder_group
 from ..services.documents import bundle as container
 from ..services.documents.bundle import Bundle
-from .bundle_rows import column_values, row_data
+from .bundle_rows import column_values, csv_data, row_data
 from .double_data import double_report_data, iro_table_file, material_topics_file
 from .double_data import matrix_file as double_matrix_file
 from .double_documents import double_methodology_file
@@ -52,7 +52,7 @@ def double_files(assessment: Assessment, respondent: dict[int, int]) -> dict[str
     return {
         "iros.json": container.json_bytes(
             [{**row_data(iro), "groups": sorted(group.id for group in iro.groups)} for iro in iros]),
-        "iro_ratings.csv": ratings.to_csv(index=False, lineterminator="\n").encode(),
+        "iro_ratings.csv": csv_data(ratings),
         "criterion_anchors.json": container.json_bytes(
             [{k: v for k, v in row_data(anchor).items() if k != "assessment_id"}
              for anchor in anchors]),
